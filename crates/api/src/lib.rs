@@ -1,0 +1,1 @@
+//! The hds HTTP API.

@@ -1,0 +1,9 @@
+//! The rules of helsedata.no, as a case handler who reads Rust would state them.
+//!
+//! Pure Rust: no web framework, no database, no clock. Time comes in as a
+//! parameter, so every rule can be tested with a fixed date.
+
+pub mod calendar;
+pub mod case;
+pub mod disclosure;
+pub mod identity;
