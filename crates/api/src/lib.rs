@@ -1,1 +1,12 @@
-//! The hds HTTP API.
+//! The hds HTTP API: actix-web handlers, DTOs with utoipa schemas, auth and
+//! errors. `app::build_app` is the one builder of the application.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod routes;
+pub mod server;
+pub mod state;

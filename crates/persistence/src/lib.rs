@@ -1,1 +1,17 @@
-//! Persistence for hds.
+//! Persistence for hds: Diesel over PostgreSQL.
+//!
+//! The API calls repositories here; each state change and its audit event are
+//! written in one transaction. Migrations live in the top-level `migrations/`
+//! folder and are embedded in the binary.
+
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod migrate;
+pub mod schema;
+pub mod seed;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use db::{Db, DbConn};
+pub use error::StoreError;

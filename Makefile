@@ -1,0 +1,63 @@
+# hds: the two commands are `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DB := scripts/db.sh
+# The local default database unless DATABASE_URL is set.
+LOCAL_DB = $(shell $(DB) url)
+HDS = target/debug/hds
+CARGO_TEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run --workspace --no-fail-fast" || echo "cargo test --workspace --no-fail-fast")
+
+.PHONY: help run test build db-start db-stop db-reset token openapi bench lint guards fmt
+
+help:
+	@echo "make run        start the service on http://127.0.0.1:8080 (private PostgreSQL, migrated and seeded)"
+	@echo "make test       run every test (unit, persistence, API, black-box) and the guards"
+	@echo "make token ROLE=APPLICANT [PID=<fnr>] [ORG=<orgnr>]   print a dev token"
+	@echo "make db-stop    stop the private PostgreSQL;  make db-reset  delete its data"
+	@echo "make openapi    rewrite openapi/openapi.json from the handlers"
+	@echo "make bench      run the benchmarks (docs/benchmarks.md)"
+
+build:
+	cargo build --workspace --bins
+
+db-start:
+	@if [ -z "$$DATABASE_URL" ]; then $(DB) start; fi
+
+db-stop:
+	@$(DB) stop
+
+db-reset:
+	@$(DB) reset
+
+run: db-start build
+	@export DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DB)}"; \
+	$(HDS) migrate && $(HDS) seed && \
+	echo "hds: serving on http://127.0.0.1:8080 (docs: http://127.0.0.1:8080/docs/, spec: /api/v1/openapi.json, token: make token ROLE=APPLICANT)" && \
+	exec $(HDS) serve
+
+token:
+	@cargo build -q --bin hds && $(HDS) dev-token --role "$(or $(ROLE),APPLICANT)" $(if $(PID),--pid "$(PID)") $(if $(ORG),--org "$(ORG)") $(if $(NAME),--name "$(NAME)")
+
+openapi:
+	cargo run -q --bin hds -- openapi > openapi/openapi.json
+
+fmt:
+	cargo fmt --all
+
+# The guards that keep the architecture honest.
+guards:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	@if cargo tree -p hds-domain -e normal -i diesel >/dev/null 2>&1; then echo "guard: hds-domain must not depend on diesel" >&2; exit 1; fi
+	@if cargo tree -p hds-domain -e normal -i actix-web >/dev/null 2>&1; then echo "guard: hds-domain must not depend on actix-web" >&2; exit 1; fi
+	@echo "guards: fmt, clippy, domain purity OK"
+
+test: db-start
+	cargo build --workspace --all-targets
+	HDS_TEST_ADMIN_URL="$$($(DB) admin-url)" scripts/drop-test-template.sh
+	$(MAKE) --no-print-directory guards
+	HDS_TEST_ADMIN_URL="$$($(DB) admin-url)" $(CARGO_TEST)
+
+bench: db-start
+	cargo bench -p hds-domain --bench disclosure

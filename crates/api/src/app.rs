@@ -1,0 +1,174 @@
+//! The one builder of the application, used by `serve`, by the tests and by
+//! the spec exporter, so that what is served, tested and published is the
+//! same set of routes. Routes are registered once, through utoipa-actix-web.
+
+use std::sync::OnceLock;
+
+use actix_web::body::BoxBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::{FieldError, Problem};
+use crate::extract::path_config;
+use crate::middleware::{no_route, request_context};
+use crate::routes;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "hds: the helsedata.no API",
+        version = "1.0.0",
+        description = "Apply for, handle, decide and deliver data from Norway's health registers. \
+Conventions (paths, names, pagination, errors, auth, dates): docs/API-DESIGN.md. \
+Every error is RFC 9457 application/problem+json.",
+        license(name = "MIT")
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "health", description = "Liveness and readiness for operators and load balancers."),
+        (name = "me", description = "Who the caller is (innlogget bruker)."),
+    )
+)]
+struct ApiDoc;
+
+/// Declares the bearer JWT security scheme.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT from a trusted issuer: ID-porten (persons), Maskinporten \
+(organisations, consumer.ID 0192:<orgnr>), HelseID (HDS staff); locally `make token`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every route of the API, registered once.
+fn all_routes(cfg: &mut ServiceConfig) {
+    routes::health::routes(cfg);
+    cfg.service(utoipa_actix_web::scope("/api/v1").configure(routes::v1));
+}
+
+/// The published contract, as generated from the handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(all_routes)
+        .split_for_parts();
+    api
+}
+
+/// The contract as the committed `openapi/openapi.json` holds it.
+pub fn openapi_json() -> String {
+    let mut json = openapi().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// Where the contract is served.
+pub const SPEC_PATH: &str = "/api/v1/openapi.json";
+
+/// Serves the contract, generated once per process.
+async fn serve_spec() -> HttpResponse {
+    static SPEC: OnceLock<String> = OnceLock::new();
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(SPEC.get_or_init(openapi_json).clone())
+}
+
+/// The methods the spec allows on a concrete path (for 405 responses).
+pub fn methods_for_path(path: &str) -> Vec<&'static str> {
+    static TEMPLATES: OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = OnceLock::new();
+    let templates = TEMPLATES.get_or_init(|| {
+        openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let mut methods = Vec::new();
+                let pairs = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                for (name, present) in pairs {
+                    if present {
+                        methods.push(name);
+                    }
+                }
+                (segments, methods)
+            })
+            .collect()
+    });
+    let wanted: Vec<&str> = path.split('/').collect();
+    let mut allowed: Vec<&'static str> = templates
+        .iter()
+        .filter(|(segments, _)| {
+            segments.len() == wanted.len()
+                && segments.iter().zip(&wanted).all(|(t, w)| {
+                    (t.starts_with('{') && t.ends_with('}') && !w.is_empty()) || t == w
+                })
+        })
+        .flat_map(|(_, methods)| methods.iter().copied())
+        .collect();
+    allowed.sort_unstable();
+    allowed.dedup();
+    allowed
+}
+
+/// The whole application over `state`.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let dev_issuer = state.dev_issuer.clone();
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(state)
+        .app_data(path_config())
+        // registered before the /api/v1 scope, which would otherwise claim it
+        .route(SPEC_PATH, web::get().to(serve_spec))
+        .route("/docs", web::get().to(|| async {
+            HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+        }))
+        .configure(all_routes)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from(SPEC_PATH)))
+        .configure(|cfg| {
+            if let Some(issuer) = dev_issuer {
+                routes::dev_issuer::configure(cfg, issuer);
+            }
+        })
+        .default_service(web::to(no_route))
+        .wrap(from_fn(request_context))
+}

@@ -1,0 +1,172 @@
+//! Configuration from environment variables (the README has the table).
+//!
+//! Every setting has a safe default for the local default; production mode
+//! (`HDS_ENV=production`) refuses to start with any development setting.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::auth::issuers::IssuerConfig;
+
+/// Local development (the default) or production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Local,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// The address clients reach this service at (the dev issuer's `iss` is under it).
+    pub public_url: String,
+    /// Absolute base URI of problem `type`s, ending in `/`.
+    pub problem_type_base: String,
+    /// Run the built-in development token issuer.
+    pub dev_issuer: bool,
+    /// Where the dev issuer keeps its private key (generated on first run).
+    pub dev_key_path: PathBuf,
+    /// Trusted token issuers besides the dev issuer.
+    pub issuers: Vec<IssuerConfig>,
+    pub db_pool_size: u32,
+    /// `serve` applies pending migrations and loads reference data at start.
+    pub migrate_on_start: bool,
+    /// Largest JSON request body, in bytes.
+    pub max_json_bytes: usize,
+    pub workers: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {message}")]
+    Invalid { name: &'static str, message: String },
+    #[error("refusing to start in production mode: {0}")]
+    UnsafeForProduction(String),
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            message: format!("cannot parse {raw:?}: {e}"),
+        }),
+    }
+}
+
+fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            message: format!("expected true or false, got {other:?}"),
+        }),
+    }
+}
+
+/// The repository's git-ignored local folder (`.local/`), for the local default.
+pub fn local_dir() -> PathBuf {
+    var("HDS_LOCAL_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.local"),
+        PathBuf::from,
+    )
+}
+
+pub const LOCAL_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:54329/hds";
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mode = match var("HDS_ENV").as_deref() {
+            None | Some("local" | "development") => Mode::Local,
+            Some("production") => Mode::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "HDS_ENV",
+                    message: format!("expected local or production, got {other:?}"),
+                })
+            }
+        };
+        let local = mode == Mode::Local;
+        let bind: SocketAddr = parse("HDS_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
+        let public_url = var("HDS_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let mut problem_type_base = var("HDS_PROBLEM_TYPE_BASE")
+            .unwrap_or_else(|| "https://api.helsedata.no/problems/".to_owned());
+        if !problem_type_base.ends_with('/') {
+            problem_type_base.push('/');
+        }
+        let issuers = match (var("HDS_ISSUERS"), var("HDS_ISSUERS_FILE")) {
+            (Some(json), _) => IssuerConfig::parse_list(&json).map_err(|message| {
+                ConfigError::Invalid { name: "HDS_ISSUERS", message }
+            })?,
+            (None, Some(path)) => {
+                let json = std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
+                    name: "HDS_ISSUERS_FILE",
+                    message: format!("cannot read {path}: {e}"),
+                })?;
+                IssuerConfig::parse_list(&json).map_err(|message| ConfigError::Invalid {
+                    name: "HDS_ISSUERS_FILE",
+                    message,
+                })?
+            }
+            (None, None) => Vec::new(),
+        };
+        let config = Self {
+            mode,
+            database_url: var("DATABASE_URL").unwrap_or_else(|| LOCAL_DATABASE_URL.to_owned()),
+            bind,
+            public_url,
+            problem_type_base,
+            dev_issuer: flag("HDS_DEV_ISSUER", local)?,
+            dev_key_path: var("HDS_DEV_KEY_PATH").map_or_else(
+                || local_dir().join("dev-issuer/key.pem"),
+                PathBuf::from,
+            ),
+            issuers,
+            db_pool_size: parse("HDS_DB_POOL_SIZE", 10)?,
+            migrate_on_start: flag("HDS_MIGRATE_ON_START", local)?,
+            max_json_bytes: parse("HDS_MAX_JSON_BYTES", 1024 * 1024)?,
+            workers: parse("HDS_WORKERS", 0)?,
+        };
+        config.check_production()?;
+        Ok(config)
+    }
+
+    /// Production mode refuses every development setting.
+    fn check_production(&self) -> Result<(), ConfigError> {
+        if self.mode != Mode::Production {
+            return Ok(());
+        }
+        let refuse = |why: &str| Err(ConfigError::UnsafeForProduction(why.to_owned()));
+        if self.dev_issuer {
+            return refuse("the development token issuer is on (set HDS_DEV_ISSUER=false)");
+        }
+        if var("DATABASE_URL").is_none() {
+            return refuse("DATABASE_URL is not set (the local default database is for development)");
+        }
+        if self.issuers.is_empty() {
+            return refuse("no trusted token issuers (set HDS_ISSUERS or HDS_ISSUERS_FILE)");
+        }
+        if let Some(issuer) = self.issuers.iter().find(|i| !i.jwks_url.starts_with("https://")) {
+            return refuse(&format!("issuer {} has a JWKS URL that is not HTTPS", issuer.issuer));
+        }
+        Ok(())
+    }
+
+    pub fn dev_issuer_url(&self) -> String {
+        format!("{}/dev-issuer", self.public_url)
+    }
+}

@@ -1,0 +1,166 @@
+//! Extractors whose failures say what was wrong and where.
+//!
+//! `ApiJson<T>` and `ApiQuery<T>` deserialize through `serde_path_to_error`,
+//! so a wrong type is a 422 (body) or 400 (query) with a JSON pointer to the
+//! field; malformed JSON is a 400, a missing or wrong content type a 415, a
+//! body over the limit a 413.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+/// RFC 6901 escaping of one pointer segment.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape(key))),
+            Segment::Enum { variant } => out.push_str(&format!("/{}", escape(variant))),
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// "missing field `x`" points at the field itself, not at its parent.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
+fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let inner = err.inner();
+    match inner.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            ApiError::bad_request(format!(
+                "the body is not valid JSON (line {}, column {})",
+                inner.line(),
+                inner.column()
+            ))
+        }
+        serde_json::error::Category::Io | serde_json::error::Category::Data => {
+            let message = inner.to_string();
+            let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+            let mut at = pointer(err.path());
+            let code = if let Some(field) = missing_field(&message) {
+                at.push('/');
+                at.push_str(&escape(field));
+                "REQUIRED"
+            } else if message.starts_with("unknown field") {
+                "UNKNOWN_FIELD"
+            } else {
+                "INVALID_TYPE"
+            };
+            ApiError::validation(vec![FieldError::new(at, code, message)])
+        }
+    }
+}
+
+/// A JSON body of type `T`.
+pub struct ApiJson<T>(pub T);
+
+async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    if let Some(length) = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        if length > limit {
+            return Err(ApiError::payload_too_large(limit));
+        }
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::payload_too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.mime_type().ok().flatten().is_some_and(|mime| {
+        mime.type_() == "application" && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+    })
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json(&req) {
+                return Err(ApiError::unsupported_media_type(
+                    "send the body as JSON with Content-Type: application/json",
+                ));
+            }
+            let limit = req
+                .app_data::<web::Data<AppState>>()
+                .map_or(1024 * 1024, |s| s.config.max_json_bytes);
+            let body = read_body(&req, &mut payload, limit).await?;
+            let mut de = serde_json::Deserializer::from_slice(&body);
+            let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(&e))?;
+            de.end().map_err(|e| {
+                ApiError::bad_request(format!("unexpected data after the JSON value (line {}, column {})", e.line(), e.column()))
+            })?;
+            Ok(Self(value))
+        })
+    }
+}
+
+/// Query parameters of type `T`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let query = req.query_string().as_bytes();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
+        std::future::ready(serde_path_to_error::deserialize(de).map(Self).map_err(|err| {
+            let name = pointer(err.path());
+            let message = err.inner().to_string();
+            let name = if name.is_empty() {
+                missing_field(&message).map(|f| format!("/{f}")).unwrap_or_default()
+            } else {
+                name
+            };
+            ApiError::bad_parameter(
+                format!("/query{name}"),
+                "INVALID_PARAMETER",
+                format!("query parameter {}: {message}", name.trim_start_matches('/')),
+            )
+        }))
+    }
+}
+
+/// Path parameters that do not parse are a 400 naming the parameter.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, req| {
+        ApiError::bad_parameter(
+            "/path",
+            "INVALID_PATH_PARAMETER",
+            format!("{} is not a valid path here: {err}", req.path()),
+        )
+        .into()
+    })
+}

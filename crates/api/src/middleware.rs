@@ -1,0 +1,149 @@
+//! The one middleware every request passes through.
+//!
+//! - gives the request an id (`X-Request-Id`: the caller's if it is sane, else new);
+//! - turns every error response into problem+json: our own problems get an
+//!   absolute `type`, `instance` and `requestId`; anything else (a framework
+//!   default) is replaced by a problem with the same status;
+//! - writes one log line per request (method, path, status, latency, id),
+//!   never the query string, a token or a personal number; logs the internal
+//!   cause of a 5xx with the same id.
+
+use std::time::Instant;
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, ResponseError};
+
+use crate::error::{ApiError, InternalCause, PROBLEM_JSON};
+use crate::state::AppState;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the current request, in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+fn incoming_id(req: &ServiceRequest) -> Option<String> {
+    let raw = req.headers().get(REQUEST_ID)?.to_str().ok()?;
+    let sane = !raw.is_empty()
+        && raw.len() <= 64
+        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    sane.then(|| raw.to_owned())
+}
+
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let base = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.config.problem_type_base.clone());
+    // Handlers and extractors turn their errors into responses themselves, so
+    // an `Err` here is a framework failure; it passes through untouched.
+    let response = next.call(req).await?.map_into_boxed_body();
+    let mut response = if response.status().is_client_error() || response.status().is_server_error() {
+        as_problem(response, &path, &id, base.as_deref()).await
+    } else {
+        response
+    };
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+
+    let status = response.status().as_u16();
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Some(InternalCause(cause)) = response.response().extensions().get::<InternalCause>() {
+        log::error!("request_id={id} {method} {path} failed: {cause}");
+    }
+    log::info!("{method} {path} {status} {millis:.1}ms request_id={id}");
+    Ok(response)
+}
+
+/// Rewrites an error response as a complete problem document.
+async fn as_problem(
+    response: ServiceResponse<BoxBody>,
+    path: &str,
+    id: &str,
+    base: Option<&str>,
+) -> ServiceResponse<BoxBody> {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    let (req, res) = response.into_parts();
+    let (head, body) = res.into_parts();
+    let bytes = body::to_bytes(body).await.unwrap_or_default();
+    let mut problem: serde_json::Value = if is_problem {
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
+    } else {
+        serde_json::Value::Null
+    };
+    if !problem.is_object() {
+        problem = fallback(status);
+    }
+    if let Some(obj) = problem.as_object_mut() {
+        let slug = obj
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("about:blank")
+            .to_owned();
+        if let Some(base) = base {
+            if !slug.contains(':') {
+                obj.insert("type".into(), format!("{base}{slug}").into());
+            }
+        }
+        obj.insert("instance".into(), path.into());
+        obj.insert("requestId".into(), id.into());
+    }
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    let mut res = head.set_body(BoxBody::new(body));
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    res.headers_mut().remove(header::CONTENT_LENGTH);
+    ServiceResponse::new(req, res)
+}
+
+/// A problem for an error response the framework made on its own.
+fn fallback(status: StatusCode) -> serde_json::Value {
+    let err = match status {
+        StatusCode::NOT_FOUND => ApiError::not_found("no such resource"),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            "payload-too-large",
+            "Payload too large",
+            "the request body is too large",
+        ),
+        StatusCode::BAD_REQUEST => ApiError::bad_request("the request could not be read"),
+        s if s.is_server_error() => ApiError::internal(String::new()),
+        s => ApiError::new(
+            s,
+            "http-error",
+            "Request failed",
+            s.canonical_reason().unwrap_or("request failed"),
+        ),
+    };
+    let mut problem = err.problem();
+    problem.status = status.as_u16();
+    serde_json::to_value(problem).unwrap_or_default()
+}
+
+/// Unknown routes: 405 with `Allow` when the path exists with other methods
+/// (read from the published spec), else 404.
+pub async fn no_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    let allowed = crate::app::methods_for_path(req.path());
+    if allowed.is_empty() {
+        ApiError::not_found(format!("no resource at {}", req.path())).error_response()
+    } else {
+        ApiError::method_not_allowed(&allowed).error_response()
+    }
+}

@@ -1,0 +1,12 @@
+//! The handlers, one module per resource.
+
+pub mod dev_issuer;
+pub mod health;
+pub mod me;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api/v1`.
+pub fn v1(cfg: &mut ServiceConfig) {
+    me::routes(cfg);
+}

@@ -1,0 +1,10 @@
+//! API tests: the real application on a real port, over a real PostgreSQL
+//! database of its own, driven with reqwest.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+mod support;
+
+mod auth;
+mod errors;
+mod health;
+mod openapi;

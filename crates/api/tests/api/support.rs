@@ -1,0 +1,142 @@
+//! A test application: its own database, its own port, the dev issuer on.
+
+use std::path::PathBuf;
+
+use hds_api::auth::dev_issuer::DevIssuer;
+use hds_api::auth::Role;
+use hds_api::config::{Config, Mode};
+use hds_api::server;
+use hds_persistence::test_support::TestDatabase;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+    pub issuer: std::sync::Arc<DevIssuer>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+/// The dev issuer key shared by the test processes (generated once).
+pub fn test_key_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.pem"))
+}
+
+pub fn test_config(database_url: &str, port: u16) -> Config {
+    Config {
+        mode: Mode::Local,
+        database_url: database_url.to_owned(),
+        bind: ([127, 0, 0, 1], port).into(),
+        public_url: format!("http://127.0.0.1:{port}"),
+        problem_type_base: "https://api.helsedata.no/problems/".to_owned(),
+        dev_issuer: true,
+        dev_key_path: test_key_path("dev-issuer-key"),
+        issuers: Vec::new(),
+        db_pool_size: 4,
+        migrate_on_start: false,
+        max_json_bytes: 64 * 1024,
+        workers: 1,
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Response {
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts a problem+json response with this status, and returns it.
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "status; body: {}", self.text);
+        assert_eq!(self.content_type(), "application/problem+json", "content type; body: {}", self.text);
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["type"].as_str().unwrap().starts_with("https://"), "absolute type: {}", self.body);
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+        let id = self.headers.get("x-request-id").unwrap().to_str().unwrap();
+        assert_eq!(self.body["requestId"], id);
+        &self.body
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let db = TestDatabase::new();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut config = test_config(&db.url, port);
+        adjust(&mut config);
+        let state = server::state(config).unwrap();
+        let issuer = state.dev_issuer.clone().unwrap();
+        let server = server::http_server(state, listener, false).unwrap();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            db,
+            issuer,
+            handle,
+        }
+    }
+
+    pub fn token(&self, role: Role) -> String {
+        self.issuer
+            .mint(role, None, None, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .unwrap()
+    }
+
+    pub fn token_for(&self, role: Role, pid: Option<&str>, org: Option<&str>) -> String {
+        self.issuer
+            .mint(role, pid, org, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .unwrap()
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Response { status, headers, body, text }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
