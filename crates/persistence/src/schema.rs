@@ -28,3 +28,141 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    purposes (code) {
+        code -> Text,
+        name_nb -> Text,
+        name_en -> Text,
+        sort_order -> Int4,
+    }
+}
+
+diesel::table! {
+    custodians (id) {
+        id -> Uuid,
+        code -> Text,
+        name -> Text,
+        short_name -> Text,
+        orgnr -> Text,
+        contact_email -> Nullable<Text>,
+        website -> Nullable<Text>,
+        retired_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::TsVector;
+
+    data_sources (id) {
+        id -> Uuid,
+        code -> Text,
+        name_nb -> Text,
+        name_en -> Text,
+        kind -> Text,
+        custodian_id -> Uuid,
+        description_nb -> Text,
+        description_en -> Text,
+        data_kinds -> Array<Text>,
+        decision_authority -> Text,
+        channel -> Text,
+        external_url -> Nullable<Text>,
+        period_from -> Nullable<Int4>,
+        period_to -> Nullable<Int4>,
+        processing_notice_nb -> Nullable<Text>,
+        processing_notice_en -> Nullable<Text>,
+        retired_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search_nb -> TsVector,
+        search_en -> TsVector,
+    }
+}
+
+diesel::table! {
+    data_source_custodian_history (data_source_id, valid_from) {
+        data_source_id -> Uuid,
+        custodian_id -> Uuid,
+        valid_from -> Timestamptz,
+        valid_to -> Nullable<Timestamptz>,
+        changed_by -> Text,
+    }
+}
+
+diesel::table! {
+    data_source_purposes (data_source_id, purpose_code) {
+        data_source_id -> Uuid,
+        purpose_code -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::TsVector;
+
+    variables (id) {
+        id -> Uuid,
+        data_source_id -> Uuid,
+        name -> Text,
+        label_nb -> Text,
+        label_en -> Text,
+        description_nb -> Text,
+        description_en -> Text,
+        value_type -> Text,
+        code_list -> Nullable<Text>,
+        period_from -> Nullable<Int4>,
+        period_to -> Nullable<Int4>,
+        identifying -> Bool,
+        sensitive -> Bool,
+        retired_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search_nb -> TsVector,
+        search_en -> TsVector,
+    }
+}
+
+diesel::table! {
+    service_notices (id) {
+        id -> Uuid,
+        severity -> Text,
+        title_nb -> Text,
+        title_en -> Text,
+        body_nb -> Text,
+        body_en -> Text,
+        valid_from -> Timestamptz,
+        valid_to -> Timestamptz,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+/// PostgreSQL's `tsvector`, only ever written by generated columns and read in SQL.
+#[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+#[diesel(postgres_type(name = "tsvector"))]
+pub struct TsVector;
+
+diesel::joinable!(data_sources -> custodians (custodian_id));
+diesel::joinable!(data_source_purposes -> data_sources (data_source_id));
+diesel::joinable!(data_source_purposes -> purposes (purpose_code));
+diesel::joinable!(variables -> data_sources (data_source_id));
+diesel::joinable!(data_source_custodian_history -> data_sources (data_source_id));
+diesel::joinable!(data_source_custodian_history -> custodians (custodian_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_events,
+    idempotency_keys,
+    purposes,
+    custodians,
+    data_sources,
+    data_source_custodian_history,
+    data_source_purposes,
+    variables,
+    service_notices,
+);
