@@ -10,7 +10,12 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
-const TEMPLATE: &str = "hds_template";
+/// The template's name: `HDS_TEST_TEMPLATE`, default `hds_template`. Test
+/// databases are named `t_<template>_<uuid>`, so checkouts that use different
+/// templates on one cluster never touch each other's databases.
+fn template() -> String {
+    std::env::var("HDS_TEST_TEMPLATE").unwrap_or_else(|_| "hds_template".to_owned())
+}
 /// The lock that serialises template creation and copying across processes.
 const TEMPLATE_LOCK: i64 = 0x6864_735f_746d_706c;
 
@@ -40,7 +45,7 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub fn new() -> Self {
-        let name = format!("hds_test_{}", uuid::Uuid::new_v4().simple());
+        let name = format!("t_{}_{}", template(), uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::establish(&admin_url()).unwrap_or_else(|e| {
             panic!(
                 "cannot reach the test PostgreSQL at {} ({e}); run `make test`, or `scripts/db.sh start` first",
@@ -52,7 +57,8 @@ impl TestDatabase {
             .expect("lock the template");
         ensure_template(&mut admin);
         diesel::sql_query(format!(
-            "CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY = FILE_COPY"
+            "CREATE DATABASE {name} TEMPLATE {} STRATEGY = FILE_COPY",
+            template()
         ))
         .execute(&mut admin)
         .expect("create test database");
@@ -78,28 +84,29 @@ impl Default for TestDatabase {
 }
 
 fn ensure_template(admin: &mut PgConnection) {
+    let template = template();
     let exists = diesel::sql_query(format!(
-        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{TEMPLATE}') AS exists"
+        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{template}') AS exists"
     ))
     .get_result::<Exists>(admin)
     .expect("query pg_database")
     .exists;
     if !exists {
-        diesel::sql_query(format!("CREATE DATABASE {TEMPLATE}"))
+        diesel::sql_query(format!("CREATE DATABASE {template}"))
             .execute(admin)
             .expect("create template");
     }
-    let mut template = PgConnection::establish(&url_for(TEMPLATE)).expect("connect to template");
-    let applied = crate::migrate::run_pending(&mut template).expect("migrate template");
+    let mut conn = PgConnection::establish(&url_for(&template)).expect("connect to template");
+    let applied = crate::migrate::run_pending(&mut conn).expect("migrate template");
     if !exists || !applied.is_empty() {
-        crate::seed::load_reference_data(&mut template).expect("seed template");
+        crate::seed::load_reference_data(&mut conn).expect("seed template");
     }
 }
 
 /// Drops the template so that the next test rebuilds it (called by `make test`).
 pub fn drop_template() {
     let mut admin = PgConnection::establish(&admin_url()).expect("connect admin");
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", template()))
         .execute(&mut admin)
         .expect("drop template");
 }

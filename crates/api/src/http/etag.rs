@@ -1,0 +1,95 @@
+//! ETags and conditional requests.
+//!
+//! - Reads: a strong ETag on every cacheable resource and list; a matching
+//!   `If-None-Match` gets `304 Not Modified` with no body.
+//! - Writes on versioned resources (cases, applications, catalogue entries):
+//!   `If-Match` is required (428 without it) and must equal the current ETag
+//!   (412 otherwise). A resource's ETag is `"v<version>"`, so a client can
+//!   also compare versions.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+/// The ETag of a versioned row.
+pub fn of_version(version: i32) -> String {
+    format!("\"v{version}\"")
+}
+
+/// A strong ETag over a response body (lists, search results, composites).
+pub fn of_bytes(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+fn header_str<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Does `If-None-Match` name this ETag (or `*`)?
+pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
+    header_str(req, header::IF_NONE_MATCH).is_some_and(|value| {
+        value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag == etag || tag.strip_prefix("W/") == Some(etag))
+    })
+}
+
+/// The version a write is conditioned on: 428 without `If-Match`, 400 when
+/// it is not one of our ETags. Compare it with the row's version in the same
+/// transaction as the write (`StoreError::StaleVersion` becomes 412).
+pub fn required_version(req: &HttpRequest) -> Result<i32, ApiError> {
+    let raw = header_str(req, header::IF_MATCH).ok_or_else(ApiError::precondition_required)?;
+    raw.trim()
+        .strip_prefix("\"v")
+        .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            ApiError::bad_parameter(
+                "/header/If-Match",
+                "INVALID_ETAG",
+                "If-Match must be an ETag this API gave you, such as \"v3\"",
+            )
+        })
+}
+
+/// Cache policy of public catalogue reads: shared caches may keep them for a
+/// minute, then must revalidate (cheap: 304 on an unchanged ETag).
+pub const PUBLIC_CACHE: &str = "public, max-age=60, must-revalidate";
+/// Personal or role-bound data: never in a shared cache.
+pub const PRIVATE_NO_CACHE: &str = "private, no-cache";
+
+/// A JSON response with an ETag computed over its body, or a bodiless 304
+/// when the client already has it.
+pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T, cache_control: &'static str) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
+    let etag = of_bytes(&body);
+    Ok(respond(req, &etag, cache_control, body))
+}
+
+/// A JSON response for a versioned resource (`ETag: "v<version>"`).
+pub fn json_versioned<T: Serialize>(req: &HttpRequest, value: &T, version: i32, cache_control: &'static str) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(respond(req, &of_version(version), cache_control, body))
+}
+
+fn respond(req: &HttpRequest, etag: &str, cache_control: &'static str, body: Vec<u8>) -> HttpResponse {
+    let etag_value = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
+    if none_match(req, etag) {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag_value))
+            .insert_header((header::CACHE_CONTROL, cache_control))
+            .finish();
+    }
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_value))
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .insert_header((header::VARY, "Authorization, Accept-Language"))
+        .content_type("application/json")
+        .body(body)
+}

@@ -1,0 +1,5 @@
+//! HTTP conventions shared by every resource: ETags and conditional
+//! requests, cursor pagination.
+
+pub mod etag;
+pub mod pagination;
