@@ -1,0 +1,470 @@
+//! States, commands and the transition table of a case, as data, and the
+//! state document (`docs/case-states.md`) generated from them.
+
+use std::fmt::Write as _;
+
+/// Where a case stands. Stored as its [`as_str`](CaseState::as_str) code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CaseState {
+    /// Submitted, not yet found complete: the statutory clock has not started.
+    Submitted,
+    /// A question to the applicant waits for an answer.
+    AwaitingApplicant,
+    /// Complete; the statutory clock runs.
+    UnderReview,
+    /// Decision (vedtak) made.
+    Decided,
+    /// Rejected (avvist) because the applicant did not answer.
+    RejectedNoReply,
+    /// Withdrawn by the applicant before the decision.
+    Withdrawn,
+    /// Appealed (klage); HDS reconsiders.
+    Appealed,
+    /// Decision upheld; the appeal is with the national appeals body (Helseklage).
+    ForwardedToAppealsBody,
+    /// Case handling is finished.
+    Closed,
+}
+
+impl CaseState {
+    pub const ALL: [CaseState; 9] = [
+        Self::Submitted,
+        Self::AwaitingApplicant,
+        Self::UnderReview,
+        Self::Decided,
+        Self::RejectedNoReply,
+        Self::Withdrawn,
+        Self::Appealed,
+        Self::ForwardedToAppealsBody,
+        Self::Closed,
+    ];
+
+    /// The stored code, e.g. `UNDER_REVIEW`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "SUBMITTED",
+            Self::AwaitingApplicant => "AWAITING_APPLICANT",
+            Self::UnderReview => "UNDER_REVIEW",
+            Self::Decided => "DECIDED",
+            Self::RejectedNoReply => "REJECTED_NO_REPLY",
+            Self::Withdrawn => "WITHDRAWN",
+            Self::Appealed => "APPEALED",
+            Self::ForwardedToAppealsBody => "FORWARDED_TO_APPEALS_BODY",
+            Self::Closed => "CLOSED",
+        }
+    }
+
+    /// How a sentence names a case in this state: "a decided case".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Self::Submitted => "a submitted case",
+            Self::AwaitingApplicant => "a case awaiting the applicant",
+            Self::UnderReview => "a case under review",
+            Self::Decided => "a decided case",
+            Self::RejectedNoReply => "a case rejected for no reply",
+            Self::Withdrawn => "a withdrawn case",
+            Self::Appealed => "an appealed case",
+            Self::ForwardedToAppealsBody => "a case forwarded to Helseklage",
+            Self::Closed => "a closed case",
+        }
+    }
+
+    /// What the state means, for a case handler.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Self::Submitted => {
+                "Submitted by the applicant and not yet found complete. \
+                 The statutory clock has not started."
+            }
+            Self::AwaitingApplicant => {
+                "A question to the applicant waits for an answer: 10 working days, then a \
+                 reminder (purring) gives 5 more. If the case was already complete, the \
+                 statutory clock is paused (a setting, default on)."
+            }
+            Self::UnderReview => {
+                "Complete. The statutory clock runs: 30 working days, or 60 when data is \
+                 linked from several registers or statistics are compiled from several \
+                 sources. Can be postponed with a preliminary reply (foreløpig svar)."
+            }
+            Self::Decided => {
+                "Decision (vedtak) per data source: granted, partly granted or refused. \
+                 A refusal or partial grant can be appealed within 3 weeks."
+            }
+            Self::RejectedNoReply => {
+                "Rejected (avvist): the applicant did not answer a question even after the \
+                 reminder. A new application and a new fee are needed. The rejection can be \
+                 appealed within 3 weeks."
+            }
+            Self::Withdrawn => "Withdrawn by the applicant before the decision. Final.",
+            Self::Appealed => {
+                "The applicant appealed (klage). HDS reconsiders: it reverses (new decision, \
+                 or the rejection is lifted and handling resumes) or upholds."
+            }
+            Self::ForwardedToAppealsBody => {
+                "HDS upheld its decision and forwarded the appeal to the national appeals \
+                 body (Helseklage). Closed when Helseklage has decided."
+            }
+            Self::Closed => "Case handling is finished. Final.",
+        }
+    }
+
+    /// No command is allowed in this state.
+    pub fn is_final(self) -> bool {
+        allowed_commands(self).is_empty()
+    }
+}
+
+/// What a case handler, the applicant or the job runner does to a case.
+/// Stored as its [`as_str`](Command::as_str) code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Command {
+    MarkComplete,
+    AskQuestion,
+    AnswerQuestion,
+    SendReminder,
+    RejectForNoReply,
+    Postpone,
+    Decide,
+    Withdraw,
+    Appeal,
+    ReconsiderAppeal,
+    Close,
+}
+
+impl Command {
+    pub const ALL: [Command; 11] = [
+        Self::MarkComplete,
+        Self::AskQuestion,
+        Self::AnswerQuestion,
+        Self::SendReminder,
+        Self::RejectForNoReply,
+        Self::Postpone,
+        Self::Decide,
+        Self::Withdraw,
+        Self::Appeal,
+        Self::ReconsiderAppeal,
+        Self::Close,
+    ];
+
+    /// The stored code, e.g. `MARK_COMPLETE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MarkComplete => "MARK_COMPLETE",
+            Self::AskQuestion => "ASK_QUESTION",
+            Self::AnswerQuestion => "ANSWER_QUESTION",
+            Self::SendReminder => "SEND_REMINDER",
+            Self::RejectForNoReply => "REJECT_FOR_NO_REPLY",
+            Self::Postpone => "POSTPONE",
+            Self::Decide => "DECIDE",
+            Self::Withdraw => "WITHDRAW",
+            Self::Appeal => "APPEAL",
+            Self::ReconsiderAppeal => "RECONSIDER_APPEAL",
+            Self::Close => "CLOSE",
+        }
+    }
+
+    /// Completes "a decided case cannot …": "be withdrawn".
+    pub fn refused_phrase(self) -> &'static str {
+        match self {
+            Self::MarkComplete => "be marked complete",
+            Self::AskQuestion => "get a question to the applicant",
+            Self::AnswerQuestion => "record an answer from the applicant",
+            Self::SendReminder => "get a reminder (purring)",
+            Self::RejectForNoReply => "be rejected for no reply",
+            Self::Postpone => "be postponed",
+            Self::Decide => "be decided",
+            Self::Withdraw => "be withdrawn",
+            Self::Appeal => "be appealed",
+            Self::ReconsiderAppeal => "have an appeal reconsidered",
+            Self::Close => "be closed",
+        }
+    }
+
+    /// Who usually gives the command.
+    pub fn actor(self) -> &'static str {
+        match self {
+            Self::AnswerQuestion | Self::Withdraw | Self::Appeal => "applicant",
+            Self::SendReminder | Self::RejectForNoReply => "job runner",
+            Self::MarkComplete
+            | Self::AskQuestion
+            | Self::Postpone
+            | Self::Decide
+            | Self::ReconsiderAppeal
+            | Self::Close => "case handler",
+        }
+    }
+}
+
+macro_rules! code_traits {
+    ($ty:ty, $what:literal) => {
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::calendar::UnknownCode;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Self::ALL
+                    .into_iter()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| $crate::calendar::UnknownCode {
+                        what: $what,
+                        code: s.to_owned(),
+                    })
+            }
+        }
+    };
+}
+pub(crate) use code_traits;
+
+code_traits!(CaseState, "case state");
+code_traits!(Command, "command");
+
+/// One allowed transition: `command` in state `from` leads to `to`, under the
+/// condition `when` (if several rows share `from` and `command`, the case data
+/// decides which applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub from: CaseState,
+    pub command: Command,
+    pub to: CaseState,
+    pub when: Option<&'static str>,
+}
+
+const fn t(
+    from: CaseState,
+    command: Command,
+    to: CaseState,
+    when: Option<&'static str>,
+) -> Transition {
+    Transition {
+        from,
+        command,
+        to,
+        when,
+    }
+}
+
+use CaseState as S;
+use Command as C;
+
+/// Every allowed transition. Any (state, command) pair not listed is refused
+/// with [`TransitionError::NotAllowed`](super::TransitionError::NotAllowed).
+/// The functions on [`Case`](super::Case) implement these rows; a test checks
+/// that they agree, and `docs/case-states.md` is generated from this table.
+pub const TRANSITIONS: &[Transition] = &[
+    t(
+        S::Submitted,
+        C::MarkComplete,
+        S::UnderReview,
+        Some("statutory clock starts"),
+    ),
+    t(
+        S::Submitted,
+        C::AskQuestion,
+        S::AwaitingApplicant,
+        Some("clock not started"),
+    ),
+    t(S::Submitted, C::Withdraw, S::Withdrawn, None),
+    t(
+        S::UnderReview,
+        C::AskQuestion,
+        S::AwaitingApplicant,
+        Some("clock paused"),
+    ),
+    t(
+        S::UnderReview,
+        C::Postpone,
+        S::UnderReview,
+        Some("later expected date, with reason"),
+    ),
+    t(S::UnderReview, C::Decide, S::Decided, None),
+    t(S::UnderReview, C::Withdraw, S::Withdrawn, None),
+    t(
+        S::AwaitingApplicant,
+        C::AnswerQuestion,
+        S::Submitted,
+        Some("case not yet complete"),
+    ),
+    t(
+        S::AwaitingApplicant,
+        C::AnswerQuestion,
+        S::UnderReview,
+        Some("case complete, clock resumes"),
+    ),
+    t(
+        S::AwaitingApplicant,
+        C::SendReminder,
+        S::AwaitingApplicant,
+        Some("reply deadline passed"),
+    ),
+    t(
+        S::AwaitingApplicant,
+        C::RejectForNoReply,
+        S::RejectedNoReply,
+        Some("reminder deadline passed"),
+    ),
+    t(S::AwaitingApplicant, C::Withdraw, S::Withdrawn, None),
+    t(
+        S::Decided,
+        C::Appeal,
+        S::Appealed,
+        Some("refused or partly granted, within 3 weeks"),
+    ),
+    t(
+        S::Decided,
+        C::Close,
+        S::Closed,
+        Some("appeal deadline passed or nothing to appeal"),
+    ),
+    t(
+        S::RejectedNoReply,
+        C::Appeal,
+        S::Appealed,
+        Some("within 3 weeks"),
+    ),
+    t(
+        S::RejectedNoReply,
+        C::Close,
+        S::Closed,
+        Some("appeal deadline passed"),
+    ),
+    t(
+        S::Appealed,
+        C::ReconsiderAppeal,
+        S::Decided,
+        Some("reversed, new decision"),
+    ),
+    t(
+        S::Appealed,
+        C::ReconsiderAppeal,
+        S::Submitted,
+        Some("rejection lifted, case not complete"),
+    ),
+    t(
+        S::Appealed,
+        C::ReconsiderAppeal,
+        S::UnderReview,
+        Some("rejection lifted, case complete"),
+    ),
+    t(
+        S::Appealed,
+        C::ReconsiderAppeal,
+        S::ForwardedToAppealsBody,
+        Some("upheld, sent to Helseklage"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::Close,
+        S::Closed,
+        Some("Helseklage has decided"),
+    ),
+];
+
+/// Whether the table allows `command` in `state` (the case data may still
+/// refuse it, e.g. an appeal after the deadline).
+pub fn is_allowed(state: CaseState, command: Command) -> bool {
+    TRANSITIONS
+        .iter()
+        .any(|t| t.from == state && t.command == command)
+}
+
+/// The commands the table allows in `state`, in [`Command::ALL`] order: the
+/// buttons a case handler may see.
+pub fn allowed_commands(state: CaseState) -> Vec<Command> {
+    Command::ALL
+        .into_iter()
+        .filter(|c| is_allowed(state, *c))
+        .collect()
+}
+
+/// The states `command` can lead to from `state`.
+pub fn targets(state: CaseState, command: Command) -> Vec<CaseState> {
+    TRANSITIONS
+        .iter()
+        .filter(|t| t.from == state && t.command == command)
+        .map(|t| t.to)
+        .collect()
+}
+
+/// The name of the event that creates a case; the diagram's entry arrow.
+pub const SUBMIT: &str = "SUBMIT";
+
+/// The state diagram as Mermaid `stateDiagram-v2`, generated from
+/// [`TRANSITIONS`].
+pub fn mermaid_diagram() -> String {
+    let mut out = String::from("stateDiagram-v2\n");
+    let _ = writeln!(out, "    [*] --> {}: {SUBMIT}", S::Submitted.as_str());
+    for t in TRANSITIONS {
+        let _ = write!(
+            out,
+            "    {} --> {}: {}",
+            t.from.as_str(),
+            t.to.as_str(),
+            t.command.as_str()
+        );
+        if let Some(when) = t.when {
+            let _ = write!(out, " ({when})");
+        }
+        out.push('\n');
+    }
+    for s in CaseState::ALL.into_iter().filter(|s| s.is_final()) {
+        let _ = writeln!(out, "    {} --> [*]", s.as_str());
+    }
+    out
+}
+
+/// The whole of `docs/case-states.md`: diagram, states and transitions.
+pub fn states_document() -> String {
+    let mut out = String::new();
+    out.push_str("# Case states\n\n");
+    out.push_str(
+        "<!-- Generated from crates/domain/src/case/table.rs by \
+         hds_domain::case::states_document(). Do not edit by hand: change the table and run \
+         `UPDATE_DOCS=1 cargo test -p hds-domain case_states_doc`. -->\n\n",
+    );
+    out.push_str(
+        "A case is one application as HDS handles it. Each arrow is a command; the \
+         function of the same name on `hds_domain::case::Case` carries it out and returns \
+         the new case and its events, or an error naming why it is not allowed. Where two \
+         arrows leave a state with the same command, the case data decides (shown in \
+         parentheses). Deadlines are counted in working days (virkedager) on the calendar \
+         date in Europe/Oslo.\n\n",
+    );
+    out.push_str("```mermaid\n");
+    out.push_str(&mermaid_diagram());
+    out.push_str("```\n\n## States\n\n| State | Meaning | Allowed commands |\n|---|---|---|\n");
+    for s in CaseState::ALL {
+        let allowed: Vec<String> = allowed_commands(s)
+            .into_iter()
+            .map(|c| format!("`{}`", c.as_str()))
+            .collect();
+        let allowed = if allowed.is_empty() {
+            "none (final)".to_owned()
+        } else {
+            allowed.join(", ")
+        };
+        let _ = writeln!(out, "| `{}` | {} | {} |", s.as_str(), s.meaning(), allowed);
+    }
+    out.push_str(
+        "\n## Transitions\n\n| From | Command | By | To | When |\n|---|---|---|---|---|\n",
+    );
+    for t in TRANSITIONS {
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} | `{}` | {} |",
+            t.from.as_str(),
+            t.command.as_str(),
+            t.command.actor(),
+            t.to.as_str(),
+            t.when.unwrap_or("")
+        );
+    }
+    out.push_str(
+        "\nAny other combination of state and command is refused, e.g. \
+         \"a decided case cannot be withdrawn\".\n",
+    );
+    out
+}
