@@ -13,7 +13,7 @@
 //! longer alternating cycle, or a route through the totals.
 
 use super::network::{Cost, Entry, Grid, Network};
-use super::{Method, ProtectedTable, Published, Reason, Suppression};
+use super::{Method, ProtectedTable, Published, Reason, Request, Suppression};
 
 /// Is `value` sensitive: `1 <= value < threshold`, or zero if zeros are.
 pub(super) fn is_sensitive(value: u64, threshold: u64, suppress_zeros: bool) -> bool {
@@ -32,7 +32,8 @@ fn need(value: u64, threshold: u64) -> u64 {
 }
 
 /// Protect the table by suppression. See the module documentation.
-pub(super) fn suppress(grid: &Grid, threshold: u64, suppress_zeros: bool) -> ProtectedTable {
+pub(super) fn suppress(grid: &Grid, request: &Request) -> ProtectedTable {
+    let (threshold, suppress_zeros) = (request.threshold, request.suppress_zeros);
     let entries = &grid.entries;
     let primaries: Vec<usize> = (0..entries.len())
         .filter(|&k| is_sensitive(entries[k].value, threshold, suppress_zeros))
@@ -72,7 +73,7 @@ pub(super) fn suppress(grid: &Grid, threshold: u64, suppress_zeros: bool) -> Pro
             } else {
                 Reason::Secondary
             },
-            interval: network.interval(k),
+            interval: request.intervals.then(|| network.interval(k)),
         })
         .collect();
     ProtectedTable::from_entries(grid, Method::Suppress, threshold, &values, suppressed)
