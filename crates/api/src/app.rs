@@ -35,6 +35,7 @@ Every error is RFC 9457 application/problem+json.",
     tags(
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
+        (name = "calendar", description = "Working days (virkedager) and statutory deadlines (frister)."),
     )
 )]
 struct ApiDoc;

@@ -36,6 +36,8 @@ pub struct Config {
     /// Largest JSON request body, in bytes.
     pub max_json_bytes: usize,
     pub workers: usize,
+    /// Count Saturdays as working days in deadlines (an open legal question; default no).
+    pub saturdays_are_working_days: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +142,7 @@ impl Config {
             migrate_on_start: flag("HDS_MIGRATE_ON_START", local)?,
             max_json_bytes: parse("HDS_MAX_JSON_BYTES", 1024 * 1024)?,
             workers: parse("HDS_WORKERS", 0)?,
+            saturdays_are_working_days: flag("HDS_SATURDAYS_ARE_WORKING_DAYS", false)?,
         };
         config.check_production()?;
         Ok(config)

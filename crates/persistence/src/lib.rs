@@ -5,6 +5,7 @@
 //! folder and are embedded in the binary.
 
 pub mod audit;
+pub mod calendar;
 pub mod db;
 pub mod error;
 pub mod migrate;

@@ -155,8 +155,18 @@ diesel::joinable!(variables -> data_sources (data_source_id));
 diesel::joinable!(data_source_custodian_history -> data_sources (data_source_id));
 diesel::joinable!(data_source_custodian_history -> custodians (custodian_id));
 
+diesel::table! {
+    closure_days (day) {
+        day -> Date,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    closure_days,
     idempotency_keys,
     purposes,
     custodians,

@@ -5,6 +5,7 @@
 mod support;
 
 mod auth;
+mod calendar;
 mod errors;
 mod health;
 mod openapi;

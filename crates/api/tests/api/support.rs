@@ -37,6 +37,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         migrate_on_start: false,
         max_json_bytes: 64 * 1024,
         workers: 1,
+        saturdays_are_working_days: false,
     }
 }
 
