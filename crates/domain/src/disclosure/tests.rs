@@ -524,8 +524,11 @@ fn minimality_report(rows: usize, columns: usize, tables: usize, seed: u64) -> [
 
 #[test]
 fn heuristic_is_close_to_the_minimum_on_small_tables() {
+    // Deterministic (fixed seed). Measured: fewest cells in about 90% of
+    // 3 x 3 tables, never more than 2 extra cells (docs/disclosure-control.md).
     let figures = minimality_report(3, 3, 150, 7);
     assert!(figures[1] * 10 >= figures[0] * 8, "{figures:?}");
+    assert!(figures[3] <= 2, "{figures:?}");
 }
 
 /// The full report for docs/disclosure-control.md:
@@ -539,3 +542,4 @@ fn minimality_report_full() {
     minimality_report(3, 4, 2000, 4);
     minimality_report(4, 4, 2000, 5);
 }
+
