@@ -4,7 +4,7 @@
 //! that is not needed.
 //!
 //! The secondary step is the shortest-path method of network-flow
-//! suppression (Cox 1980, 1995; Castro 2006): for a primary entry `e` that
+//! suppression (Cox 1980, 1995; Castro 2002, 2007): for a primary entry `e` that
 //! cannot yet grow to the threshold, find the cheapest augmenting path in the
 //! network (see `network`), where an already suppressed entry costs nothing
 //! and a published one costs (1 entry, its count), suppress the published

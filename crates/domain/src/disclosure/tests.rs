@@ -162,6 +162,11 @@ fn contract_example_hides_the_whole_two_by_two() {
         assert_eq!(interval_of(&out, position), Interval { min, max });
     }
     check_suppression(&two_way(&[&[12, 1], &[40, 7]]), 3, false);
+    // Three entries are the fewest possible, and 12 + 40 + 7 the least count.
+    assert_eq!(
+        fewest_secondaries(&two_way(&[&[12, 1], &[40, 7]]), 3, 3),
+        Some((3, 59))
+    );
 }
 
 #[test]
