@@ -16,12 +16,20 @@ pub fn hds_bin() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let debug_dir = exe.parent().unwrap().parent().unwrap();
     let bin = debug_dir.join("hds");
-    assert!(bin.exists(), "{} not built: run `cargo build --bin hds` (make test does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} not built: run `cargo build --bin hds` (make test does)",
+        bin.display()
+    );
     bin
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A scratch folder for keys and logs, removed on drop.
@@ -29,7 +37,11 @@ pub struct Scratch(pub PathBuf);
 
 impl Scratch {
     pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("hds-blackbox-{}-{}", std::process::id(), free_port()));
+        let dir = std::env::temp_dir().join(format!(
+            "hds-blackbox-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
     }
@@ -85,7 +97,11 @@ impl Server {
             .stderr(log)
             .spawn()
             .unwrap();
-        let server = Self { child, port, base: format!("http://127.0.0.1:{port}") };
+        let server = Self {
+            child,
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+        };
         server.wait_ready(scratch);
         server
     }
@@ -101,7 +117,8 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let log = std::fs::read_to_string(scratch.0.join(format!("server-{}.log", self.port))).unwrap_or_default();
+        let log = std::fs::read_to_string(scratch.0.join(format!("server-{}.log", self.port)))
+            .unwrap_or_default();
         panic!("hds serve did not become ready within 60 s; log:\n{log}");
     }
 
@@ -111,13 +128,19 @@ impl Server {
 
     /// Sends SIGTERM and waits for the process to exit.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "hds did not stop within 20 s of SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "hds did not stop within 20 s of SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -1,5 +1,6 @@
 //! The Diesel schema: one `table!` per table in `migrations/`.
 //! A test (`schema_matches_database`) checks it against the migrated database.
+#![allow(clippy::wildcard_imports)] // diesel's table! idiom for custom SQL types
 
 diesel::table! {
     audit_events (id) {

@@ -119,9 +119,12 @@ fn ensure_template(admin: &mut PgConnection) {
 /// Drops the template so that the next test rebuilds it (called by `make test`).
 pub fn drop_template() {
     let mut admin = PgConnection::establish(&admin_url()).expect("connect admin");
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", template()))
-        .execute(&mut admin)
-        .expect("drop template");
+    diesel::sql_query(format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        template()
+    ))
+    .execute(&mut admin)
+    .expect("drop template");
 }
 
 impl Drop for TestDatabase {

@@ -85,11 +85,17 @@ pub struct Holidays {
 
 fn parse_date(raw: &str, pointer: &str) -> Result<Date, ApiError> {
     Date::parse(raw, format_description!("[year]-[month]-[day]")).map_err(|_| {
-        ApiError::bad_parameter(pointer, "INVALID_DATE", format!("{raw:?} is not a date as YYYY-MM-DD"))
+        ApiError::bad_parameter(
+            pointer,
+            "INVALID_DATE",
+            format!("{raw:?} is not a date as YYYY-MM-DD"),
+        )
     })
 }
 
-async fn calendar(state: &web::Data<AppState>) -> Result<(WorkingDayCalendar, Vec<ClosureDayDto>), ApiError> {
+async fn calendar(
+    state: &web::Data<AppState>,
+) -> Result<(WorkingDayCalendar, Vec<ClosureDayDto>), ApiError> {
     let days = state
         .run(|conn| hds_persistence::calendar::closure_days(conn).map_err(ApiError::from))
         .await?;
@@ -97,7 +103,13 @@ async fn calendar(state: &web::Data<AppState>) -> Result<(WorkingDayCalendar, Ve
         saturdays_are_working_days: state.config.saturdays_are_working_days,
         closure_days: days.iter().map(|d| d.day).collect(),
     };
-    let dtos = days.into_iter().map(|d| ClosureDayDto { date: d.day, reason: d.reason }).collect();
+    let dtos = days
+        .into_iter()
+        .map(|d| ClosureDayDto {
+            date: d.day,
+            reason: d.reason,
+        })
+        .collect();
     Ok((calendar, dtos))
 }
 
@@ -129,7 +141,12 @@ async fn compute_deadline(
     let deadline = calendar.add_working_days(from, working_days);
     json_with_etag(
         &req,
-        &Deadline { from, working_days, deadline, saturdays_are_working_days: calendar.saturdays_are_working_days },
+        &Deadline {
+            from,
+            working_days,
+            deadline,
+            saturdays_are_working_days: calendar.saturdays_are_working_days,
+        },
         PUBLIC_CACHE,
     )
 }
@@ -146,9 +163,16 @@ async fn list_holidays(
     state: web::Data<AppState>,
     query: ApiQuery<HolidaysQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let year = i32::try_from(query.0.year).ok().filter(|y| YEARS.contains(y)).ok_or_else(|| {
-        ApiError::bad_parameter("/query/year", "OUT_OF_RANGE", "year must be between 1900 and 2200")
-    })?;
+    let year = i32::try_from(query.0.year)
+        .ok()
+        .filter(|y| YEARS.contains(y))
+        .ok_or_else(|| {
+            ApiError::bad_parameter(
+                "/query/year",
+                "OUT_OF_RANGE",
+                "year must be between 1900 and 2200",
+            )
+        })?;
     let (calendar, closure_days) = calendar(&state).await?;
     let holidays = calendar
         .holidays(year)
@@ -160,6 +184,17 @@ async fn list_holidays(
             name_en: h.name_en().to_owned(),
         })
         .collect();
-    let closure_days = closure_days.into_iter().filter(|d| d.date.year() == year).collect();
-    json_with_etag(&req, &Holidays { year, holidays, closure_days }, PUBLIC_CACHE)
+    let closure_days = closure_days
+        .into_iter()
+        .filter(|d| d.date.year() == year)
+        .collect();
+    json_with_etag(
+        &req,
+        &Holidays {
+            year,
+            holidays,
+            closure_days,
+        },
+        PUBLIC_CACHE,
+    )
 }

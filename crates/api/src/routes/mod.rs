@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod dev_issuer;
+pub mod disclosure;
 pub mod health;
 pub mod me;
 
@@ -11,4 +12,5 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
     calendar::routes(cfg);
+    disclosure::routes(cfg);
 }

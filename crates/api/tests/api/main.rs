@@ -6,6 +6,7 @@ mod support;
 
 mod auth;
 mod calendar;
+mod disclosure;
 mod errors;
 mod health;
 mod openapi;

@@ -35,7 +35,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         issuers: Vec::new(),
         db_pool_size: 4,
         migrate_on_start: false,
-        max_json_bytes: 64 * 1024,
+        max_json_bytes: 1024 * 1024,
         workers: 1,
         saturdays_are_working_days: false,
     }
@@ -59,9 +59,18 @@ impl Response {
     /// Asserts a problem+json response with this status, and returns it.
     pub fn problem(&self, status: u16) -> &Value {
         assert_eq!(self.status, status, "status; body: {}", self.text);
-        assert_eq!(self.content_type(), "application/problem+json", "content type; body: {}", self.text);
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "content type; body: {}",
+            self.text
+        );
         assert_eq!(self.body["status"], status);
-        assert!(self.body["type"].as_str().unwrap().starts_with("https://"), "absolute type: {}", self.body);
+        assert!(
+            self.body["type"].as_str().unwrap().starts_with("https://"),
+            "absolute type: {}",
+            self.body
+        );
         assert!(self.body["title"].is_string() && self.body["detail"].is_string());
         let id = self.headers.get("x-request-id").unwrap().to_str().unwrap();
         assert_eq!(self.body["requestId"], id);
@@ -74,6 +83,8 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// Async so that tests read `TestApp::spawn().await` however setup grows.
+    #[allow(clippy::unused_async)]
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let db = TestDatabase::new();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -96,13 +107,25 @@ impl TestApp {
 
     pub fn token(&self, role: Role) -> String {
         self.issuer
-            .mint(role, None, None, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .mint(
+                role,
+                None,
+                None,
+                None,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .unwrap()
     }
 
     pub fn token_for(&self, role: Role, pid: Option<&str>, org: Option<&str>) -> String {
         self.issuer
-            .mint(role, pid, org, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .mint(
+                role,
+                pid,
+                org,
+                None,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .unwrap()
     }
 
@@ -112,7 +135,12 @@ impl TestApp {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Response { status, headers, body, text }
+        Response {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
