@@ -94,7 +94,7 @@ async fn rounding_turns_1_into_0_and_2_into_3_and_totals_add_up() {
 #[actix_rt::test]
 async fn a_200_by_200_table_is_protected() {
     let app = TestApp::spawn().await;
-    let n = 200;
+    let n: u16 = 200;
     let categories: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
     let counts: Vec<Vec<u64>> = (0..n)
         .map(|i| {
@@ -103,7 +103,7 @@ async fn a_200_by_200_table_is_protected() {
                     if (i * 7 + j * 3) % 4 == 0 {
                         1
                     } else {
-                        10 + (i + j) as u64 % 17
+                        10 + u64::from((i + j) % 17)
                     }
                 })
                 .collect()
