@@ -80,8 +80,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        search_nb -> TsVector,
-        search_en -> TsVector,
+        search_nb -> Nullable<TsVector>,
+        search_en -> Nullable<TsVector>,
     }
 }
 
@@ -124,8 +124,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        search_nb -> TsVector,
-        search_en -> TsVector,
+        search_nb -> Nullable<TsVector>,
+        search_en -> Nullable<TsVector>,
     }
 }
 
