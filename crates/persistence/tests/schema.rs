@@ -62,6 +62,7 @@ fn declared() -> BTreeMap<(String, String), (String, bool)> {
 }
 
 #[derive(QueryableByName)]
+#[allow(clippy::struct_field_names)] // information_schema's own names
 struct Column {
     #[diesel(sql_type = Text)]
     table_name: String,
