@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod db;
 pub mod error;
+pub mod feed;
 pub mod migrate;
 pub mod schema;
 pub mod seed;

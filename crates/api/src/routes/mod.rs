@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod dev_issuer;
 pub mod disclosure;
+pub mod events;
 pub mod health;
 pub mod me;
 
@@ -13,4 +14,5 @@ pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
     calendar::routes(cfg);
     disclosure::routes(cfg);
+    events::routes(cfg);
 }
