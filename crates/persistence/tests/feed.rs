@@ -13,8 +13,8 @@ use serde_json::json;
 #[test]
 fn concurrent_writers_and_a_following_reader_see_every_event_once_in_order() {
     let db = TestDatabase::new();
-    let writers = 4;
-    let per_writer = 60;
+    let writers: i64 = 4;
+    let per_writer: i64 = 60;
     let done = Arc::new(AtomicBool::new(false));
 
     let reader_url = db.url.clone();
@@ -88,7 +88,7 @@ fn concurrent_writers_and_a_following_reader_see_every_event_once_in_order() {
 
     let committed = writers * (per_writer - per_writer / 10);
     let sequences: Vec<i64> = seen.iter().map(|s| s.0).collect();
-    let expected: Vec<i64> = (1..=i64::try_from(committed).unwrap()).collect();
+    let expected: Vec<i64> = (1..=committed).collect();
     assert_eq!(
         sequences, expected,
         "every committed event exactly once, in order, without gaps"
@@ -98,7 +98,7 @@ fn concurrent_writers_and_a_following_reader_see_every_event_once_in_order() {
         "no rolled-back event is visible"
     );
     // each writer's own events keep their order
-    for w in 0..i64::try_from(writers).unwrap() {
+    for w in 0..writers {
         let mine: Vec<i64> = seen.iter().filter(|s| s.1 == w).map(|s| s.2).collect();
         assert!(mine.windows(2).all(|p| p[0] < p[1]), "writer {w}: {mine:?}");
     }
