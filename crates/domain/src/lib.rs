@@ -7,3 +7,4 @@ pub mod calendar;
 pub mod case;
 pub mod disclosure;
 pub mod identity;
+pub mod webhook;

@@ -11,3 +11,4 @@ mod errors;
 mod events;
 mod health;
 mod openapi;
+mod webhooks;
