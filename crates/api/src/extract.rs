@@ -191,7 +191,10 @@ pub fn path_config() -> web::PathConfig {
         ApiError::bad_parameter(
             "/path",
             "INVALID_PATH_PARAMETER",
-            format!("{} is not a valid path here: {err}", req.path()),
+            format!(
+                "{} is not a valid path here: {err}",
+                crate::middleware::without_national_ids(req.path())
+            ),
         )
         .into()
     })

@@ -44,7 +44,7 @@ pub async fn request_context(
     let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
-    let path = req.path().to_owned();
+    let path = without_national_ids(req.path());
     let base = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.config.problem_type_base.clone());
@@ -68,6 +68,19 @@ pub async fn request_context(
     }
     log::info!("{method} {path} {status} {millis:.1}ms request_id={id}");
     Ok(response)
+}
+
+/// The path as it may be logged and echoed: a national identity number a
+/// client put in a URL is masked (our routes never carry one).
+pub(crate) fn without_national_ids(path: &str) -> String {
+    let mut masked = path.to_owned();
+    for range in hds_domain::identity::find_national_ids(path)
+        .into_iter()
+        .rev()
+    {
+        masked.replace_range(range, "***********");
+    }
+    masked
 }
 
 /// Rewrites an error response as a complete problem document.
@@ -145,7 +158,11 @@ fn fallback(status: StatusCode) -> serde_json::Value {
 pub async fn no_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     let allowed = crate::app::methods_for_path(req.path());
     if allowed.is_empty() {
-        ApiError::not_found(format!("no resource at {}", req.path())).error_response()
+        ApiError::not_found(format!(
+            "no resource at {}",
+            without_national_ids(req.path())
+        ))
+        .error_response()
     } else {
         ApiError::method_not_allowed(&allowed).error_response()
     }

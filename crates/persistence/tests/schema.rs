@@ -15,7 +15,16 @@ const SCHEMA: &str = include_str!("../src/schema.rs");
 fn declared() -> BTreeMap<(String, String), (String, bool)> {
     let mut out = BTreeMap::new();
     let mut table: Option<String> = None;
+    // `#[sql_name = "type"]` names the database column of the next line
+    let mut sql_name: Option<String> = None;
     for line in SCHEMA.lines().map(str::trim) {
+        if let Some(name) = line
+            .strip_prefix("#[sql_name = \"")
+            .and_then(|r| r.strip_suffix("\"]"))
+        {
+            sql_name = Some(name.to_owned());
+            continue;
+        }
         if let Some(name) = line.strip_suffix('{').map(str::trim) {
             // `name (pk) {` opens a table; `diesel::table! {` does not
             if let Some((name, _)) = name.split_once(" (") {
@@ -53,10 +62,8 @@ fn declared() -> BTreeMap<(String, String), (String, bool)> {
             "Array<Text>" => "_text",
             other => panic!("schema test: map the diesel type {other} to a PostgreSQL type"),
         };
-        out.insert(
-            (t.clone(), column.trim().to_owned()),
-            (pg.to_owned(), nullable),
-        );
+        let column = sql_name.take().unwrap_or_else(|| column.trim().to_owned());
+        out.insert((t.clone(), column), (pg.to_owned(), nullable));
     }
     out
 }

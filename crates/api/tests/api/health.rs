@@ -49,3 +49,12 @@ async fn every_response_carries_a_request_id_and_keeps_a_sane_incoming_one() {
     assert_ne!(response.headers["x-request-id"], "bad id with spaces");
     assert_eq!(response.headers["x-request-id"].len(), 36);
 }
+
+#[actix_rt::test]
+async fn a_national_id_in_a_url_is_never_echoed() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/people/15058510170", None).await;
+    let problem = response.problem(404);
+    assert!(!response.text.contains("15058510170"), "{problem}");
+    assert_eq!(problem["instance"], "/api/v1/people/***********");
+}
