@@ -35,6 +35,7 @@ Every error is RFC 9457 application/problem+json.",
     tags(
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
+        (name = "catalogue", description = "The catalogue (katalogen): purposes, custodians (registerforvaltere), data sources (datakilder), variables and service notices (driftsmeldinger). Reads are public and cacheable (ETag, Cache-Control, 304); writes need the ADMIN role and If-Match. See docs/catalogue.md."),
     )
 )]
 struct ApiDoc;

@@ -4,6 +4,7 @@
 //! parameter, so every rule can be tested with a fixed date.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod case;
 pub mod disclosure;
 pub mod identity;

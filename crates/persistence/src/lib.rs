@@ -5,6 +5,7 @@
 //! folder and are embedded in the binary.
 
 pub mod audit;
+pub mod catalogue;
 pub mod db;
 pub mod error;
 pub mod migrate;

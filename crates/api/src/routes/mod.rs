@@ -1,5 +1,6 @@
 //! The handlers, one module per resource.
 
+pub mod catalogue;
 pub mod dev_issuer;
 pub mod health;
 pub mod me;
@@ -9,4 +10,5 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Everything under `/api/v1`.
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
+    catalogue::routes(cfg);
 }
