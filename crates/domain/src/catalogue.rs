@@ -96,14 +96,22 @@ pub fn check_text(pointer: &str, text: &str, max: usize, out: &mut Vec<Problem>)
 /// An optional text: at most `max` characters.
 pub fn check_optional_text(pointer: &str, text: &str, max: usize, out: &mut Vec<Problem>) {
     if text.chars().count() > max {
-        out.push(Problem::new(pointer, "TOO_LONG", format!("at most {max} characters")));
+        out.push(Problem::new(
+            pointer,
+            "TOO_LONG",
+            format!("at most {max} characters"),
+        ));
     }
 }
 
 /// An organisation number (organisasjonsnummer), 9 digits with a mod-11 control digit.
 pub fn check_orgnr(pointer: &str, orgnr: &str, out: &mut Vec<Problem>) {
     if let Err(e) = Orgnr::parse(orgnr) {
-        out.push(Problem::new(pointer, "INVALID_ORGNR", format!("not a valid organisation number: {e}")));
+        out.push(Problem::new(
+            pointer,
+            "INVALID_ORGNR",
+            format!("not a valid organisation number: {e}"),
+        ));
     }
 }
 
@@ -122,7 +130,11 @@ pub fn is_https_url(url: &str) -> bool {
 pub fn check_optional_url(pointer: &str, url: Option<&str>, out: &mut Vec<Problem>) {
     if let Some(url) = url {
         if !is_https_url(url) {
-            out.push(Problem::new(pointer, "INVALID_URL", "must be an absolute https:// URL"));
+            out.push(Problem::new(
+                pointer,
+                "INVALID_URL",
+                "must be an absolute https:// URL",
+            ));
         }
     }
 }
@@ -131,11 +143,18 @@ pub fn check_optional_url(pointer: &str, url: Option<&str>, out: &mut Vec<Proble
 pub fn check_optional_email(pointer: &str, email: Option<&str>, out: &mut Vec<Problem>) {
     if let Some(email) = email {
         let ok = email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         }) && !email.chars().any(char::is_whitespace)
             && email.len() <= 254;
         if !ok {
-            out.push(Problem::new(pointer, "INVALID_EMAIL", "must be an e-mail address"));
+            out.push(Problem::new(
+                pointer,
+                "INVALID_EMAIL",
+                "must be an e-mail address",
+            ));
         }
     }
 }
@@ -151,7 +170,12 @@ pub enum Channel {
 
 /// The application channel: an external form needs an https URL; the common
 /// form takes none.
-pub fn check_channel(channel: Channel, url: Option<&str>, url_pointer: &str, out: &mut Vec<Problem>) {
+pub fn check_channel(
+    channel: Channel,
+    url: Option<&str>,
+    url_pointer: &str,
+    out: &mut Vec<Problem>,
+) {
     match (channel, url) {
         (Channel::ExternalForm, None) => out.push(Problem::new(
             url_pointer,
@@ -159,7 +183,11 @@ pub fn check_channel(channel: Channel, url: Option<&str>, url_pointer: &str, out
             "an external application form needs its https:// URL",
         )),
         (Channel::ExternalForm, Some(url)) if !is_https_url(url) => {
-            out.push(Problem::new(url_pointer, "INVALID_URL", "must be an absolute https:// URL"));
+            out.push(Problem::new(
+                url_pointer,
+                "INVALID_URL",
+                "must be an absolute https:// URL",
+            ));
         }
         (Channel::CommonForm, Some(_)) => out.push(Problem::new(
             url_pointer,
@@ -207,7 +235,11 @@ pub fn check_set<T: PartialEq>(pointer: &str, items: &[T], out: &mut Vec<Problem
     }
     for (i, item) in items.iter().enumerate() {
         if items[..i].contains(item) {
-            out.push(Problem::new(format!("{pointer}/{i}"), "DUPLICATE", "listed twice"));
+            out.push(Problem::new(
+                format!("{pointer}/{i}"),
+                "DUPLICATE",
+                "listed twice",
+            ));
         }
     }
 }
@@ -215,7 +247,11 @@ pub fn check_set<T: PartialEq>(pointer: &str, items: &[T], out: &mut Vec<Problem
 /// A validity window (of a service notice): `from < to`, both as Unix seconds.
 pub fn check_window(from: i64, to: i64, from_pointer: &str, out: &mut Vec<Problem>) {
     if from >= to {
-        out.push(Problem::new(from_pointer, "WINDOW_ORDER", "validFrom must be before validTo"));
+        out.push(Problem::new(
+            from_pointer,
+            "WINDOW_ORDER",
+            "validFrom must be before validTo",
+        ));
     }
 }
 
@@ -243,7 +279,7 @@ pub enum SearchError {
 
 /// The words of a free-text query: runs of letters and digits, lower-cased.
 /// Everything else separates words, so the result is safe to put into a
-/// PostgreSQL `tsquery` as is.
+/// `PostgreSQL` `tsquery` as is.
 pub fn search_words(q: &str) -> Result<Vec<String>, SearchError> {
     if q.trim().is_empty() {
         return Err(SearchError::Empty);
@@ -302,18 +338,39 @@ mod tests {
         assert!(problems(|o| check_variable_name("/name", "VEKT", o)).is_empty());
         assert!(problems(|o| check_variable_name("/name", "svlen_dg2", o)).is_empty());
         assert_eq!(problems(|o| check_variable_name("/name", "2X", o)).len(), 1);
-        assert_eq!(problems(|o| check_variable_name("/name", "a b", o)).len(), 1);
+        assert_eq!(
+            problems(|o| check_variable_name("/name", "a b", o)).len(),
+            1
+        );
     }
 
     #[test]
     fn external_channel_needs_an_https_url() {
         let p = problems(|o| check_channel(Channel::ExternalForm, None, "/externalUrl", o));
-        assert_eq!((p[0].pointer.as_str(), p[0].code), ("/externalUrl", "REQUIRED"));
-        let p = problems(|o| check_channel(Channel::ExternalForm, Some("http://x.no"), "/externalUrl", o));
+        assert_eq!(
+            (p[0].pointer.as_str(), p[0].code),
+            ("/externalUrl", "REQUIRED")
+        );
+        let p = problems(|o| {
+            check_channel(
+                Channel::ExternalForm,
+                Some("http://x.no"),
+                "/externalUrl",
+                o,
+            );
+        });
         assert_eq!(p[0].code, "INVALID_URL");
-        let p = problems(|o| check_channel(Channel::CommonForm, Some("https://x.no"), "/externalUrl", o));
+        let p = problems(|o| {
+            check_channel(Channel::CommonForm, Some("https://x.no"), "/externalUrl", o);
+        });
         assert_eq!(p[0].code, "NOT_ALLOWED");
-        assert!(problems(|o| check_channel(Channel::ExternalForm, Some("https://www.ntnu.edu/hunt/data"), "/u", o)).is_empty());
+        assert!(problems(|o| check_channel(
+            Channel::ExternalForm,
+            Some("https://www.ntnu.edu/hunt/data"),
+            "/u",
+            o
+        ))
+        .is_empty());
         assert!(problems(|o| check_channel(Channel::CommonForm, None, "/u", o)).is_empty());
         assert!(!is_https_url("https://"));
         assert!(!is_https_url("https://localhost"));
@@ -333,30 +390,54 @@ mod tests {
     #[test]
     fn orgnr_and_contacts() {
         assert!(problems(|o| check_orgnr("/orgnr", "983744516", o)).is_empty());
-        assert_eq!(problems(|o| check_orgnr("/orgnr", "983744517", o))[0].code, "INVALID_ORGNR");
+        assert_eq!(
+            problems(|o| check_orgnr("/orgnr", "983744517", o))[0].code,
+            "INVALID_ORGNR"
+        );
         assert!(problems(|o| check_optional_email("/e", Some("datatilgang@fhi.no"), o)).is_empty());
-        assert_eq!(problems(|o| check_optional_email("/e", Some("nope"), o)).len(), 1);
+        assert_eq!(
+            problems(|o| check_optional_email("/e", Some("nope"), o)).len(),
+            1
+        );
     }
 
     #[test]
     fn sets_and_windows() {
-        assert_eq!(problems(|o| check_set::<u8>("/p", &[], o))[0].code, "REQUIRED");
-        assert_eq!(problems(|o| check_set("/p", &[1, 2, 1], o))[0].pointer, "/p/2");
+        assert_eq!(
+            problems(|o| check_set::<u8>("/p", &[], o))[0].code,
+            "REQUIRED"
+        );
+        assert_eq!(
+            problems(|o| check_set("/p", &[1, 2, 1], o))[0].pointer,
+            "/p/2"
+        );
         assert!(problems(|o| check_window(1, 2, "/validFrom", o)).is_empty());
         assert_eq!(problems(|o| check_window(2, 2, "/validFrom", o)).len(), 1);
     }
 
     #[test]
     fn search_queries_are_prefix_words_joined_with_and() {
-        assert_eq!(prefix_tsquery("fødsel").unwrap(), "fødsel:*");
-        assert_eq!(prefix_tsquery("  Medisinsk   FØDSEL ").unwrap(), "medisinsk:* & fødsel:*");
-        assert_eq!(prefix_tsquery("a'b:*|c&!(d)\\").unwrap(), "a:* & b:* & c:* & d:*");
-        assert_eq!(prefix_tsquery("ICD-10").unwrap(), "icd:* & 10:*");
+        assert_eq!(prefix_tsquery("fødsel"), Ok("fødsel:*".to_owned()));
+        assert_eq!(
+            prefix_tsquery("  Medisinsk   FØDSEL "),
+            Ok("medisinsk:* & fødsel:*".to_owned())
+        );
+        assert_eq!(
+            prefix_tsquery("a'b:*|c&!(d)\\"),
+            Ok("a:* & b:* & c:* & d:*".to_owned())
+        );
+        assert_eq!(prefix_tsquery("ICD-10"), Ok("icd:* & 10:*".to_owned()));
         assert_eq!(prefix_tsquery(""), Err(SearchError::Empty));
         assert_eq!(prefix_tsquery(" \t\n"), Err(SearchError::Empty));
         assert_eq!(prefix_tsquery("'&|!:*()"), Err(SearchError::NoWords));
         assert_eq!(prefix_tsquery(&"a".repeat(201)), Err(SearchError::TooLong));
-        assert!(prefix_tsquery(&"ø".repeat(200)).is_ok(), "characters, not bytes");
-        assert_eq!(prefix_tsquery(&"a ".repeat(13)), Err(SearchError::TooManyWords));
+        assert!(
+            prefix_tsquery(&"ø".repeat(200)).is_ok(),
+            "characters, not bytes"
+        );
+        assert_eq!(
+            prefix_tsquery(&"a ".repeat(13)),
+            Err(SearchError::TooManyWords)
+        );
     }
 }

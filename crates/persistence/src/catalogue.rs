@@ -13,7 +13,12 @@
 
 use std::collections::HashMap;
 
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::upsert::excluded;
+use diesel::serialize::ToSql;
+use diesel::sql_types::HasSqlType;
 use diesel::sql_types::{Array, BigInt, Float4, Nullable, Text, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::catalogue::{self as rules, Channel, Problem, MAX_NAME_LEN, MAX_TEXT_LEN};
@@ -23,8 +28,8 @@ use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent};
 use crate::schema::{
-    custodians, data_source_custodian_history, data_source_purposes, data_sources, purposes, service_notices,
-    variables,
+    custodians, data_source_custodian_history, data_source_purposes, data_sources, purposes,
+    service_notices, variables,
 };
 use crate::StoreError;
 
@@ -54,7 +59,9 @@ fn verdict(invalid: Vec<Problem>, conflicts: Vec<Problem>) -> Result<(), Catalog
     match (invalid.is_empty(), conflicts.is_empty()) {
         (true, true) => Ok(()),
         (true, false) => Err(CatalogueError::Conflict(conflicts)),
-        (false, _) => Err(CatalogueError::Invalid(invalid.into_iter().chain(conflicts).collect())),
+        (false, _) => Err(CatalogueError::Invalid(
+            invalid.into_iter().chain(conflicts).collect(),
+        )),
     }
 }
 
@@ -132,6 +139,40 @@ pub enum After {
     Key(String, Option<Uuid>),
     /// Searches in rank order: the last rank, then the key.
     Ranked(f32, String, Option<Uuid>),
+}
+
+/// Raw SQL built piece by piece, numbering its bind parameters (`$1`, `$2`, ...).
+struct Sql {
+    query: BoxedSqlQuery<'static, Pg, SqlQuery>,
+    binds: usize,
+}
+
+impl Sql {
+    fn new(sql: impl AsRef<str>) -> Self {
+        Self {
+            query: diesel::sql_query(sql.as_ref()).into_boxed(),
+            binds: 0,
+        }
+    }
+
+    fn push(mut self, sql: impl AsRef<str>) -> Self {
+        self.query = self.query.sql(sql);
+        self
+    }
+
+    fn bind<ST, V>(mut self, value: V) -> Self
+    where
+        Pg: HasSqlType<ST>,
+        V: ToSql<ST, Pg> + Send + 'static,
+        ST: Send + 'static,
+    {
+        self.binds += 1;
+        self.query = self
+            .query
+            .sql(format!("${}", self.binds))
+            .bind::<ST, _>(value);
+        self
+    }
 }
 
 // ---------------------------------------------------------------- purposes
@@ -218,7 +259,9 @@ pub fn list_custodians(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<CustodianRow>, StoreError> {
-    let mut query = custodians::table.select(CustodianRow::as_select()).into_boxed();
+    let mut query = custodians::table
+        .select(CustodianRow::as_select())
+        .into_boxed();
     if !include_retired {
         query = query.filter(custodians::retired_at.is_null());
     }
@@ -236,7 +279,10 @@ pub fn get_custodian(conn: &mut PgConnection, code: &str) -> Result<CustodianRow
 }
 
 /// The current (not retired) data sources of these custodians, in code order.
-pub fn sources_of(conn: &mut PgConnection, custodian_ids: &[Uuid]) -> Result<Vec<SourceRef>, StoreError> {
+pub fn sources_of(
+    conn: &mut PgConnection,
+    custodian_ids: &[Uuid],
+) -> Result<Vec<SourceRef>, StoreError> {
     Ok(data_sources::table
         .filter(data_sources::custodian_id.eq_any(custodian_ids))
         .filter(data_sources::retired_at.is_null())
@@ -251,7 +297,11 @@ pub fn sources_of(conn: &mut PgConnection, custodian_ids: &[Uuid]) -> Result<Vec
         .load(conn)?)
 }
 
-fn lock_custodian(conn: &mut PgConnection, code: &str, expected_version: i32) -> Result<CustodianRow, CatalogueError> {
+fn lock_custodian(
+    conn: &mut PgConnection,
+    code: &str,
+    expected_version: i32,
+) -> Result<CustodianRow, CatalogueError> {
     let row: CustodianRow = custodians::table
         .filter(custodians::code.eq(code))
         .select(CustodianRow::as_select())
@@ -263,8 +313,15 @@ fn lock_custodian(conn: &mut PgConnection, code: &str, expected_version: i32) ->
     Ok(row)
 }
 
-fn orgnr_taken(conn: &mut PgConnection, orgnr: &str, other_than: Option<Uuid>) -> Result<bool, StoreError> {
-    let mut query = custodians::table.filter(custodians::orgnr.eq(orgnr)).select(custodians::id).into_boxed();
+fn orgnr_taken(
+    conn: &mut PgConnection,
+    orgnr: &str,
+    other_than: Option<Uuid>,
+) -> Result<bool, StoreError> {
+    let mut query = custodians::table
+        .filter(custodians::orgnr.eq(orgnr))
+        .select(custodians::id)
+        .into_boxed();
     if let Some(id) = other_than {
         query = query.filter(custodians::id.ne(id));
     }
@@ -282,12 +339,24 @@ pub fn create_custodian(
     invalid.extend(validate_custodian(input));
     conn.transaction(|conn| {
         let mut conflicts = Vec::new();
-        let exists = custodians::table.filter(custodians::code.eq(code)).select(custodians::id).first::<Uuid>(conn).optional()?;
+        let exists = custodians::table
+            .filter(custodians::code.eq(code))
+            .select(custodians::id)
+            .first::<Uuid>(conn)
+            .optional()?;
         if exists.is_some() {
-            conflicts.push(Problem::new("/code", "DUPLICATE", format!("a custodian with code {code} exists")));
+            conflicts.push(Problem::new(
+                "/code",
+                "DUPLICATE",
+                format!("a custodian with code {code} exists"),
+            ));
         }
         if orgnr_taken(conn, &input.orgnr, None)? {
-            conflicts.push(Problem::new("/orgnr", "DUPLICATE", "another custodian has this organisation number"));
+            conflicts.push(Problem::new(
+                "/orgnr",
+                "DUPLICATE",
+                "another custodian has this organisation number",
+            ));
         }
         verdict(invalid, conflicts)?;
         let row: CustodianRow = diesel::insert_into(custodians::table)
@@ -301,7 +370,15 @@ pub fn create_custodian(
             ))
             .returning(CustodianRow::as_returning())
             .get_result(conn)?;
-        record(conn, actor, "CUSTODIAN_CREATED", "custodian", code, None, Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "CUSTODIAN_CREATED",
+            "custodian",
+            code,
+            None,
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
@@ -318,7 +395,11 @@ pub fn update_custodian(
         let invalid = validate_custodian(input);
         let mut conflicts = Vec::new();
         if orgnr_taken(conn, &input.orgnr, Some(before.id))? {
-            conflicts.push(Problem::new("/orgnr", "DUPLICATE", "another custodian has this organisation number"));
+            conflicts.push(Problem::new(
+                "/orgnr",
+                "DUPLICATE",
+                "another custodian has this organisation number",
+            ));
         }
         verdict(invalid, conflicts)?;
         let row: CustodianRow = diesel::update(custodians::table.find(before.id))
@@ -333,7 +414,15 @@ pub fn update_custodian(
             ))
             .returning(CustodianRow::as_returning())
             .get_result(conn)?;
-        record(conn, actor, "CUSTODIAN_UPDATED", "custodian", code, Some(before.audit_json()), Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "CUSTODIAN_UPDATED",
+            "custodian",
+            code,
+            Some(before.audit_json()),
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
@@ -356,7 +445,10 @@ pub fn retire_custodian(
             return Err(CatalogueError::Conflict(vec![Problem::new(
                 "",
                 "HOLDS_DATA_SOURCES",
-                format!("the custodian still holds {}; move or retire them first", codes.join(", ")),
+                format!(
+                    "the custodian still holds {}; move or retire them first",
+                    codes.join(", ")
+                ),
             )]));
         }
         let row: CustodianRow = diesel::update(custodians::table.find(before.id))
@@ -367,7 +459,15 @@ pub fn retire_custodian(
             ))
             .returning(CustodianRow::as_returning())
             .get_result(conn)?;
-        record(conn, actor, "CUSTODIAN_RETIRED", "custodian", code, Some(before.audit_json()), Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "CUSTODIAN_RETIRED",
+            "custodian",
+            code,
+            Some(before.audit_json()),
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
@@ -464,64 +564,85 @@ pub fn list_data_sources(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<DataSourceRow>, StoreError> {
-    let mut query = diesel::sql_query(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, ")).into_boxed();
+    let mut query = Sql::new(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, "));
     query = match &filter.search {
         Some(search) => query
-            .sql(format!("ts_rank(ds.{}, to_tsquery({}, ", search.lang.column(), search.lang.config()))
+            .push(format!(
+                "ts_rank(ds.{}, to_tsquery({}, ",
+                search.lang.column(),
+                search.lang.config()
+            ))
             .bind::<Text, _>(search.tsquery.clone())
-            .sql("))"),
-        None => query.sql("NULL::real"),
+            .push("))"),
+        None => query.push("NULL::real"),
     };
-    query = query.sql(" AS rank FROM data_sources ds JOIN custodians c ON c.id = ds.custodian_id WHERE true");
+    query = query.push(
+        " AS rank FROM data_sources ds JOIN custodians c ON c.id = ds.custodian_id WHERE true",
+    );
     if let Some(search) = &filter.search {
         query = query
-            .sql(format!(" AND ds.{} @@ to_tsquery({}, ", search.lang.column(), search.lang.config()))
+            .push(format!(
+                " AND ds.{} @@ to_tsquery({}, ",
+                search.lang.column(),
+                search.lang.config()
+            ))
             .bind::<Text, _>(search.tsquery.clone())
-            .sql(")");
+            .push(")");
     }
     if !filter.include_retired {
-        query = query.sql(" AND ds.retired_at IS NULL");
+        query = query.push(" AND ds.retired_at IS NULL");
     }
     if let Some(code) = &filter.code {
-        query = query.sql(" AND ds.code = ").bind::<Text, _>(code.clone());
+        query = query.push(" AND ds.code = ").bind::<Text, _>(code.clone());
     }
     if let Some(custodian) = &filter.custodian {
-        query = query.sql(" AND c.code = ").bind::<Text, _>(custodian.clone());
+        query = query
+            .push(" AND c.code = ")
+            .bind::<Text, _>(custodian.clone());
     }
     if let Some(kind) = &filter.kind {
-        query = query.sql(" AND ds.kind = ").bind::<Text, _>(kind.clone());
+        query = query.push(" AND ds.kind = ").bind::<Text, _>(kind.clone());
     }
     if let Some(purpose) = &filter.purpose {
         query = query
-            .sql(" AND EXISTS (SELECT 1 FROM data_source_purposes p WHERE p.data_source_id = ds.id AND p.purpose_code = ")
+            .push(" AND EXISTS (SELECT 1 FROM data_source_purposes p WHERE p.data_source_id = ds.id AND p.purpose_code = ")
             .bind::<Text, _>(purpose.clone())
-            .sql(")");
+            .push(")");
     }
     if let Some(data_kind) = &filter.data_kind {
-        query = query.sql(" AND ").bind::<Text, _>(data_kind.clone()).sql(" = ANY (ds.data_kinds)");
+        query = query
+            .push(" AND ")
+            .bind::<Text, _>(data_kind.clone())
+            .push(" = ANY (ds.data_kinds)");
     }
     if let Some(authority) = &filter.decision_authority {
-        query = query.sql(" AND ds.decision_authority = ").bind::<Text, _>(authority.clone());
+        query = query
+            .push(" AND ds.decision_authority = ")
+            .bind::<Text, _>(authority.clone());
     }
-    query = query.sql(") s");
+    query = query.push(") s");
     query = match after {
         None => query,
-        Some(After::Key(code, _)) => query.sql(" WHERE s.code > ").bind::<Text, _>(code.clone()),
+        Some(After::Key(code, _)) => query.push(" WHERE s.code > ").bind::<Text, _>(code.clone()),
         Some(After::Ranked(rank, code, _)) => query
-            .sql(" WHERE (s.rank < ")
+            .push(" WHERE (s.rank < ")
             .bind::<Float4, _>(*rank)
-            .sql(" OR (s.rank = ")
+            .push(" OR (s.rank = ")
             .bind::<Float4, _>(*rank)
-            .sql(" AND s.code > ")
+            .push(" AND s.code > ")
             .bind::<Text, _>(code.clone())
-            .sql("))"),
+            .push("))"),
     };
     query = if filter.search.is_some() {
-        query.sql(" ORDER BY s.rank DESC, s.code")
+        query.push(" ORDER BY s.rank DESC, s.code")
     } else {
-        query.sql(" ORDER BY s.code")
+        query.push(" ORDER BY s.code")
     };
-    Ok(query.sql(" LIMIT ").bind::<BigInt, _>(limit).load(conn)?)
+    Ok(query
+        .push(" LIMIT ")
+        .bind::<BigInt, _>(limit)
+        .query
+        .load(conn)?)
 }
 
 /// One data source by code (retired ones too).
@@ -531,11 +652,16 @@ pub fn get_data_source(conn: &mut PgConnection, code: &str) -> Result<DataSource
         include_retired: true,
         ..SourceFilter::default()
     };
-    list_data_sources(conn, &filter, None, 1)?.pop().ok_or(StoreError::NotFound)
+    list_data_sources(conn, &filter, None, 1)?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// Which custodians held the data source, oldest first.
-pub fn custodian_history(conn: &mut PgConnection, source_id: Uuid) -> Result<Vec<CustodianPeriod>, StoreError> {
+pub fn custodian_history(
+    conn: &mut PgConnection,
+    source_id: Uuid,
+) -> Result<Vec<CustodianPeriod>, StoreError> {
     Ok(data_source_custodian_history::table
         .inner_join(custodians::table)
         .filter(data_source_custodian_history::data_source_id.eq(source_id))
@@ -583,12 +709,33 @@ pub fn validate_data_source(input: &DataSourceInput) -> Vec<Problem> {
     let mut out = Vec::new();
     rules::check_text("/nameNb", &input.name_nb, MAX_NAME_LEN, &mut out);
     rules::check_text("/nameEn", &input.name_en, MAX_NAME_LEN, &mut out);
-    rules::check_optional_text("/descriptionNb", &input.description_nb, MAX_TEXT_LEN, &mut out);
-    rules::check_optional_text("/descriptionEn", &input.description_en, MAX_TEXT_LEN, &mut out);
+    rules::check_optional_text(
+        "/descriptionNb",
+        &input.description_nb,
+        MAX_TEXT_LEN,
+        &mut out,
+    );
+    rules::check_optional_text(
+        "/descriptionEn",
+        &input.description_en,
+        MAX_TEXT_LEN,
+        &mut out,
+    );
     rules::check_set("/purposes", &input.purposes, &mut out);
     rules::check_set("/dataKinds", &input.data_kinds, &mut out);
-    rules::check_channel(input.channel, input.external_url.as_deref(), "/externalUrl", &mut out);
-    rules::check_period(input.period_from, input.period_to, "/periodFrom", "/periodTo", &mut out);
+    rules::check_channel(
+        input.channel,
+        input.external_url.as_deref(),
+        "/externalUrl",
+        &mut out,
+    );
+    rules::check_period(
+        input.period_from,
+        input.period_to,
+        "/periodFrom",
+        "/periodTo",
+        &mut out,
+    );
     for (text, pointer) in [
         (&input.processing_notice_nb, "/processingNoticeNb"),
         (&input.processing_notice_en, "/processingNoticeEn"),
@@ -614,11 +761,19 @@ fn check_source_references(
         .optional()?;
     let custodian_id = match custodian {
         None => {
-            out.push(Problem::new("/custodian", "UNKNOWN_CUSTODIAN", format!("no custodian has code {}", input.custodian)));
+            out.push(Problem::new(
+                "/custodian",
+                "UNKNOWN_CUSTODIAN",
+                format!("no custodian has code {}", input.custodian),
+            ));
             None
         }
         Some((_, Some(_))) => {
-            out.push(Problem::new("/custodian", "RETIRED_CUSTODIAN", format!("custodian {} is retired", input.custodian)));
+            out.push(Problem::new(
+                "/custodian",
+                "RETIRED_CUSTODIAN",
+                format!("custodian {} is retired", input.custodian),
+            ));
             None
         }
         Some((id, None)) => Some(id),
@@ -629,13 +784,22 @@ fn check_source_references(
         .load(conn)?;
     for (i, purpose) in input.purposes.iter().enumerate() {
         if !known.contains(purpose) {
-            out.push(Problem::new(format!("/purposes/{i}"), "UNKNOWN_PURPOSE", format!("no purpose has code {purpose}")));
+            out.push(Problem::new(
+                format!("/purposes/{i}"),
+                "UNKNOWN_PURPOSE",
+                format!("no purpose has code {purpose}"),
+            ));
         }
     }
     Ok(custodian_id)
 }
 
-fn open_custodian_period(conn: &mut PgConnection, source_id: Uuid, custodian_id: Uuid, actor: Actor<'_>) -> Result<(), StoreError> {
+fn open_custodian_period(
+    conn: &mut PgConnection,
+    source_id: Uuid,
+    custodian_id: Uuid,
+    actor: Actor<'_>,
+) -> Result<(), StoreError> {
     diesel::insert_into(data_source_custodian_history::table)
         .values((
             data_source_custodian_history::data_source_id.eq(source_id),
@@ -646,8 +810,15 @@ fn open_custodian_period(conn: &mut PgConnection, source_id: Uuid, custodian_id:
     Ok(())
 }
 
-fn set_purposes(conn: &mut PgConnection, source_id: Uuid, codes: &[String]) -> Result<(), StoreError> {
-    diesel::delete(data_source_purposes::table.filter(data_source_purposes::data_source_id.eq(source_id))).execute(conn)?;
+fn set_purposes(
+    conn: &mut PgConnection,
+    source_id: Uuid,
+    codes: &[String],
+) -> Result<(), StoreError> {
+    diesel::delete(
+        data_source_purposes::table.filter(data_source_purposes::data_source_id.eq(source_id)),
+    )
+    .execute(conn)?;
     let rows: Vec<_> = codes
         .iter()
         .map(|code| {
@@ -657,7 +828,9 @@ fn set_purposes(conn: &mut PgConnection, source_id: Uuid, codes: &[String]) -> R
             )
         })
         .collect();
-    diesel::insert_into(data_source_purposes::table).values(&rows).execute(conn)?;
+    diesel::insert_into(data_source_purposes::table)
+        .values(&rows)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -679,7 +852,11 @@ pub fn create_data_source(
             .first::<Uuid>(conn)
             .optional()?;
         if exists.is_some() {
-            conflicts.push(Problem::new("/code", "DUPLICATE", format!("a data source with code {code} exists")));
+            conflicts.push(Problem::new(
+                "/code",
+                "DUPLICATE",
+                format!("a data source with code {code} exists"),
+            ));
         }
         verdict(invalid, conflicts)?;
         let custodian_id = custodian_id.ok_or(StoreError::NotFound)?;
@@ -706,12 +883,24 @@ pub fn create_data_source(
         open_custodian_period(conn, id, custodian_id, actor)?;
         set_purposes(conn, id, &input.purposes)?;
         let row = get_data_source(conn, code)?;
-        record(conn, actor, "DATA_SOURCE_CREATED", "data_source", code, None, Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "DATA_SOURCE_CREATED",
+            "data_source",
+            code,
+            None,
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
 
-fn lock_data_source(conn: &mut PgConnection, code: &str, expected_version: i32) -> Result<DataSourceRow, CatalogueError> {
+fn lock_data_source(
+    conn: &mut PgConnection,
+    code: &str,
+    expected_version: i32,
+) -> Result<DataSourceRow, CatalogueError> {
     let version: i32 = data_sources::table
         .filter(data_sources::code.eq(code))
         .select(data_sources::version)
@@ -770,8 +959,20 @@ pub fn update_data_source(
         }
         set_purposes(conn, before.id, &input.purposes)?;
         let row = get_data_source(conn, code)?;
-        let action = if custodian_id == before.custodian_id { "DATA_SOURCE_UPDATED" } else { "DATA_SOURCE_MOVED" };
-        record(conn, actor, action, "data_source", code, Some(before.audit_json()), Some(row.audit_json()))?;
+        let action = if custodian_id == before.custodian_id {
+            "DATA_SOURCE_UPDATED"
+        } else {
+            "DATA_SOURCE_MOVED"
+        };
+        record(
+            conn,
+            actor,
+            action,
+            "data_source",
+            code,
+            Some(before.audit_json()),
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
@@ -796,7 +997,15 @@ pub fn retire_data_source(
             ))
             .execute(conn)?;
         let row = get_data_source(conn, code)?;
-        record(conn, actor, "DATA_SOURCE_RETIRED", "data_source", code, Some(before.audit_json()), Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "DATA_SOURCE_RETIRED",
+            "data_source",
+            code,
+            Some(before.audit_json()),
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
@@ -882,60 +1091,78 @@ pub fn list_variables(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<VariableRow>, StoreError> {
-    let mut query = diesel::sql_query(format!("SELECT * FROM (SELECT {VARIABLE_COLUMNS}, ")).into_boxed();
+    let mut query = Sql::new(format!("SELECT * FROM (SELECT {VARIABLE_COLUMNS}, "));
     query = match &filter.search {
         Some(search) => query
-            .sql(format!("ts_rank(v.{}, to_tsquery({}, ", search.lang.column(), search.lang.config()))
+            .push(format!(
+                "ts_rank(v.{}, to_tsquery({}, ",
+                search.lang.column(),
+                search.lang.config()
+            ))
             .bind::<Text, _>(search.tsquery.clone())
-            .sql("))"),
-        None => query.sql("NULL::real"),
+            .push("))"),
+        None => query.push("NULL::real"),
     };
-    query = query.sql(" AS rank FROM variables v JOIN data_sources ds ON ds.id = v.data_source_id WHERE true");
+    query = query.push(
+        " AS rank FROM variables v JOIN data_sources ds ON ds.id = v.data_source_id WHERE true",
+    );
     if let Some(search) = &filter.search {
         query = query
-            .sql(format!(" AND v.{} @@ to_tsquery({}, ", search.lang.column(), search.lang.config()))
+            .push(format!(
+                " AND v.{} @@ to_tsquery({}, ",
+                search.lang.column(),
+                search.lang.config()
+            ))
             .bind::<Text, _>(search.tsquery.clone())
-            .sql(")");
+            .push(")");
     }
     if let Some(source) = filter.source {
-        query = query.sql(" AND v.data_source_id = ").bind::<SqlUuid, _>(source);
+        query = query
+            .push(" AND v.data_source_id = ")
+            .bind::<SqlUuid, _>(source);
         if !filter.include_retired {
-            query = query.sql(" AND v.retired_at IS NULL");
+            query = query.push(" AND v.retired_at IS NULL");
         }
     } else if !filter.include_retired {
-        query = query.sql(" AND v.retired_at IS NULL AND ds.retired_at IS NULL");
+        query = query.push(" AND v.retired_at IS NULL AND ds.retired_at IS NULL");
     }
     if let Some(name) = &filter.name {
-        query = query.sql(" AND v.name = ").bind::<Text, _>(name.clone());
+        query = query.push(" AND v.name = ").bind::<Text, _>(name.clone());
     }
-    query = query.sql(") s");
+    query = query.push(") s");
     let per_source = filter.source.is_some();
     query = match after {
         None => query,
-        Some(After::Key(name, _)) if per_source => query.sql(" WHERE s.name > ").bind::<Text, _>(name.clone()),
+        Some(After::Key(name, _)) if per_source => {
+            query.push(" WHERE s.name > ").bind::<Text, _>(name.clone())
+        }
         Some(After::Key(name, id)) => query
-            .sql(" WHERE (s.name, s.id) > (")
+            .push(" WHERE (s.name, s.id) > (")
             .bind::<Text, _>(name.clone())
-            .sql(", ")
+            .push(", ")
             .bind::<SqlUuid, _>(id.unwrap_or_default())
-            .sql(")"),
+            .push(")"),
         Some(After::Ranked(rank, name, id)) => query
-            .sql(" WHERE (s.rank < ")
+            .push(" WHERE (s.rank < ")
             .bind::<Float4, _>(*rank)
-            .sql(" OR (s.rank = ")
+            .push(" OR (s.rank = ")
             .bind::<Float4, _>(*rank)
-            .sql(" AND (s.name, s.id) > (")
+            .push(" AND (s.name, s.id) > (")
             .bind::<Text, _>(name.clone())
-            .sql(", ")
+            .push(", ")
             .bind::<SqlUuid, _>(id.unwrap_or_default())
-            .sql(")))"),
+            .push(")))"),
     };
     query = match (&filter.search, per_source) {
-        (Some(_), _) => query.sql(" ORDER BY s.rank DESC, s.name, s.id"),
-        (None, true) => query.sql(" ORDER BY s.name"),
-        (None, false) => query.sql(" ORDER BY s.name, s.id"),
+        (Some(_), _) => query.push(" ORDER BY s.rank DESC, s.name, s.id"),
+        (None, true) => query.push(" ORDER BY s.name"),
+        (None, false) => query.push(" ORDER BY s.name, s.id"),
     };
-    Ok(query.sql(" LIMIT ").bind::<BigInt, _>(limit).load(conn)?)
+    Ok(query
+        .push(" LIMIT ")
+        .bind::<BigInt, _>(limit)
+        .query
+        .load(conn)?)
 }
 
 /// A data source's id by code, for the variable routes (retired sources too).
@@ -946,7 +1173,11 @@ pub fn source_id(conn: &mut PgConnection, code: &str) -> Result<Uuid, StoreError
         .first(conn)?)
 }
 
-pub fn get_variable(conn: &mut PgConnection, source_code: &str, name: &str) -> Result<VariableRow, StoreError> {
+pub fn get_variable(
+    conn: &mut PgConnection,
+    source_code: &str,
+    name: &str,
+) -> Result<VariableRow, StoreError> {
     let source = source_id(conn, source_code)?;
     let filter = VariableFilter {
         source: Some(source),
@@ -954,7 +1185,9 @@ pub fn get_variable(conn: &mut PgConnection, source_code: &str, name: &str) -> R
         include_retired: true,
         search: None,
     };
-    list_variables(conn, &filter, None, 1)?.pop().ok_or(StoreError::NotFound)
+    list_variables(conn, &filter, None, 1)?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// What an admin sets on a variable.
@@ -992,15 +1225,35 @@ pub fn validate_variable(input: &VariableInput) -> Vec<Problem> {
     rules::check_variable_name("/name", &input.name, &mut out);
     rules::check_text("/labelNb", &input.label_nb, MAX_NAME_LEN, &mut out);
     rules::check_text("/labelEn", &input.label_en, MAX_NAME_LEN, &mut out);
-    rules::check_optional_text("/descriptionNb", &input.description_nb, MAX_TEXT_LEN, &mut out);
-    rules::check_optional_text("/descriptionEn", &input.description_en, MAX_TEXT_LEN, &mut out);
+    rules::check_optional_text(
+        "/descriptionNb",
+        &input.description_nb,
+        MAX_TEXT_LEN,
+        &mut out,
+    );
+    rules::check_optional_text(
+        "/descriptionEn",
+        &input.description_en,
+        MAX_TEXT_LEN,
+        &mut out,
+    );
     if let Some(code_list) = &input.code_list {
         rules::check_text("/codeList", code_list, MAX_NAME_LEN, &mut out);
     }
     if input.value_type == "CODE" && input.code_list.is_none() {
-        out.push(Problem::new("/codeList", "REQUIRED", "a CODE variable names its code list (e.g. ICD-10)"));
+        out.push(Problem::new(
+            "/codeList",
+            "REQUIRED",
+            "a CODE variable names its code list (e.g. ICD-10)",
+        ));
     }
-    rules::check_period(input.period_from, input.period_to, "/periodFrom", "/periodTo", &mut out);
+    rules::check_period(
+        input.period_from,
+        input.period_to,
+        "/periodFrom",
+        "/periodTo",
+        &mut out,
+    );
     out
 }
 
@@ -1024,7 +1277,11 @@ pub fn create_variable(
             .first::<Uuid>(conn)
             .optional()?;
         let conflicts = if exists.is_some() {
-            vec![Problem::new("/name", "DUPLICATE", format!("{source_code} already has a variable {}", input.name))]
+            vec![Problem::new(
+                "/name",
+                "DUPLICATE",
+                format!("{source_code} already has a variable {}", input.name),
+            )]
         } else {
             Vec::new()
         };
@@ -1034,12 +1291,25 @@ pub fn create_variable(
             .execute(conn)?;
         let row = get_variable(conn, source_code, &input.name)?;
         let entity = variable_entity(source_code, &input.name);
-        record(conn, actor, "VARIABLE_CREATED", "variable", &entity, None, Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "VARIABLE_CREATED",
+            "variable",
+            &entity,
+            None,
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
 
-fn lock_variable(conn: &mut PgConnection, source_code: &str, name: &str, expected_version: i32) -> Result<VariableRow, CatalogueError> {
+fn lock_variable(
+    conn: &mut PgConnection,
+    source_code: &str,
+    name: &str,
+    expected_version: i32,
+) -> Result<VariableRow, CatalogueError> {
     let source = source_id(conn, source_code)?;
     let version: i32 = variables::table
         .filter(variables::data_source_id.eq(source))
@@ -1082,7 +1352,15 @@ pub fn update_variable(
             .execute(conn)?;
         let row = get_variable(conn, source_code, &input.name)?;
         let entity = variable_entity(source_code, &input.name);
-        record(conn, actor, "VARIABLE_UPDATED", "variable", &entity, Some(before.audit_json()), Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "VARIABLE_UPDATED",
+            "variable",
+            &entity,
+            Some(before.audit_json()),
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
@@ -1108,7 +1386,15 @@ pub fn retire_variable(
             .execute(conn)?;
         let row = get_variable(conn, source_code, name)?;
         let entity = variable_entity(source_code, name);
-        record(conn, actor, "VARIABLE_RETIRED", "variable", &entity, Some(before.audit_json()), Some(row.audit_json()))?;
+        record(
+            conn,
+            actor,
+            "VARIABLE_RETIRED",
+            "variable",
+            &entity,
+            Some(before.audit_json()),
+            Some(row.audit_json()),
+        )?;
         Ok(row)
     })
 }
@@ -1121,7 +1407,7 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-/// Rows per statement in bulk writes (PostgreSQL allows 65,535 bind parameters).
+/// Rows per statement in bulk writes (`PostgreSQL` allows 65,535 bind parameters).
 const CHUNK: usize = 1000;
 
 /// Applies a validated import to a data source: every row is upserted by name
@@ -1167,7 +1453,6 @@ pub fn import_variables(
         }
         for chunk in changed.chunks(CHUNK) {
             let values: Vec<_> = chunk.iter().map(|row| (variables::data_source_id.eq(source), (*row).clone())).collect();
-            use diesel::upsert::excluded;
             diesel::insert_into(variables::table)
                 .values(&values)
                 .on_conflict((variables::data_source_id, variables::name))
@@ -1249,13 +1534,22 @@ pub struct NoticeInput {
     pub valid_to: OffsetDateTime,
 }
 
-pub fn create_notice(conn: &mut PgConnection, input: &NoticeInput, actor: Actor<'_>) -> Result<NoticeRow, CatalogueError> {
+pub fn create_notice(
+    conn: &mut PgConnection,
+    input: &NoticeInput,
+    actor: Actor<'_>,
+) -> Result<NoticeRow, CatalogueError> {
     let mut invalid = Vec::new();
     rules::check_text("/titleNb", &input.title_nb, MAX_NAME_LEN, &mut invalid);
     rules::check_text("/titleEn", &input.title_en, MAX_NAME_LEN, &mut invalid);
     rules::check_optional_text("/bodyNb", &input.body_nb, MAX_TEXT_LEN, &mut invalid);
     rules::check_optional_text("/bodyEn", &input.body_en, MAX_TEXT_LEN, &mut invalid);
-    rules::check_window(input.valid_from.unix_timestamp(), input.valid_to.unix_timestamp(), "/validFrom", &mut invalid);
+    rules::check_window(
+        input.valid_from.unix_timestamp(),
+        input.valid_to.unix_timestamp(),
+        "/validFrom",
+        &mut invalid,
+    );
     verdict(invalid, Vec::new())?;
     conn.transaction(|conn| {
         let row: NoticeRow = diesel::insert_into(service_notices::table)
@@ -1276,13 +1570,24 @@ pub fn create_notice(conn: &mut PgConnection, input: &NoticeInput, actor: Actor<
             "bodyNb": row.body_nb, "bodyEn": row.body_en,
             "validFrom": rfc3339(row.valid_from), "validTo": rfc3339(row.valid_to),
         });
-        record(conn, actor, "SERVICE_NOTICE_CREATED", "service_notice", &row.id.to_string(), None, Some(after))?;
+        record(
+            conn,
+            actor,
+            "SERVICE_NOTICE_CREATED",
+            "service_notice",
+            &row.id.to_string(),
+            None,
+            Some(after),
+        )?;
         Ok(row)
     })
 }
 
 /// The notices valid at `at` (`valid_from <= at < valid_to`), oldest first.
-pub fn active_notices(conn: &mut PgConnection, at: OffsetDateTime) -> Result<Vec<NoticeRow>, StoreError> {
+pub fn active_notices(
+    conn: &mut PgConnection,
+    at: OffsetDateTime,
+) -> Result<Vec<NoticeRow>, StoreError> {
     Ok(service_notices::table
         .filter(service_notices::valid_to.gt(at))
         .filter(service_notices::valid_from.le(at))

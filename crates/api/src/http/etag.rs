@@ -19,7 +19,7 @@ pub fn of_version(version: i32) -> String {
     format!("\"v{version}\"")
 }
 
-/// The ETag of a versioned row whose representation also shows other rows
+/// The `ETag` of a versioned row whose representation also shows other rows
 /// (a data source with its custodian's name): `"v<version>-<hash of the body>"`,
 /// so a cache sees any change, while `If-Match` compares the version only.
 pub fn of_version_and_bytes(version: i32, bytes: &[u8]) -> String {

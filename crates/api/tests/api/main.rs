@@ -5,6 +5,9 @@
 mod support;
 
 mod auth;
+mod catalogue;
+mod catalogue_admin;
+mod catalogue_import;
 mod errors;
 mod health;
 mod openapi;

@@ -12,7 +12,9 @@ use super::{cut, decode_after, SourceKind, Who};
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::http::etag::{json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE};
+use crate::http::etag::{
+    json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
+};
 use crate::http::pagination::{limit, Page};
 use crate::state::AppState;
 
@@ -58,11 +60,14 @@ pub struct Custodian {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// When the custodian was retired; absent while current.
-    #[serde(skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub retired_at: Option<OffsetDateTime>,
     /// Its current (not retired) data sources.
     pub data_sources: Vec<DataSourceSummary>,
-    /// Increases with every change; the ETag is `"v<version>-…"`.
+    /// Increases with every change; the `ETag` is `"v<version>-…"`.
     pub version: i32,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
@@ -160,7 +165,11 @@ pub struct CustodianQuery {
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/custodians")]
-async fn list_custodians(state: web::Data<AppState>, req: HttpRequest, query: ApiQuery<CustodianQuery>) -> Result<HttpResponse, ApiError> {
+async fn list_custodians(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: ApiQuery<CustodianQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = limit(query.limit)?;
     let after = match decode_after(query.cursor.as_deref(), false)? {
@@ -177,7 +186,10 @@ async fn list_custodians(state: web::Data<AppState>, req: HttpRequest, query: Ap
         })
         .await?;
     let (rows, next_cursor) = cut(rows, limit, |r| After::Key(r.code.clone(), None));
-    let items = rows.into_iter().map(|r| to_dto(r, &sources)).collect::<Result<_, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(|r| to_dto(r, &sources))
+        .collect::<Result<_, _>>()?;
     json_with_etag(&req, &Page { items, next_cursor }, PUBLIC_CACHE)
 }
 
@@ -202,17 +214,28 @@ async fn load(state: &AppState, code: String) -> Result<Custodian, ApiError> {
         (status = 404, description = "No such custodian", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/custodians/{code}")]
-async fn get_custodian(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_custodian(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let custodian = load(&state, code.into_inner()).await?;
     json_versioned_composite(&req, &custodian, custodian.version, PUBLIC_CACHE)
 }
 
-fn written(req: &HttpRequest, custodian: &Custodian, status: StatusCode) -> Result<HttpResponse, ApiError> {
-    let mut response = json_versioned_composite(req, custodian, custodian.version, PRIVATE_NO_CACHE)?;
+fn written(
+    req: &HttpRequest,
+    custodian: &Custodian,
+    status: StatusCode,
+) -> Result<HttpResponse, ApiError> {
+    let mut response =
+        json_versioned_composite(req, custodian, custodian.version, PRIVATE_NO_CACHE)?;
     *response.status_mut() = status;
     if status == StatusCode::CREATED {
         if let Ok(value) = format!("/api/v1/custodians/{}", custodian.code).parse() {
-            response.headers_mut().insert(actix_web::http::header::LOCATION, value);
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::LOCATION, value);
         }
     }
     Ok(response)
@@ -248,12 +271,14 @@ async fn create_custodian(
     };
     let create_code = code.clone();
     state
-        .run(move |conn| repo::create_custodian(conn, &create_code, &input, who.actor()).map_err(ApiError::from))
+        .run(move |conn| {
+            repo::create_custodian(conn, &create_code, &input, who.actor()).map_err(ApiError::from)
+        })
         .await?;
     written(&req, &load(&state, code).await?, StatusCode::CREATED)
 }
 
-/// Replaces a custodian's content (ADMIN; If-Match with the ETag you read).
+/// Replaces a custodian's content (ADMIN; `If-Match` with the `ETag` you read).
 #[utoipa::path(tag = "catalogue", operation_id = "update_custodian", security(("bearerAuth" = [])),
     params(("code" = String, Path, description = "The custodian's code"),
         ("If-Match" = String, Header, description = "The ETag you last read")),
@@ -283,7 +308,10 @@ async fn update_custodian(
     let input = CustodianInput::from(body.0);
     let update_code = code.clone();
     state
-        .run(move |conn| repo::update_custodian(conn, &update_code, version, &input, who.actor()).map_err(ApiError::from))
+        .run(move |conn| {
+            repo::update_custodian(conn, &update_code, version, &input, who.actor())
+                .map_err(ApiError::from)
+        })
         .await?;
     written(&req, &load(&state, code).await?, StatusCode::OK)
 }
@@ -314,7 +342,9 @@ async fn retire_custodian(
     let code = code.into_inner();
     let retire_code = code.clone();
     state
-        .run(move |conn| repo::retire_custodian(conn, &retire_code, version, who.actor()).map_err(ApiError::from))
+        .run(move |conn| {
+            repo::retire_custodian(conn, &retire_code, version, who.actor()).map_err(ApiError::from)
+        })
         .await?;
     written(&req, &load(&state, code).await?, StatusCode::OK)
 }

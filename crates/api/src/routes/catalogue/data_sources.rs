@@ -3,17 +3,24 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use hds_persistence::catalogue::{self as repo, After, CustodianPeriod, DataSourceInput, DataSourceRow, SourceFilter};
+use hds_persistence::catalogue::{
+    self as repo, After, CustodianPeriod, DataSourceInput, DataSourceRow, SourceFilter,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{cut, decode_after, search, ApplicationChannel, DataKind, DecisionAuthority, SearchLang, SourceKind, Who};
+use super::{
+    cut, decode_after, search, ApplicationChannel, DataKind, DecisionAuthority, SearchLang,
+    SourceKind, Who,
+};
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::http::etag::{json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE};
+use crate::http::etag::{
+    json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
+};
 use crate::http::pagination::{limit, Page};
 use crate::state::AppState;
 
@@ -45,7 +52,10 @@ pub struct CustodianPeriodDto {
     #[serde(with = "time::serde::rfc3339")]
     pub valid_from: OffsetDateTime,
     /// Absent for the current custodian.
-    #[serde(skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub valid_to: Option<OffsetDateTime>,
 }
 
@@ -74,7 +84,7 @@ pub struct DataSource {
     pub decision_authority: DecisionAuthority,
     /// How to apply.
     pub channel: ApplicationChannel,
-    /// The external application form, when `channel` is EXTERNAL_FORM.
+    /// The external application form, when `channel` is `EXTERNAL_FORM`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_url: Option<String>,
     /// First year covered.
@@ -89,18 +99,24 @@ pub struct DataSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_notice_en: Option<String>,
     /// When it was retired; absent while current.
-    #[serde(skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub retired_at: Option<OffsetDateTime>,
     /// Which custodians held it when, oldest first (in a fetch, not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custodian_history: Option<Vec<CustodianPeriodDto>>,
-    /// Increases with every change; the ETag is `"v<version>-…"`.
+    /// Increases with every change; the `ETag` is `"v<version>-…"`.
     pub version: i32,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
-pub(crate) fn to_dto(row: DataSourceRow, history: Option<Vec<CustodianPeriod>>) -> Result<DataSource, ApiError> {
+pub(crate) fn to_dto(
+    row: DataSourceRow,
+    history: Option<Vec<CustodianPeriod>>,
+) -> Result<DataSource, ApiError> {
     let custodian_history = history.map(|periods| {
         periods
             .into_iter()
@@ -117,7 +133,11 @@ pub(crate) fn to_dto(row: DataSourceRow, history: Option<Vec<CustodianPeriod>>) 
     });
     Ok(DataSource {
         kind: SourceKind::from_db(&row.kind)?,
-        data_kinds: row.data_kinds.iter().map(|k| DataKind::from_db(k)).collect::<Result<_, _>>()?,
+        data_kinds: row
+            .data_kinds
+            .iter()
+            .map(|k| DataKind::from_db(k))
+            .collect::<Result<_, _>>()?,
         decision_authority: DecisionAuthority::from_db(&row.decision_authority)?,
         channel: ApplicationChannel::from_db(&row.channel)?,
         code: row.code,
@@ -178,7 +198,11 @@ pub struct DataSourceQuery {
         (status = 400, description = "Bad query parameter (e.g. empty or too long q)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources")]
-async fn list_data_sources(state: web::Data<AppState>, req: HttpRequest, query: ApiQuery<DataSourceQuery>) -> Result<HttpResponse, ApiError> {
+async fn list_data_sources(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: ApiQuery<DataSourceQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.0;
     let limit = limit(query.limit)?;
     let search = search(query.q.as_deref(), query.lang)?;
@@ -195,7 +219,14 @@ async fn list_data_sources(state: web::Data<AppState>, req: HttpRequest, query: 
         search,
     };
     let rows = state
-        .run(move |conn| Ok(repo::list_data_sources(conn, &filter, after.as_ref(), limit + 1)?))
+        .run(move |conn| {
+            Ok(repo::list_data_sources(
+                conn,
+                &filter,
+                after.as_ref(),
+                limit + 1,
+            )?)
+        })
         .await?;
     let (rows, next_cursor) = cut(rows, limit, |r| {
         if ranked {
@@ -204,7 +235,10 @@ async fn list_data_sources(state: web::Data<AppState>, req: HttpRequest, query: 
             After::Key(r.code.clone(), None)
         }
     });
-    let items = rows.into_iter().map(|r| to_dto(r, None)).collect::<Result<_, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(|r| to_dto(r, None))
+        .collect::<Result<_, _>>()?;
     json_with_etag(&req, &Page { items, next_cursor }, PUBLIC_CACHE)
 }
 
@@ -229,7 +263,11 @@ async fn load(state: &AppState, code: String) -> Result<DataSource, ApiError> {
         (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources/{code}")]
-async fn get_data_source(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_data_source(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let source = load(&state, code.into_inner()).await?;
     json_versioned_composite(&req, &source, source.version, PUBLIC_CACHE)
 }
@@ -255,7 +293,7 @@ pub struct DataSourceUpdate {
     pub data_kinds: Vec<DataKind>,
     pub decision_authority: DecisionAuthority,
     pub channel: ApplicationChannel,
-    /// Required (https://) for EXTERNAL_FORM, absent for COMMON_FORM.
+    /// Required (https://) for `EXTERNAL_FORM`, absent for `COMMON_FORM`.
     #[serde(default)]
     pub external_url: Option<String>,
     #[serde(default)]
@@ -344,12 +382,18 @@ impl NewDataSource {
     }
 }
 
-fn written(req: &HttpRequest, source: &DataSource, status: StatusCode) -> Result<HttpResponse, ApiError> {
+fn written(
+    req: &HttpRequest,
+    source: &DataSource,
+    status: StatusCode,
+) -> Result<HttpResponse, ApiError> {
     let mut response = json_versioned_composite(req, source, source.version, PRIVATE_NO_CACHE)?;
     *response.status_mut() = status;
     if status == StatusCode::CREATED {
         if let Ok(value) = format!("/api/v1/data-sources/{}", source.code).parse() {
-            response.headers_mut().insert(actix_web::http::header::LOCATION, value);
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::LOCATION, value);
         }
     }
     Ok(response)
@@ -377,7 +421,14 @@ async fn create_data_source(
     let (code, input) = body.0.split();
     let create_code = code.clone();
     state
-        .run(move |conn| Ok(repo::create_data_source(conn, &create_code, &input, who.actor())?))
+        .run(move |conn| {
+            Ok(repo::create_data_source(
+                conn,
+                &create_code,
+                &input,
+                who.actor(),
+            )?)
+        })
         .await?;
     written(&req, &load(&state, code).await?, StatusCode::CREATED)
 }
@@ -412,7 +463,15 @@ async fn update_data_source(
     let input = DataSourceInput::from(body.0);
     let update_code = code.clone();
     state
-        .run(move |conn| Ok(repo::update_data_source(conn, &update_code, version, &input, who.actor())?))
+        .run(move |conn| {
+            Ok(repo::update_data_source(
+                conn,
+                &update_code,
+                version,
+                &input,
+                who.actor(),
+            )?)
+        })
         .await?;
     written(&req, &load(&state, code).await?, StatusCode::OK)
 }
@@ -443,7 +502,14 @@ async fn retire_data_source(
     let code = code.into_inner();
     let retire_code = code.clone();
     state
-        .run(move |conn| Ok(repo::retire_data_source(conn, &retire_code, version, who.actor())?))
+        .run(move |conn| {
+            Ok(repo::retire_data_source(
+                conn,
+                &retire_code,
+                version,
+                who.actor(),
+            )?)
+        })
         .await?;
     written(&req, &load(&state, code).await?, StatusCode::OK)
 }

@@ -2,6 +2,8 @@
 //! and service notices. Reads are public (no token) and cacheable (`ETag`,
 //! `Cache-Control`, 304 on `If-None-Match`); writes need the ADMIN role and,
 //! for changes to existing entries, `If-Match`. See docs/catalogue.md.
+// `AppState::run` closures return `Result<_, ApiError>` by design (see the brief).
+#![allow(clippy::result_large_err)]
 
 pub mod custodians;
 pub mod data_sources;
@@ -192,7 +194,10 @@ pub enum SearchLang {
 
 /// The search of a list request: `None` without `q`; 400 for an empty, too
 /// long or wordless `q`.
-pub(crate) fn search(q: Option<&str>, lang: Option<SearchLang>) -> Result<Option<Search>, ApiError> {
+pub(crate) fn search(
+    q: Option<&str>,
+    lang: Option<SearchLang>,
+) -> Result<Option<Search>, ApiError> {
     let Some(q) = q else { return Ok(None) };
     let tsquery = rules::prefix_tsquery(q).map_err(|e| {
         let code = match e {
@@ -229,14 +234,18 @@ pub(crate) fn encode_after(after: &After) -> String {
 /// The sort key in a cursor; 400 when it is not one we gave out for this
 /// kind of list (a search cursor for a search, a list cursor for a list).
 pub(crate) fn decode_after(cursor: Option<&str>, ranked: bool) -> Result<Option<After>, ApiError> {
-    let Some(cursor) = cursor else { return Ok(None) };
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
     let key = URL_SAFE_NO_PAD
         .decode(cursor.as_bytes())
         .ok()
         .and_then(|bytes| serde_json::from_slice::<CursorKey>(&bytes).ok());
     match (key, ranked) {
         (Some(CursorKey::Key(key, id)), false) => Ok(Some(After::Key(key, id))),
-        (Some(CursorKey::Ranked(bits, key, id)), true) => Ok(Some(After::Ranked(f32::from_bits(bits), key, id))),
+        (Some(CursorKey::Ranked(bits, key, id)), true) => {
+            Ok(Some(After::Ranked(f32::from_bits(bits), key, id)))
+        }
         _ => Err(ApiError::bad_parameter(
             "/query/cursor",
             "INVALID_CURSOR",
@@ -246,7 +255,11 @@ pub(crate) fn decode_after(cursor: Option<&str>, ranked: bool) -> Result<Option<
 }
 
 /// Cuts `rows` (fetched with `limit + 1`) to a page and the cursor of the next one.
-pub(crate) fn cut<T>(mut rows: Vec<T>, limit: i64, after: impl Fn(&T) -> After) -> (Vec<T>, Option<String>) {
+pub(crate) fn cut<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    after: impl Fn(&T) -> After,
+) -> (Vec<T>, Option<String>) {
     let limit = usize::try_from(limit).unwrap_or(0);
     if rows.len() > limit {
         rows.truncate(limit);

@@ -41,8 +41,13 @@ pub struct PurposeList {
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/purposes")]
-async fn list_purposes(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let rows = state.run(|conn| repo::list_purposes(conn).map_err(ApiError::from)).await?;
+async fn list_purposes(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .run(|conn| repo::list_purposes(conn).map_err(ApiError::from))
+        .await?;
     let items = rows
         .into_iter()
         .map(|p| Purpose {

@@ -18,7 +18,8 @@ use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE, PUBLIC_CACHE};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_service_notices).service(create_service_notice);
+    cfg.service(list_service_notices)
+        .service(create_service_notice);
 }
 
 /// A service notice (driftsmelding), shown to everyone while valid.
@@ -79,9 +80,15 @@ pub struct NoticeQuery {
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/service-notices")]
-async fn list_service_notices(state: web::Data<AppState>, req: HttpRequest, query: ApiQuery<NoticeQuery>) -> Result<HttpResponse, ApiError> {
+async fn list_service_notices(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: ApiQuery<NoticeQuery>,
+) -> Result<HttpResponse, ApiError> {
     let at = query.0.at.unwrap_or_else(OffsetDateTime::now_utc);
-    let rows = state.run(move |conn| Ok(repo::active_notices(conn, at)?)).await?;
+    let rows = state
+        .run(move |conn| Ok(repo::active_notices(conn, at)?))
+        .await?;
     let items = rows.into_iter().map(to_dto).collect::<Result<_, _>>()?;
     json_with_etag(&req, &ServiceNoticeList { items }, PUBLIC_CACHE)
 }

@@ -17,7 +17,9 @@ use super::{cut, decode_after, field_errors, search, SearchLang, ValueType, Who}
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{json_body, pointer, ApiJson, ApiQuery};
-use crate::http::etag::{json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE};
+use crate::http::etag::{
+    json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
+};
 use crate::http::pagination::{limit, Page};
 use crate::state::AppState;
 
@@ -72,9 +74,12 @@ pub struct Variable {
     pub identifying: bool,
     /// A special category of personal data (GDPR art. 9), e.g. a diagnosis.
     pub sensitive: bool,
-    #[serde(skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub retired_at: Option<OffsetDateTime>,
-    /// Increases with every change; the ETag is `"v<version>-…"`.
+    /// Increases with every change; the `ETag` is `"v<version>-…"`.
     pub version: i32,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
@@ -147,7 +152,12 @@ async fn list(
                 include_retired,
                 search,
             };
-            Ok(repo::list_variables(conn, &filter, after.as_ref(), limit + 1)?)
+            Ok(repo::list_variables(
+                conn,
+                &filter,
+                after.as_ref(),
+                limit + 1,
+            )?)
         })
         .await?;
     let (rows, next_cursor) = cut(rows, limit, |r| {
@@ -171,7 +181,11 @@ async fn list(
         (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/variables")]
-async fn list_variables(state: web::Data<AppState>, req: HttpRequest, query: ApiQuery<VariableQuery>) -> Result<HttpResponse, ApiError> {
+async fn list_variables(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: ApiQuery<VariableQuery>,
+) -> Result<HttpResponse, ApiError> {
     let mut query = query.0;
     let source = query.data_source.take();
     list(&state, &req, query, source).await
@@ -214,7 +228,11 @@ async fn load(state: &AppState, source: String, name: String) -> Result<Variable
         (status = 404, description = "No such data source or variable", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources/{code}/variables/{name}")]
-async fn get_variable(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+async fn get_variable(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
     let (code, name) = path.into_inner();
     let variable = load(&state, code, name).await?;
     json_versioned_composite(&req, &variable, variable.version, PUBLIC_CACHE)
@@ -304,13 +322,22 @@ fn update_input(name: String, v: VariableUpdate) -> VariableInput {
     }
 }
 
-fn written(req: &HttpRequest, variable: &Variable, status: StatusCode) -> Result<HttpResponse, ApiError> {
+fn written(
+    req: &HttpRequest,
+    variable: &Variable,
+    status: StatusCode,
+) -> Result<HttpResponse, ApiError> {
     let mut response = json_versioned_composite(req, variable, variable.version, PRIVATE_NO_CACHE)?;
     *response.status_mut() = status;
     if status == StatusCode::CREATED {
-        let location = format!("/api/v1/data-sources/{}/variables/{}", variable.data_source.code, variable.name);
+        let location = format!(
+            "/api/v1/data-sources/{}/variables/{}",
+            variable.data_source.code, variable.name
+        );
         if let Ok(value) = location.parse() {
-            response.headers_mut().insert(actix_web::http::header::LOCATION, value);
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::LOCATION, value);
         }
     }
     Ok(response)
@@ -343,7 +370,14 @@ async fn create_variable(
     let name = input.name.clone();
     let create_code = code.clone();
     state
-        .run(move |conn| Ok(repo::create_variable(conn, &create_code, &input, who.actor())?))
+        .run(move |conn| {
+            Ok(repo::create_variable(
+                conn,
+                &create_code,
+                &input,
+                who.actor(),
+            )?)
+        })
         .await?;
     written(&req, &load(&state, code, name).await?, StatusCode::CREATED)
 }
@@ -378,7 +412,15 @@ async fn update_variable(
     let input = update_input(name.clone(), body.0);
     let update_code = code.clone();
     state
-        .run(move |conn| Ok(repo::update_variable(conn, &update_code, version, &input, who.actor())?))
+        .run(move |conn| {
+            Ok(repo::update_variable(
+                conn,
+                &update_code,
+                version,
+                &input,
+                who.actor(),
+            )?)
+        })
         .await?;
     written(&req, &load(&state, code, name).await?, StatusCode::OK)
 }
@@ -409,7 +451,15 @@ async fn retire_variable(
     let (code, name) = path.into_inner();
     let (retire_code, retire_name) = (code.clone(), name.clone());
     state
-        .run(move |conn| Ok(repo::retire_variable(conn, &retire_code, &retire_name, version, who.actor())?))
+        .run(move |conn| {
+            Ok(repo::retire_variable(
+                conn,
+                &retire_code,
+                &retire_name,
+                version,
+                who.actor(),
+            )?)
+        })
         .await?;
     written(&req, &load(&state, code, name).await?, StatusCode::OK)
 }
@@ -439,7 +489,11 @@ pub(crate) fn check_import(rows: Vec<Value>) -> Result<Vec<VariableInput>, Vec<F
         match serde_path_to_error::deserialize::<_, NewVariable>(row) {
             Ok(variable) => {
                 let input = VariableInput::from(variable);
-                problems.extend(repo::validate_variable(&input).into_iter().map(|p| p.under(&prefix)));
+                problems.extend(
+                    repo::validate_variable(&input)
+                        .into_iter()
+                        .map(|p| p.under(&prefix)),
+                );
                 if !names.insert(input.name.clone()) {
                     problems.push(RuleProblem::new(
                         format!("{prefix}/name"),
@@ -451,9 +505,16 @@ pub(crate) fn check_import(rows: Vec<Value>) -> Result<Vec<VariableInput>, Vec<F
             }
             Err(err) => {
                 let message = err.inner().to_string();
-                let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
                 let mut pointer = format!("{prefix}{}", pointer(err.path()));
-                if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+                if let Some(field) = message
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next())
+                {
                     pointer.push('/');
                     pointer.push_str(field);
                 }
