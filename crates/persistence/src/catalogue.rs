@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::upsert::excluded;
 use diesel::serialize::ToSql;
 use diesel::sql_types::HasSqlType;
 use diesel::sql_types::{Array, BigInt, Float4, Nullable, Text, Uuid as SqlUuid};
+use diesel::upsert::excluded;
 use diesel::PgConnection;
 use hds_domain::catalogue::{self as rules, Channel, Problem, MAX_NAME_LEN, MAX_TEXT_LEN};
 use serde_json::{json, Value};
@@ -1080,18 +1080,25 @@ pub struct VariableFilter {
 
 const VARIABLE_COLUMNS: &str = "v.id, v.data_source_id, v.name, v.label_nb, v.label_en, v.description_nb, \
 v.description_en, v.value_type, v.code_list, v.period_from, v.period_to, v.identifying, v.sensitive, \
-v.retired_at, v.version, v.created_at, v.updated_at, ds.code AS source_code, ds.name_nb AS source_name_nb, \
-ds.name_en AS source_name_en";
+v.retired_at, v.version, v.created_at, v.updated_at";
 
 /// Variables matching `filter`: per source in name order; across sources in
 /// (name, id) order; searches by rank, best first. After `after`, at most `limit`.
+///
+/// The page is chosen on `variables` alone (so the planner walks one index,
+/// or ranks the rows one GIN index scan found) and only the page's rows are
+/// joined to their data source. Variables of retired sources are excluded by
+/// an id list computed once (`<> ALL (ARRAY(...))`), not by a join.
 pub fn list_variables(
     conn: &mut PgConnection,
     filter: &VariableFilter,
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<VariableRow>, StoreError> {
-    let mut query = Sql::new(format!("SELECT * FROM (SELECT {VARIABLE_COLUMNS}, "));
+    let mut query = Sql::new(format!(
+        "SELECT p.*, ds.code AS source_code, ds.name_nb AS source_name_nb, ds.name_en AS source_name_en \
+         FROM (SELECT * FROM (SELECT {VARIABLE_COLUMNS}, "
+    ));
     query = match &filter.search {
         Some(search) => query
             .push(format!(
@@ -1103,9 +1110,7 @@ pub fn list_variables(
             .push("))"),
         None => query.push("NULL::real"),
     };
-    query = query.push(
-        " AS rank FROM variables v JOIN data_sources ds ON ds.id = v.data_source_id WHERE true",
-    );
+    query = query.push(" AS rank FROM variables v WHERE true");
     if let Some(search) = &filter.search {
         query = query
             .push(format!(
@@ -1124,7 +1129,10 @@ pub fn list_variables(
             query = query.push(" AND v.retired_at IS NULL");
         }
     } else if !filter.include_retired {
-        query = query.push(" AND v.retired_at IS NULL AND ds.retired_at IS NULL");
+        query = query.push(
+            " AND v.retired_at IS NULL AND v.data_source_id <> ALL \
+             (ARRAY(SELECT r.id FROM data_sources r WHERE r.retired_at IS NOT NULL))",
+        );
     }
     if let Some(name) = &filter.name {
         query = query.push(" AND v.name = ").bind::<Text, _>(name.clone());
@@ -1153,14 +1161,19 @@ pub fn list_variables(
             .bind::<SqlUuid, _>(id.unwrap_or_default())
             .push(")))"),
     };
-    query = match (&filter.search, per_source) {
-        (Some(_), _) => query.push(" ORDER BY s.rank DESC, s.name, s.id"),
-        (None, true) => query.push(" ORDER BY s.name"),
-        (None, false) => query.push(" ORDER BY s.name, s.id"),
+    let order = match (&filter.search, per_source) {
+        (Some(_), _) => "rank DESC, {t}.name, {t}.id",
+        (None, true) => "{t}.name",
+        (None, false) => "{t}.name, {t}.id",
     };
     Ok(query
+        .push(format!(" ORDER BY {}", order.replace("{t}", "s")))
         .push(" LIMIT ")
         .bind::<BigInt, _>(limit)
+        .push(format!(
+            ") p JOIN data_sources ds ON ds.id = p.data_source_id ORDER BY {}",
+            order.replace("{t}", "p")
+        ))
         .query
         .load(conn)?)
 }
