@@ -72,7 +72,8 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
 /// A JSON body of type `T`.
 pub struct ApiJson<T>(pub T);
 
-async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+/// Reads the whole body, refusing more than `limit` bytes (413).
+pub(crate) async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
     if let Some(length) = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)

@@ -255,3 +255,65 @@ async fn service_notices_are_listed_while_valid() {
     let mut conn = app.db.connect();
     assert_eq!(count_rows(&mut conn, "service_notices"), 2);
 }
+
+#[actix_rt::test]
+async fn a_csv_import_is_checked_and_applied_like_a_json_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Role::Admin);
+    let path = "/api/v1/data-sources/KPR/variables/import";
+    let send = |body: String| {
+        app.send(
+            app.client
+                .post(app.url(path))
+                .bearer_auth(&admin)
+                .header("content-type", "text/csv; charset=utf-8")
+                .body(body),
+        )
+    };
+    let before = audit_and_variables(&app);
+    let header = "name;labelNb;labelEn;valueType;codeList;periodFrom;periodTo;sensitive\n";
+    let bad = format!(
+        "{header}DIAGNOSE;Diagnose;Diagnosis;CODE;ICPC-2;2017;;ja\n\
+         KONTAKT;Kontakttype;Contact type;STRING;;2017;;nei\n\
+         ALDER;Alder;Age;INTEGER;;2020;2017;nei\n\
+         KORT;\"Kort\";Short\n"
+    );
+    let response = send(bad).await;
+    let problem = response.problem(422);
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        ["/1/valueType", "/2/periodFrom", "/3"],
+        "{}",
+        response.text
+    );
+    assert_eq!(audit_and_variables(&app), before);
+
+    let good = format!(
+        "{header}DIAGNOSE;Diagnose;Diagnosis;CODE;ICPC-2;2017;;ja\n\
+         KONTAKT;\"Kontakttype; lege eller sykepleier\";Contact type;TEXT;;2017;;nei\n"
+    );
+    let response = send(good).await;
+    assert_eq!(response.status, 200, "{}", response.text);
+    assert_eq!(
+        response.body,
+        json!({"rows": 2, "created": 2, "updated": 0, "unchanged": 0})
+    );
+    let kontakt = app
+        .get("/api/v1/data-sources/KPR/variables/KONTAKT", None)
+        .await;
+    assert_eq!(
+        kontakt.body["labelNb"],
+        "Kontakttype; lege eller sykepleier"
+    );
+    let diagnose = app
+        .get("/api/v1/data-sources/KPR/variables/DIAGNOSE", None)
+        .await;
+    assert_eq!(diagnose.body["codeList"], "ICPC-2");
+    assert_eq!(diagnose.body["sensitive"], true);
+}

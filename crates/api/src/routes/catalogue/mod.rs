@@ -5,6 +5,7 @@
 // `AppState::run` closures return `Result<_, ApiError>` by design (see the brief).
 #![allow(clippy::result_large_err)]
 
+pub mod csv;
 pub mod custodians;
 pub mod data_sources;
 pub mod purposes;

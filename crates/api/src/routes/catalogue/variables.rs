@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpMessage, HttpRequest, HttpResponse};
 use hds_domain::catalogue::Problem as RuleProblem;
 use hds_persistence::catalogue::{self as repo, After, VariableFilter, VariableInput, VariableRow};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::{cut, decode_after, field_errors, search, SearchLang, ValueType, Who};
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::{json_body, pointer, ApiJson, ApiQuery};
+use crate::extract::{json_body, pointer, read_body, ApiJson, ApiQuery};
 use crate::http::etag::{
     json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
 };
@@ -478,13 +478,17 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-/// Parses and checks every row; returns the inputs, or every problem found
-/// (pointers `/<row>/<field>`).
-pub(crate) fn check_import(rows: Vec<Value>) -> Result<Vec<VariableInput>, Vec<FieldError>> {
-    let mut problems: Vec<RuleProblem> = Vec::new();
+/// Parses and checks every row (with its index in the file); returns the
+/// inputs, or every problem found (pointers `/<row>/<field>`) together with
+/// `earlier` ones (e.g. CSV records of the wrong length), in row order.
+pub(crate) fn check_import(
+    rows: Vec<(usize, Value)>,
+    earlier: Vec<RuleProblem>,
+) -> Result<Vec<VariableInput>, Vec<FieldError>> {
+    let mut problems: Vec<RuleProblem> = earlier;
     let mut inputs = Vec::with_capacity(rows.len());
     let mut names = HashSet::new();
-    for (i, row) in rows.into_iter().enumerate() {
+    for (i, row) in rows {
         let prefix = format!("/{i}");
         match serde_path_to_error::deserialize::<_, NewVariable>(row) {
             Ok(variable) => {
@@ -532,18 +536,29 @@ pub(crate) fn check_import(rows: Vec<Value>) -> Result<Vec<VariableInput>, Vec<F
     if problems.is_empty() {
         Ok(inputs)
     } else {
+        // Row order; problems that name no row (e.g. CSV columns) first.
+        problems.sort_by_key(|p| {
+            p.pointer
+                .split('/')
+                .nth(1)
+                .and_then(|row| row.parse::<usize>().ok())
+                .map_or(0, |row| row + 1)
+        });
         Err(field_errors(problems))
     }
 }
 
 /// Bulk import of a data source's variables (ADMIN). The body is a JSON
-/// array of variables (as `NewVariable`). Every row is checked first: if any
+/// array of variables (as `NewVariable`), or a CSV file (`text/csv`, comma or
+/// semicolon separated, UTF-8) whose header row names the same fields; row
+/// `/0` is the first record after the header. Every row is checked first: if any
 /// is bad, the answer is one 422 listing every bad row (`/3/valueType`) and
 /// nothing is written. Otherwise all rows are applied in one transaction,
 /// upserting by name; variables not in the import are left as they are.
 #[utoipa::path(tag = "catalogue", operation_id = "import_variables", security(("bearerAuth" = [])),
     params(("code" = String, Path, description = "The data source's code")),
-    request_body(content = Vec<NewVariable>, description = "The variables, at most 100,000 rows and 32 MiB"),
+    request_body(description = "The variables, at most 100,000 rows and 32 MiB",
+        content((Vec<NewVariable> = "application/json"), (String = "text/csv"))),
     responses(
         (status = 200, description = "Applied", body = ImportReport),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
@@ -563,7 +578,20 @@ async fn import_variables(
     principal.require(Role::Admin)?;
     let who = Who::of(&principal, &req);
     let mut payload = payload.into_inner();
-    let rows: Vec<Value> = json_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
+    let is_csv = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|mime| mime.type_() == "text" && mime.subtype() == "csv");
+    let (rows, shape_problems) = if is_csv {
+        let bytes = read_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ApiError::bad_request("the CSV file is not UTF-8 text"))?;
+        super::csv::rows(&text).map_err(|problems| ApiError::validation(field_errors(problems)))?
+    } else {
+        let rows: Vec<Value> = json_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
+        (rows.into_iter().enumerate().collect(), Vec::new())
+    };
     if rows.len() > MAX_IMPORT_ROWS {
         return Err(ApiError::validation(vec![FieldError::new(
             "",
@@ -572,7 +600,7 @@ async fn import_variables(
         )]));
     }
     let count = rows.len();
-    let inputs = web::block(move || check_import(rows))
+    let inputs = web::block(move || check_import(rows, shape_problems))
         .await?
         .map_err(ApiError::validation)?;
     let code = code.into_inner();
