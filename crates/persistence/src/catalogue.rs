@@ -748,10 +748,12 @@ pub fn validate_data_source(input: &DataSourceInput) -> Vec<Problem> {
 }
 
 /// Checks the references of a data source (custodian, purposes) in the
-/// database; returns the custodian's id when it exists.
+/// database; returns the custodian's id when it exists. A retired custodian
+/// is refused unless it is the one the source already has (`current`).
 fn check_source_references(
     conn: &mut PgConnection,
     input: &DataSourceInput,
+    current: Option<Uuid>,
     out: &mut Vec<Problem>,
 ) -> Result<Option<Uuid>, StoreError> {
     let custodian: Option<(Uuid, Option<OffsetDateTime>)> = custodians::table
@@ -768,6 +770,7 @@ fn check_source_references(
             ));
             None
         }
+        Some((id, Some(_))) if Some(id) == current => Some(id),
         Some((_, Some(_))) => {
             out.push(Problem::new(
                 "/custodian",
@@ -844,7 +847,7 @@ pub fn create_data_source(
     rules::check_code("/code", code, &mut invalid);
     invalid.extend(validate_data_source(input));
     conn.transaction(|conn| {
-        let custodian_id = check_source_references(conn, input, &mut invalid)?;
+        let custodian_id = check_source_references(conn, input, None, &mut invalid)?;
         let mut conflicts = Vec::new();
         let exists = data_sources::table
             .filter(data_sources::code.eq(code))
@@ -924,7 +927,8 @@ pub fn update_data_source(
     conn.transaction(|conn| {
         let before = lock_data_source(conn, code, expected_version)?;
         let mut invalid = validate_data_source(input);
-        let custodian_id = check_source_references(conn, input, &mut invalid)?;
+        let custodian_id =
+            check_source_references(conn, input, Some(before.custodian_id), &mut invalid)?;
         verdict(invalid, Vec::new())?;
         let custodian_id = custodian_id.ok_or(StoreError::NotFound)?;
         diesel::update(data_sources::table.find(before.id))

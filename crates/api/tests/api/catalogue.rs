@@ -427,3 +427,50 @@ async fn lists_page_by_keyset_cursor() {
         response.problem(400);
     }
 }
+
+#[actix_rt::test]
+async fn one_search_covers_sources_and_variables() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .get(&format!("/api/v1/search?q={}", enc("fødsel")), None)
+        .await;
+    assert_eq!(response.status, 200, "{}", response.text);
+    let sources: Vec<&str> = response.body["dataSources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains(&"MFR"), "{sources:?}");
+    let variables: Vec<&str> = response.body["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        variables.len() <= 10 && variables.contains(&"VEKT"),
+        "{variables:?}"
+    );
+    let english = app
+        .get("/api/v1/search?q=birth%20weight&lang=en&limit=3", None)
+        .await;
+    assert_eq!(
+        english.body["variables"][0]["name"], "VEKT",
+        "{}",
+        english.text
+    );
+    let etag = english.etag();
+    let again = app
+        .get_with(
+            "/api/v1/search?q=birth%20weight&lang=en&limit=3",
+            &[("if-none-match", &etag)],
+        )
+        .await;
+    assert_eq!(again.status, 304);
+    for bad in ["", "q=", "q=%20", "q=fødsel&limit=51", "q=fødsel&lang=sv"] {
+        app.get(&format!("/api/v1/search?{bad}"), None)
+            .await
+            .problem(400);
+    }
+}

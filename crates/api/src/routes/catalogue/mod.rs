@@ -9,6 +9,7 @@ pub mod csv;
 pub mod custodians;
 pub mod data_sources;
 pub mod purposes;
+pub mod search;
 pub mod service_notices;
 pub mod variables;
 
@@ -32,6 +33,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     data_sources::routes(cfg);
     variables::routes(cfg);
     service_notices::routes(cfg);
+    search::routes(cfg);
 }
 
 fn field_errors(problems: Vec<Problem>) -> Vec<FieldError> {

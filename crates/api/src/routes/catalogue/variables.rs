@@ -85,7 +85,7 @@ pub struct Variable {
     pub updated_at: OffsetDateTime,
 }
 
-fn to_dto(row: VariableRow) -> Result<Variable, ApiError> {
+pub(crate) fn to_dto(row: VariableRow) -> Result<Variable, ApiError> {
     Ok(Variable {
         value_type: ValueType::from_db(&row.value_type)?,
         data_source: SourceRef {
