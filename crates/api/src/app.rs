@@ -35,6 +35,10 @@ Every error is RFC 9457 application/problem+json.",
     tags(
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
+        (name = "calendar", description = "Working days (virkedager) and statutory deadlines (frister)."),
+        (name = "events", description = "The change feed (hendelsesstrøm): CloudEvents in order, with long-polling."),
+        (name = "webhooks", description = "Webhook endpoints of custodian systems (Standard Webhooks) and their delivery log."),
+        (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
         (name = "catalogue", description = "The catalogue (katalogen): purposes, custodians (registerforvaltere), data sources (datakilder), variables and service notices (driftsmeldinger). Reads are public and cacheable (ETag, Cache-Control, 304); writes need the ADMIN role and If-Match. See docs/catalogue.md."),
     )
 )]
@@ -159,9 +163,14 @@ pub fn build_app(
         .app_data(path_config())
         // registered before the /api/v1 scope, which would otherwise claim it
         .route(SPEC_PATH, web::get().to(serve_spec))
-        .route("/docs", web::get().to(|| async {
-            HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
-        }))
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            }),
+        )
         .configure(all_routes)
         .split_for_parts();
     app.service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from(SPEC_PATH)))

@@ -4,7 +4,8 @@
 //! parameter, so every rule can be tested with a fixed date.
 
 pub mod calendar;
-pub mod catalogue;
 pub mod case;
+pub mod catalogue;
 pub mod disclosure;
 pub mod identity;
+pub mod webhook;

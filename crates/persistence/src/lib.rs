@@ -5,14 +5,17 @@
 //! folder and are embedded in the binary.
 
 pub mod audit;
+pub mod calendar;
 pub mod catalogue;
 pub mod db;
 pub mod error;
+pub mod feed;
 pub mod migrate;
 pub mod schema;
 pub mod seed;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod webhooks;
 
 pub use db::{Db, DbConn};
 pub use error::StoreError;

@@ -1,14 +1,22 @@
 //! The handlers, one module per resource.
 
+pub mod calendar;
 pub mod catalogue;
 pub mod dev_issuer;
+pub mod disclosure;
+pub mod events;
 pub mod health;
 pub mod me;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Everything under `/api/v1`.
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
+    calendar::routes(cfg);
+    disclosure::routes(cfg);
+    events::routes(cfg);
+    webhooks::routes(cfg);
     catalogue::routes(cfg);
 }

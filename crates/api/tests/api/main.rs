@@ -5,9 +5,13 @@
 mod support;
 
 mod auth;
+mod calendar;
 mod catalogue;
 mod catalogue_admin;
 mod catalogue_import;
+mod disclosure;
 mod errors;
+mod events;
 mod health;
 mod openapi;
+mod webhooks;

@@ -15,6 +15,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDatabase,
     pub issuer: std::sync::Arc<DevIssuer>,
+    pub state: actix_web::web::Data<hds_api::state::AppState>,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -35,8 +36,9 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         issuers: Vec::new(),
         db_pool_size: 4,
         migrate_on_start: false,
-        max_json_bytes: 64 * 1024,
+        max_json_bytes: 1024 * 1024,
         workers: 1,
+        saturdays_are_working_days: false,
     }
 }
 
@@ -58,9 +60,18 @@ impl Response {
     /// Asserts a problem+json response with this status, and returns it.
     pub fn problem(&self, status: u16) -> &Value {
         assert_eq!(self.status, status, "status; body: {}", self.text);
-        assert_eq!(self.content_type(), "application/problem+json", "content type; body: {}", self.text);
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "content type; body: {}",
+            self.text
+        );
         assert_eq!(self.body["status"], status);
-        assert!(self.body["type"].as_str().unwrap().starts_with("https://"), "absolute type: {}", self.body);
+        assert!(
+            self.body["type"].as_str().unwrap().starts_with("https://"),
+            "absolute type: {}",
+            self.body
+        );
         assert!(self.body["title"].is_string() && self.body["detail"].is_string());
         let id = self.headers.get("x-request-id").unwrap().to_str().unwrap();
         assert_eq!(self.body["requestId"], id);
@@ -73,6 +84,8 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// Async so that tests read `TestApp::spawn().await` however setup grows.
+    #[allow(clippy::unused_async)]
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let db = TestDatabase::new();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -81,7 +94,7 @@ impl TestApp {
         adjust(&mut config);
         let state = server::state(config).unwrap();
         let issuer = state.dev_issuer.clone().unwrap();
-        let server = server::http_server(state, listener, false).unwrap();
+        let server = server::http_server(state.clone(), listener, false).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
         Self {
@@ -89,19 +102,32 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             issuer,
+            state,
             handle,
         }
     }
 
     pub fn token(&self, role: Role) -> String {
         self.issuer
-            .mint(role, None, None, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .mint(
+                role,
+                None,
+                None,
+                None,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .unwrap()
     }
 
     pub fn token_for(&self, role: Role, pid: Option<&str>, org: Option<&str>) -> String {
         self.issuer
-            .mint(role, pid, org, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .mint(
+                role,
+                pid,
+                org,
+                None,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .unwrap()
     }
 
@@ -111,7 +137,12 @@ impl TestApp {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Response { status, headers, body, text }
+        Response {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -160,19 +191,35 @@ impl TestApp {
 
     /// A GET with extra headers (e.g. If-None-Match).
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
-        self.json_with(reqwest::Method::GET, path, None, None, headers).await
+        self.json_with(reqwest::Method::GET, path, None, None, headers)
+            .await
     }
 
     /// A PUT with `If-Match` (when given).
-    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value, if_match: Option<&str>) -> Response {
-        let headers: Vec<(&str, &str)> = if_match.map(|tag| ("if-match", tag)).into_iter().collect();
-        self.json_with(reqwest::Method::PUT, path, token, Some(body), &headers).await
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+        if_match: Option<&str>,
+    ) -> Response {
+        let headers: Vec<(&str, &str)> =
+            if_match.map(|tag| ("if-match", tag)).into_iter().collect();
+        self.json_with(reqwest::Method::PUT, path, token, Some(body), &headers)
+            .await
     }
 
     /// A bodiless POST with `If-Match` (when given), e.g. a state change.
-    pub async fn post_if_match(&self, path: &str, token: Option<&str>, if_match: Option<&str>) -> Response {
-        let headers: Vec<(&str, &str)> = if_match.map(|tag| ("if-match", tag)).into_iter().collect();
-        self.json_with(reqwest::Method::POST, path, token, None, &headers).await
+    pub async fn post_if_match(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Response {
+        let headers: Vec<(&str, &str)> =
+            if_match.map(|tag| ("if-match", tag)).into_iter().collect();
+        self.json_with(reqwest::Method::POST, path, token, None, &headers)
+            .await
     }
 }
 
