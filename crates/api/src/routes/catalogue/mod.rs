@@ -2,8 +2,6 @@
 //! and service notices. Reads are public (no token) and cacheable (`ETag`,
 //! `Cache-Control`, 304 on `If-None-Match`); writes need the ADMIN role and,
 //! for changes to existing entries, `If-Match`. See docs/catalogue.md.
-// `AppState::run` closures return `Result<_, ApiError>` by design (see the brief).
-#![allow(clippy::result_large_err)]
 
 pub mod csv;
 pub mod custodians;
