@@ -418,6 +418,7 @@ async fn lists_page_by_keyset_cursor() {
 
     for bad in [
         "cursor=nope",
+        "custodain=FHI",
         "cursor=WyJNRlIiXQ&q=f",
         "limit=0",
         "limit=501",
@@ -425,6 +426,14 @@ async fn lists_page_by_keyset_cursor() {
     ] {
         let response = app.get(&format!("/api/v1/data-sources?{bad}"), None).await;
         response.problem(400);
+    }
+    for bad in [
+        "/api/v1/variables?dataSorce=MFR",
+        "/api/v1/data-sources/MFR/variables?dataSource=NPR",
+        "/api/v1/custodians?q=x",
+        "/api/v1/service-notices?now=1",
+    ] {
+        app.get(bad, None).await.problem(400);
     }
 }
 

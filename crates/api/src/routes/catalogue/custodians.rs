@@ -145,7 +145,7 @@ impl From<CustodianUpdate> for CustodianInput {
 
 /// Query of the custodian list.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CustodianQuery {
     /// Include retired custodians (default false).

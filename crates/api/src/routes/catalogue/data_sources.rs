@@ -165,7 +165,7 @@ pub(crate) fn to_dto(
 
 /// Query of the data source list. Filters combine with AND.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DataSourceQuery {
     /// Free-text search over code, name and description: every word must

@@ -21,7 +21,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Query of the catalogue search.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// The words to search for (every word a prefix, all must match); 1 to 200 characters.

@@ -63,6 +63,7 @@ pub struct ServiceNoticeList {
 
 /// Query of the active notices.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct NoticeQuery {
     /// The instant (RFC 3339) to list the notices of; default now.

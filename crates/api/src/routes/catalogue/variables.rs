@@ -111,7 +111,7 @@ pub(crate) fn to_dto(row: VariableRow) -> Result<Variable, ApiError> {
 
 /// Query of a variable list.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct VariableQuery {
     /// Free-text search over name, label and description (every word a
@@ -119,7 +119,7 @@ pub struct VariableQuery {
     pub q: Option<String>,
     /// Search language (default nb).
     pub lang: Option<SearchLang>,
-    /// Only this data source (code); across sources only.
+    /// Only this data source (code); on `GET /variables` only.
     pub data_source: Option<String>,
     /// Include retired variables and variables of retired sources (default false).
     pub include_retired: Option<bool>,
@@ -208,6 +208,13 @@ async fn list_source_variables(
     code: web::Path<String>,
     query: ApiQuery<VariableQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if query.0.data_source.is_some() {
+        return Err(ApiError::bad_parameter(
+            "/query/dataSource",
+            "NOT_ALLOWED",
+            "the path names the data source already",
+        ));
+    }
     list(&state, &req, query.0, Some(code.into_inner())).await
 }
 
