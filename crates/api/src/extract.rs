@@ -21,7 +21,8 @@ fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-fn pointer(path: &serde_path_to_error::Path) -> String {
+/// The JSON pointer of a deserialization error's path.
+pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for segment in path {
@@ -84,7 +85,8 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
 /// A JSON body of type `T`.
 pub struct ApiJson<T>(pub T);
 
-async fn read_body(
+/// Reads the whole body, refusing more than `limit` bytes (413).
+pub(crate) async fn read_body(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,
@@ -118,6 +120,31 @@ fn is_json(req: &HttpRequest) -> bool {
     })
 }
 
+/// Reads a JSON body of type `T` of at most `limit` bytes, with the same
+/// errors as [`ApiJson`] (for endpoints that take larger bodies, e.g. imports).
+pub async fn json_body<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<T, ApiError> {
+    if !is_json(req) {
+        return Err(ApiError::unsupported_media_type(
+            "send the body as JSON with Content-Type: application/json",
+        ));
+    }
+    let body = read_body(req, payload, limit).await?;
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(&e))?;
+    de.end().map_err(|e| {
+        ApiError::bad_request(format!(
+            "unexpected data after the JSON value (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    Ok(value)
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -126,25 +153,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            if !is_json(&req) {
-                return Err(ApiError::unsupported_media_type(
-                    "send the body as JSON with Content-Type: application/json",
-                ));
-            }
             let limit = req
                 .app_data::<web::Data<AppState>>()
                 .map_or(1024 * 1024, |s| s.config.max_json_bytes);
-            let body = read_body(&req, &mut payload, limit).await?;
-            let mut de = serde_json::Deserializer::from_slice(&body);
-            let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(&e))?;
-            de.end().map_err(|e| {
-                ApiError::bad_request(format!(
-                    "unexpected data after the JSON value (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ))
-            })?;
-            Ok(Self(value))
+            json_body(&req, &mut payload, limit).await.map(Self)
         })
     }
 }

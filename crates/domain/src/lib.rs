@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod catalogue;
 pub mod disclosure;
 pub mod identity;
 pub mod webhook;

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
 pub mod db;
 pub mod error;
 pub mod feed;

@@ -19,6 +19,14 @@ pub fn of_version(version: i32) -> String {
     format!("\"v{version}\"")
 }
 
+/// The `ETag` of a versioned row whose representation also shows other rows
+/// (a data source with its custodian's name): `"v<version>-<hash of the body>"`,
+/// so a cache sees any change, while `If-Match` compares the version only.
+pub fn of_version_and_bytes(version: i32, bytes: &[u8]) -> String {
+    let hash = of_bytes(bytes);
+    format!("\"v{version}-{}", hash.trim_start_matches('"'))
+}
+
 /// A strong ETag over a response body (lists, search results, composites).
 pub fn of_bytes(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -46,13 +54,14 @@ pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
 }
 
 /// The version a write is conditioned on: 428 without `If-Match`, 400 when
-/// it is not one of our ETags. Compare it with the row's version in the same
+/// it is not one of our ETags (`"v3"`, or `"v3-<hash>"` from [`of_version_and_bytes`]). Compare it with the row's version in the same
 /// transaction as the write (`StoreError::StaleVersion` becomes 412).
 pub fn required_version(req: &HttpRequest) -> Result<i32, ApiError> {
     let raw = header_str(req, header::IF_MATCH).ok_or_else(ApiError::precondition_required)?;
     raw.trim()
         .strip_prefix("\"v")
         .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|rest| rest.split('-').next())
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| {
             ApiError::bad_parameter(
@@ -90,6 +99,19 @@ pub fn json_versioned<T: Serialize>(
 ) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(respond(req, &of_version(version), cache_control, body))
+}
+
+/// A JSON response for a versioned resource that embeds other rows
+/// (`ETag: "v<version>-<hash>"`, see [`of_version_and_bytes`]).
+pub fn json_versioned_composite<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    version: i32,
+    cache_control: &'static str,
+) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
+    let etag = of_version_and_bytes(version, &body);
+    Ok(respond(req, &etag, cache_control, body))
 }
 
 fn respond(

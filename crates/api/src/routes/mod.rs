@@ -1,6 +1,7 @@
 //! The handlers, one module per resource.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;
@@ -17,4 +18,5 @@ pub fn v1(cfg: &mut ServiceConfig) {
     disclosure::routes(cfg);
     events::routes(cfg);
     webhooks::routes(cfg);
+    catalogue::routes(cfg);
 }

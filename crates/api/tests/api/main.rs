@@ -6,6 +6,9 @@ mod support;
 
 mod auth;
 mod calendar;
+mod catalogue;
+mod catalogue_admin;
+mod catalogue_import;
 mod disclosure;
 mod errors;
 mod events;

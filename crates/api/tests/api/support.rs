@@ -166,6 +166,73 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A request with a JSON body, an optional bearer token and optional extra headers.
+    pub async fn json_with(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request).await
+    }
+
+    /// A GET with extra headers (e.g. If-None-Match).
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        self.json_with(reqwest::Method::GET, path, None, None, headers)
+            .await
+    }
+
+    /// A PUT with `If-Match` (when given).
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+        if_match: Option<&str>,
+    ) -> Response {
+        let headers: Vec<(&str, &str)> =
+            if_match.map(|tag| ("if-match", tag)).into_iter().collect();
+        self.json_with(reqwest::Method::PUT, path, token, Some(body), &headers)
+            .await
+    }
+
+    /// A bodiless POST with `If-Match` (when given), e.g. a state change.
+    pub async fn post_if_match(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Response {
+        let headers: Vec<(&str, &str)> =
+            if_match.map(|tag| ("if-match", tag)).into_iter().collect();
+        self.json_with(reqwest::Method::POST, path, token, None, &headers)
+            .await
+    }
+}
+
+impl Response {
+    pub fn etag(&self) -> String {
+        self.headers
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS variables_name_id;
