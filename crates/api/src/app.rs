@@ -35,6 +35,7 @@ Every error is RFC 9457 application/problem+json.",
     tags(
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
+        (name = "applications", description = "Applications (søknader): drafts, completeness check, attachments (vedlegg), submission, the case timeline, withdrawal and co-applicants (medsøkere)."),
     )
 )]
 struct ApiDoc;

@@ -4,9 +4,11 @@
 //! written in one transaction. Migrations live in the top-level `migrations/`
 //! folder and are embedded in the binary.
 
+pub mod applications;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod idempotency;
 pub mod migrate;
 pub mod schema;
 pub mod seed;

@@ -1,5 +1,7 @@
 //! The handlers, one module per resource.
 
+pub mod application_attachments;
+pub mod applications;
 pub mod dev_issuer;
 pub mod health;
 pub mod me;
@@ -9,4 +11,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Everything under `/api/v1`.
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
+    applications::routes(cfg);
+    application_attachments::routes(cfg);
 }

@@ -36,6 +36,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         db_pool_size: 4,
         migrate_on_start: false,
         max_json_bytes: 64 * 1024,
+        max_attachment_bytes: 25 * 1024 * 1024,
         workers: 1,
     }
 }
