@@ -1702,13 +1702,6 @@ async fn add_member(
             format!("not a valid fødselsnummer or D-nummer: {e}"),
         )])
     })?;
-    if member.as_str() == pid {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "/nationalId",
-            "IS_OWNER",
-            "you own the application; invite someone else",
-        )]));
-    }
     let id = id.into_inner();
     let actor = principal.actor();
     let request_id = request_id(&req);
@@ -1721,6 +1714,13 @@ async fn add_member(
                 }
                 if app.status != repo::DRAFT {
                     return Err(not_draft());
+                }
+                if member.as_str() == app.owner_pid {
+                    return Err(ApiError::validation(vec![FieldError::new(
+                        "/nationalId",
+                        "IS_OWNER",
+                        "you own the application; invite someone else",
+                    )]));
                 }
                 let (row, created) = repo::add_member(conn, id, member.as_str(), &actor)?;
                 if created {

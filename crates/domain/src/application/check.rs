@@ -332,7 +332,7 @@ fn responsibility(app: &Application, out: &mut Vec<Problem>) {
             "The responsible institution's organisation number",
         ),
         Some(orgnr) if Orgnr::parse(orgnr).is_err() => {
-            out.push(invalid_orgnr("/responsibility/institutionOrgnr"))
+            out.push(invalid_orgnr("/responsibility/institutionOrgnr"));
         }
         Some(_) => {}
     }
