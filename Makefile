@@ -5,7 +5,7 @@ SHELL := /bin/bash
 DB := scripts/db.sh
 # The local default database unless DATABASE_URL is set.
 LOCAL_DB = $(shell $(DB) url)
-HDS = target/debug/hds
+HDS = $(or $(CARGO_TARGET_DIR),target)/debug/hds
 CARGO_TEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run --workspace --no-fail-fast" || echo "cargo test --workspace --no-fail-fast")
 
 .PHONY: help run test build db-start db-stop db-reset token openapi bench lint guards fmt

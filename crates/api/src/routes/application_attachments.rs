@@ -270,6 +270,7 @@ async fn list_attachments(
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266, 8187).
 pub fn content_disposition(filename: &str) -> String {
+    use std::fmt::Write as _;
     let fallback: String = filename
         .chars()
         .map(|c| {
@@ -285,7 +286,7 @@ pub fn content_disposition(filename: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             encoded.push(char::from(b));
         } else {
-            encoded.push_str(&format!("%{b:02X}"));
+            let _ = write!(encoded, "%{b:02X}");
         }
     }
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")

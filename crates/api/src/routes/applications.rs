@@ -287,6 +287,7 @@ pub struct ApplicationContent {
 }
 
 /// `Some(None)` for an explicit `null`, `None` for an absent field.
+#[allow(clippy::option_option)] // absent, null and a value are three different things in a PATCH
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
@@ -295,6 +296,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 /// A change to some sections: each section given replaces the stored one
 /// whole; `null` clears it; sections not given stay as they are.
+#[allow(clippy::option_option)] // absent (keep), null (clear) or a value (replace)
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplicationPatch {

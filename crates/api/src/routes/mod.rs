@@ -2,7 +2,9 @@
 
 pub mod application_attachments;
 pub mod applications;
+pub mod calendar;
 pub mod dev_issuer;
+pub mod disclosure;
 pub mod health;
 pub mod me;
 
@@ -11,6 +13,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Everything under `/api/v1`.
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
+    calendar::routes(cfg);
+    disclosure::routes(cfg);
     applications::routes(cfg);
     application_attachments::routes(cfg);
 }

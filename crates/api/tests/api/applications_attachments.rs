@@ -166,10 +166,11 @@ async fn download_has_type_disposition_and_the_same_bytes() {
     .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.body["filename"], "Prosjekt _beskrivelse_ æøå.pdf");
-    let expected_sha: String = Sha256::digest(PDF)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let expected_sha = Sha256::digest(PDF).iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{b:02x}");
+        s
+    });
     assert_eq!(r.body["sha256"], expected_sha.as_str());
     assert_eq!(r.body["sizeBytes"], PDF.len());
     let url = r.body["downloadUrl"].as_str().unwrap().to_owned();

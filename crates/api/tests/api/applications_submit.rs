@@ -90,12 +90,12 @@ async fn case_numbers_are_sequential_and_never_duplicated() {
     let expected: Vec<String> = (1..=6).map(|n| format!("HDS-{year}-{n:06}")).collect();
     assert_eq!(numbers, expected);
     // A refused submit does not use up a number.
-    let (bad, bad_etag) = create(&app, &owner, &json!({})).await;
-    submit(&app, &owner, &bad, &bad_etag, "bad-1")
+    let (bad, bad_etag) = create(app, &owner, &json!({})).await;
+    submit(app, &owner, &bad, &bad_etag, "bad-1")
         .await
         .problem(422);
-    let (next, next_etag) = complete_identifiable(&app, &owner).await;
-    let r = submit(&app, &owner, &next, &next_etag, "next-1").await;
+    let (next, next_etag) = complete_identifiable(app, &owner).await;
+    let r = submit(app, &owner, &next, &next_etag, "next-1").await;
     assert_eq!(r.body["caseNumber"], format!("HDS-{year}-000007"));
 }
 
