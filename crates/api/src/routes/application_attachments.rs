@@ -26,9 +26,10 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ApiQuery;
-use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::routes::applications::{
-    applicant, audit, check_version, hex, not_draft, optional_version, request_id, AttachmentView,
+    applicant, audit, check_version, claim, hex, http_response, keyed, not_draft, request_id,
+    respond_stored, AttachmentView,
 };
 use crate::state::AppState;
 
@@ -103,7 +104,8 @@ pub struct UploadQuery {
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         UploadQuery,
-        ("If-Match" = Option<String>, Header, description = "Optional: the application's ETag last read"),
+        ("If-Match" = String, Header, description = "The application's ETag last read (an upload changes the application's version)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the same attachment"),
     ),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
         description = "The file itself. PDF, Office Open XML, OpenDocument, legacy Office, CSV or plain UTF-8 text."),
@@ -111,9 +113,11 @@ pub struct UploadQuery {
         (status = 201, description = "Stored; `Location` downloads it", body = AttachmentView),
         (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The application changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not an accepted kind of file (sniffed from its bytes)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad title or file name", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/applications/{id}/attachments")]
 async fn upload_attachment(
@@ -125,7 +129,7 @@ async fn upload_attachment(
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let pid = applicant(&principal)?;
-    let version = optional_version(&req)?;
+    let version = etag::required_version(&req)?;
     let query = query.0;
     let title = query.title.trim().to_owned();
     let mut errors = Vec::new();
@@ -164,18 +168,26 @@ async fn upload_attachment(
         ));
     };
     let sha256 = hex(&Sha256::digest(&bytes));
+    let keyed = keyed(
+        &req,
+        &pid,
+        format!("{}\n{sha256}", req.query_string()).as_bytes(),
+    )?;
     let id = id.into_inner();
     let kind = query.kind.domain().as_str();
     let actor = principal.actor();
     let request_id = request_id(&req);
-    let meta = state
+    let (stored, replayed) = state
         .run(move |conn| {
             conn.transaction::<_, ApiError, _>(|conn| {
+                if let Some(stored) = claim(conn, keyed.as_ref())? {
+                    return Ok((stored, true));
+                }
                 let (app, _) = repo::lock_accessible(conn, id, &pid)?;
                 if app.status != repo::DRAFT {
                     return Err(not_draft());
                 }
-                check_version(version, app.version)?;
+                check_version(Some(version), app.version)?;
                 let meta = repo::insert_attachment(
                     conn,
                     &NewAttachment {
@@ -200,14 +212,13 @@ async fn upload_attachment(
                     json!({"attachmentId": meta.id, "kind": kind, "sha256": meta.sha256, "version": version}),
                     request_id.as_deref(),
                 )?;
-                Ok(meta)
+                let view = AttachmentView::from_meta(&meta);
+                let headers = vec![("Location", view.download_url.clone())];
+                Ok((respond_stored(conn, keyed.as_ref(), 201, headers, &view)?, false))
             })
         })
         .await?;
-    let view = AttachmentView::from_meta(&meta);
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, view.download_url.clone()))
-        .json(view))
+    Ok(http_response(stored, replayed))
 }
 
 /// The body, refused with 413 as soon as it is known to exceed `limit`
@@ -333,13 +344,14 @@ async fn download_attachment(
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         ("attachmentId" = Uuid, Path, description = "The attachment's id"),
-        ("If-Match" = Option<String>, Header, description = "Optional: the application's ETag last read"),
+        ("If-Match" = String, Header, description = "The application's ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such application or attachment for the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The application changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/applications/{id}/attachments/{attachmentId}")]
 async fn delete_attachment(
@@ -349,7 +361,7 @@ async fn delete_attachment(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let pid = applicant(&principal)?;
-    let version = optional_version(&req)?;
+    let version = etag::required_version(&req)?;
     let (id, attachment_id) = path.into_inner();
     let actor = principal.actor();
     let request_id = request_id(&req);
@@ -360,7 +372,7 @@ async fn delete_attachment(
                 if app.status != repo::DRAFT {
                     return Err(not_draft());
                 }
-                check_version(version, app.version)?;
+                check_version(Some(version), app.version)?;
                 let meta = repo::delete_attachment(conn, id, attachment_id)?;
                 let version = repo::touch(conn, id)?;
                 audit(

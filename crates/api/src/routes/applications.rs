@@ -688,15 +688,6 @@ pub(crate) fn check_version(given: Option<i32>, current: i32) -> Result<(), ApiE
     }
 }
 
-/// The optional If-Match: `None` without the header.
-pub(crate) fn optional_version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
-    if req.headers().contains_key(header::IF_MATCH) {
-        etag::required_version(req).map(Some)
-    } else {
-        Ok(None)
-    }
-}
-
 pub(crate) fn audit(
     conn: &mut DbConn,
     actor: &str,
@@ -1028,7 +1019,11 @@ fn view(
 const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// The keyed request for `Idempotency-Key`, when the header is there.
-fn keyed(req: &HttpRequest, pid: &str, body: &[u8]) -> Result<Option<KeyedRequest>, ApiError> {
+pub(crate) fn keyed(
+    req: &HttpRequest,
+    pid: &str,
+    body: &[u8],
+) -> Result<Option<KeyedRequest>, ApiError> {
     let Some(raw) = req.headers().get(IDEMPOTENCY_KEY) else {
         return Ok(None);
     };
@@ -1070,7 +1065,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// Claims the key in the transaction: `Some(response)` to replay.
-fn claim(
+pub(crate) fn claim(
     conn: &mut DbConn,
     keyed: Option<&KeyedRequest>,
 ) -> Result<Option<StoredResponse>, ApiError> {
@@ -1090,7 +1085,7 @@ fn claim(
 }
 
 /// A JSON response, stored for the key when there is one.
-fn respond_stored(
+pub(crate) fn respond_stored(
     conn: &mut DbConn,
     keyed: Option<&KeyedRequest>,
     status: u16,
@@ -1113,7 +1108,7 @@ fn respond_stored(
     Ok(stored)
 }
 
-fn http_response(stored: StoredResponse, replayed: bool) -> HttpResponse {
+pub(crate) fn http_response(stored: StoredResponse, replayed: bool) -> HttpResponse {
     let status = actix_web::http::StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(200))
         .unwrap_or(actix_web::http::StatusCode::OK);
     let mut response = HttpResponse::build(status);
@@ -1678,7 +1673,10 @@ async fn list_members(
 /// Invite a co-applicant by fødselsnummer or D-nummer: they can read and
 /// edit the draft when they log in with ID-porten. Owner only, while a draft.
 #[utoipa::path(tag = "applications", operation_id = "add_member", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+    params(
+        ("id" = Uuid, Path, description = "The application's id"),
+        ("If-Match" = String, Header, description = "The application's ETag last read"),
+    ),
     request_body = NewMember,
     responses(
         (status = 201, description = "Added", body = MemberView),
@@ -1686,7 +1684,9 @@ async fn list_members(
         (status = 403, description = "Only the owner manages members", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a valid national identity number, or the owner", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/applications/{id}/members")]
 async fn add_member(
@@ -1697,6 +1697,7 @@ async fn add_member(
     body: ApiJson<NewMember>,
 ) -> Result<HttpResponse, ApiError> {
     let pid = applicant(&principal)?;
+    let version = etag::required_version(&req)?;
     let member = NationalId::parse(body.0.national_id.trim()).map_err(|e| {
         ApiError::validation(vec![FieldError::new(
             "/nationalId",
@@ -1717,6 +1718,7 @@ async fn add_member(
                 if app.status != repo::DRAFT {
                     return Err(not_draft());
                 }
+                check_version(Some(version), app.version)?;
                 if member.as_str() == app.owner_pid {
                     return Err(ApiError::validation(vec![FieldError::new(
                         "/nationalId",
@@ -1754,12 +1756,15 @@ async fn add_member(
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         ("memberId" = Uuid, Path, description = "The member's id (from the list of members)"),
+        ("If-Match" = String, Header, description = "The application's ETag last read"),
     ),
     responses(
         (status = 204, description = "Removed"),
         (status = 403, description = "Only the owner manages members", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application or member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/applications/{id}/members/{memberId}")]
 async fn remove_member(
@@ -1769,6 +1774,7 @@ async fn remove_member(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let pid = applicant(&principal)?;
+    let version = etag::required_version(&req)?;
     let (id, member_id) = path.into_inner();
     let actor = principal.actor();
     let request_id = request_id(&req);
@@ -1782,6 +1788,7 @@ async fn remove_member(
                 if app.status != repo::DRAFT {
                     return Err(not_draft());
                 }
+                check_version(Some(version), app.version)?;
                 let row = repo::remove_member(conn, id, member_id)?;
                 repo::touch(conn, id)?;
                 let masked = NationalId::parse(&row.pid)

@@ -114,6 +114,7 @@ pub async fn upload(
     filename: &str,
     bytes: &[u8],
 ) -> Response {
+    let etag = current_etag(app, token, id).await;
     let request = app
         .request(
             Method::POST,
@@ -122,7 +123,34 @@ pub async fn upload(
         )
         .query(&[("kind", kind), ("title", title), ("filename", filename)])
         .header("Content-Type", "application/octet-stream")
+        .header("If-Match", etag)
         .body(bytes.to_vec());
+    app.send(request).await
+}
+
+/// The application's current ETag, or a dummy one when the caller cannot read it.
+async fn current_etag(app: &TestApp, token: &str, id: &str) -> String {
+    let current = app
+        .get(&format!("/api/v1/applications/{id}"), Some(token))
+        .await;
+    if current.status == 200 {
+        current.header("etag").to_owned()
+    } else {
+        "\"v1\"".to_owned()
+    }
+}
+
+/// Invites a co-applicant with the application's current ETag.
+pub async fn invite(app: &TestApp, token: &str, id: &str, national_id: &str) -> Response {
+    let etag = current_etag(app, token, id).await;
+    let request = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/applications/{id}/members"),
+            Some(token),
+        )
+        .header("If-Match", etag)
+        .json(&json!({"nationalId": national_id}));
     app.send(request).await
 }
 
@@ -227,13 +255,7 @@ async fn identifiable_journey_linking_two_registers() {
     assert_eq!(count_rows(&mut app.db.connect(), "applications"), 1);
 
     // A co-applicant is invited and writes the rest.
-    let invited = app
-        .post_json(
-            &format!("/api/v1/applications/{id}/members"),
-            Some(&owner),
-            &json!({"nationalId": MEMBER}),
-        )
-        .await;
+    let invited = invite(&app, &owner, &id, MEMBER).await;
     assert_eq!(invited.status, 201, "{}", invited.text);
     assert_eq!(invited.body["nationalIdMasked"], "010190*****");
     assert!(!invited.text.contains(MEMBER), "the number is not echoed");
@@ -358,17 +380,11 @@ async fn identifiable_journey_linking_two_registers() {
     app.delete(
         &format!("/api/v1/applications/{id}/attachments/{attachment}"),
         Some(&owner),
-        None,
+        Some(&etag),
     )
     .await
     .problem(409);
-    app.post_json(
-        &format!("/api/v1/applications/{id}/members"),
-        Some(&owner),
-        &json!({"nationalId": STRANGER}),
-    )
-    .await
-    .problem(409);
+    invite(&app, &owner, &id, STRANGER).await.problem(409);
 
     // The frozen snapshot holds content and attachment hashes.
     let mut conn = app.db.connect();
@@ -945,17 +961,11 @@ async fn another_persons_application_is_not_found() {
     app.delete(
         &format!("{base}/attachments/{attachment}"),
         Some(&stranger),
-        None,
+        Some(&etag),
     )
     .await
     .problem(404);
-    app.post_json(
-        &format!("{base}/members"),
-        Some(&stranger),
-        &json!({"nationalId": STRANGER}),
-    )
-    .await
-    .problem(404);
+    invite(&app, &stranger, &id, STRANGER).await.problem(404);
     submit(&app, &stranger, &id, &etag, "s-1")
         .await
         .problem(404);
@@ -998,38 +1008,24 @@ async fn members_edit_drafts_but_only_the_owner_manages_and_submits() {
     let (id, _) = complete_identifiable(&app, &owner).await;
     let members = format!("/api/v1/applications/{id}/members");
     // Bad and self invitations.
-    let bad = app
-        .post_json(
-            &members,
-            Some(&owner),
-            &json!({"nationalId": "15058550041"}),
-        )
-        .await;
+    let bad = invite(&app, &owner, &id, "15058550041").await;
     assert_eq!(
         codes(bad.problem(422)),
         vec![("/nationalId".to_owned(), "INVALID_NATIONAL_ID".to_owned())]
     );
     assert!(!bad.text.contains("15058550041"));
-    let own = app
-        .post_json(&members, Some(&owner), &json!({"nationalId": OWNER}))
-        .await;
+    let own = invite(&app, &owner, &id, OWNER).await;
     assert_eq!(codes(own.problem(422))[0].1, "IS_OWNER");
     // Before the invitation the member sees nothing.
     app.get(&format!("/api/v1/applications/{id}"), Some(&member))
         .await
         .problem(404);
-    let added = app
-        .post_json(&members, Some(&owner), &json!({"nationalId": MEMBER}))
-        .await;
+    let added = invite(&app, &owner, &id, MEMBER).await;
     assert_eq!(added.status, 201);
-    let again = app
-        .post_json(&members, Some(&owner), &json!({"nationalId": MEMBER}))
-        .await;
+    let again = invite(&app, &owner, &id, MEMBER).await;
     assert_eq!(again.status, 200, "inviting twice is harmless");
     assert_eq!(again.body["id"], added.body["id"]);
-    let d = app
-        .post_json(&members, Some(&owner), &json!({"nationalId": D_NUMBER}))
-        .await;
+    let d = invite(&app, &owner, &id, D_NUMBER).await;
     assert_eq!(d.status, 201, "D-nummer accepted");
     // The member reads, edits, uploads; cannot invite, remove or submit.
     let etag = etag_of(&app, &member, &id).await;
@@ -1048,29 +1044,44 @@ async fn members_edit_drafts_but_only_the_owner_manages_and_submits() {
             .status,
         201
     );
-    app.post_json(&members, Some(&member), &json!({"nationalId": STRANGER}))
-        .await
-        .problem(403);
+    invite(&app, &member, &id, STRANGER).await.problem(403);
     let member_id = added.body["id"].as_str().unwrap();
-    app.delete(&format!("{members}/{member_id}"), Some(&member), None)
-        .await
-        .problem(403);
+    let etag = etag_of(&app, &owner, &id).await;
+    app.delete(
+        &format!("{members}/{member_id}"),
+        Some(&member),
+        Some(&etag),
+    )
+    .await
+    .problem(403);
     let etag = etag_of(&app, &member, &id).await;
     submit(&app, &member, &id, &etag, "m-1").await.problem(403);
     let list = app.get(&members, Some(&member)).await;
     assert_eq!(list.body.as_array().unwrap().len(), 2);
     assert!(!list.text.contains(MEMBER) && !list.text.contains(D_NUMBER));
     // The owner removes the member, who then sees nothing.
+    let etag = etag_of(&app, &owner, &id).await;
+    app.delete(&format!("{members}/{member_id}"), Some(&owner), None)
+        .await
+        .problem(428);
+    app.delete(
+        &format!("{members}/{member_id}"),
+        Some(&owner),
+        Some("\"v1\""),
+    )
+    .await
+    .problem(412);
     assert_eq!(
-        app.delete(&format!("{members}/{member_id}"), Some(&owner), None)
+        app.delete(&format!("{members}/{member_id}"), Some(&owner), Some(&etag))
             .await
             .status,
         204
     );
+    let etag = etag_of(&app, &owner, &id).await;
     app.get(&format!("/api/v1/applications/{id}"), Some(&member))
         .await
         .problem(404);
-    app.delete(&format!("{members}/{member_id}"), Some(&owner), None)
+    app.delete(&format!("{members}/{member_id}"), Some(&owner), Some(&etag))
         .await
         .problem(404);
     // No personal number in the audit trail.

@@ -131,10 +131,28 @@ async fn content_is_sniffed_not_trusted() {
                 ("filename", "dpia.pdf"),
             ])
             .header("Content-Type", "image/png")
+            .header("If-Match", etag_of(&app, &owner, &id).await)
             .body(PDF.to_vec()),
         )
         .await;
     assert_eq!(r.body["contentType"], "application/pdf");
+    // Without If-Match.
+    let r = app
+        .send(
+            app.request(
+                reqwest::Method::POST,
+                &format!("/api/v1/applications/{id}/attachments"),
+                Some(&owner),
+            )
+            .query(&[
+                ("kind", "DPIA"),
+                ("title", "DPIA"),
+                ("filename", "dpia.pdf"),
+            ])
+            .body(PDF.to_vec()),
+        )
+        .await;
+    r.problem(428);
     // Bad query parameters.
     let r = upload(&app, &owner, &id, "PHOTO", "X", "x.pdf", PDF).await;
     r.problem(400);
@@ -217,9 +235,44 @@ async fn attachments_are_deleted_while_draft() {
         204
     );
     app.get(&url, Some(&owner)).await.problem(404);
-    app.delete(&url, Some(&owner), None).await.problem(404);
+    app.delete(&url, Some(&owner), None).await.problem(428);
+    let etag = etag_of(&app, &owner, &id).await;
+    app.delete(&url, Some(&owner), Some(&etag))
+        .await
+        .problem(404);
     assert_eq!(
         count_rows(&mut app.db.connect(), "application_attachments"),
         0
+    );
+}
+
+#[actix_rt::test]
+async fn a_retried_upload_with_one_key_stores_one_attachment() {
+    let app = TestApp::spawn().await;
+    let owner = token(&app, OWNER);
+    let (id, etag) = create(&app, &owner, &json!({})).await;
+    let send = || {
+        app.send(
+            app.request(
+                reqwest::Method::POST,
+                &format!("/api/v1/applications/{id}/attachments"),
+                Some(&owner),
+            )
+            .query(&[
+                ("kind", "PROJECT_DESCRIPTION"),
+                ("title", "Prosjektbeskrivelse"),
+                ("filename", "p.pdf"),
+            ])
+            .header("If-Match", etag.as_str())
+            .header("Idempotency-Key", "upload-1")
+            .body(PDF.to_vec()),
+        )
+    };
+    let (a, b) = tokio::join!(send(), send());
+    assert_eq!((a.status, b.status), (201, 201), "{} / {}", a.text, b.text);
+    assert_eq!(a.body["id"], b.body["id"]);
+    assert_eq!(
+        count_rows(&mut app.db.connect(), "application_attachments"),
+        1
     );
 }
