@@ -87,6 +87,11 @@ impl AttachmentKindCode {
     }
 }
 
+/// A file's bytes (the raw body of an upload, or of a download).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(pub Vec<u8>);
+
 /// What the uploaded file is.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -107,7 +112,7 @@ pub struct UploadQuery {
         ("If-Match" = String, Header, description = "The application's ETag last read (an upload changes the application's version)"),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the same attachment"),
     ),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+    request_body(content = FileBytes, content_type = "application/octet-stream",
         description = "The file itself. PDF, Office Open XML, OpenDocument, legacy Office, CSV or plain UTF-8 text."),
     responses(
         (status = 201, description = "Stored; `Location` downloads it", body = AttachmentView),
@@ -310,7 +315,7 @@ pub fn content_disposition(filename: &str) -> String {
         ("attachmentId" = Uuid, Path, description = "The attachment's id"),
     ),
     responses(
-        (status = 200, description = "The file; `Content-Disposition: attachment`", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file; `Content-Disposition: attachment`", content_type = "application/octet-stream", body = FileBytes),
         (status = 404, description = "No such application or attachment for the caller", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/applications/{id}/attachments/{attachmentId}")]
