@@ -33,7 +33,8 @@ db-reset:
 run: db-start build
 	@export DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DB)}"; \
 	$(HDS) migrate && $(HDS) seed && \
-	echo "hds: serving on http://127.0.0.1:8080 (docs: http://127.0.0.1:8080/docs/, spec: /api/v1/openapi.json, token: make token ROLE=APPLICANT)" && \
+	addr="http://$${HDS_BIND:-127.0.0.1:8080}"; \
+	echo "hds: serving on $$addr (docs: $$addr/docs/, spec: $$addr/api/v1/openapi.json, token: make token ROLE=APPLICANT)" && \
 	exec $(HDS) serve
 
 token:

@@ -36,6 +36,7 @@ Every error is RFC 9457 application/problem+json.",
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
         (name = "calendar", description = "Working days (virkedager) and statutory deadlines (frister)."),
+        (name = "events", description = "The change feed (hendelsesstrøm): CloudEvents in order, with long-polling."),
         (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
         (name = "applications", description = "Applications (søknader): drafts, completeness check, attachments (vedlegg), submission, the case timeline, withdrawal and co-applicants (medsøkere)."),
     )

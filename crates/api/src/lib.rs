@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod feed_listener;
 pub mod http;
 pub mod middleware;
 pub mod routes;

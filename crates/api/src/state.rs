@@ -9,12 +9,15 @@ use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::feed_listener::FeedNotifier;
 
 pub struct AppState {
     pub config: Arc<Config>,
     pub db: Db,
     pub auth: Authenticator,
     pub dev_issuer: Option<Arc<DevIssuer>>,
+    /// Wakes long-polling feed readers.
+    pub feed: Arc<FeedNotifier>,
 }
 
 impl AppState {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod db;
 pub mod error;
+pub mod feed;
 pub mod idempotency;
 pub mod migrate;
 pub mod schema;

@@ -80,8 +80,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        search_nb -> TsVector,
-        search_en -> TsVector,
+        search_nb -> Nullable<TsVector>,
+        search_en -> Nullable<TsVector>,
     }
 }
 
@@ -124,8 +124,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        search_nb -> TsVector,
-        search_en -> TsVector,
+        search_nb -> Nullable<TsVector>,
+        search_en -> Nullable<TsVector>,
     }
 }
 
@@ -254,8 +254,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feed_counter (singleton) {
+        singleton -> Bool,
+        last -> Int8,
+    }
+}
+
+diesel::table! {
+    feed_events (sequence) {
+        sequence -> Int8,
+        id -> Uuid,
+        #[sql_name = "type"]
+        event_type -> Text,
+        source -> Text,
+        subject -> Nullable<Text>,
+        time -> Timestamptz,
+        data -> Jsonb,
+        custodian_id -> Nullable<Uuid>,
+        case_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::joinable!(feed_events -> custodians (custodian_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    feed_counter,
+    feed_events,
     closure_days,
     idempotency_keys,
     purposes,

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod calendar;
 pub mod dev_issuer;
 pub mod disclosure;
+pub mod events;
 pub mod health;
 pub mod me;
 
@@ -15,6 +16,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
     calendar::routes(cfg);
     disclosure::routes(cfg);
+    events::routes(cfg);
     applications::routes(cfg);
     application_attachments::routes(cfg);
 }

@@ -11,5 +11,6 @@ mod auth;
 mod calendar;
 mod disclosure;
 mod errors;
+mod events;
 mod health;
 mod openapi;
