@@ -15,6 +15,7 @@ use hds_domain::case::{is_allowed, Case, CaseState, Command, TransitionError};
 use hds_domain::identity::NationalId;
 use hds_persistence::applications::{self as repo, Access, ApplicationRow, CaseRow};
 use hds_persistence::audit::{self, NewAuditEvent};
+use hds_persistence::feed::{self, NewFeedEvent};
 use hds_persistence::idempotency::{self, Claim, KeyedRequest, StoredResponse};
 use hds_persistence::DbConn;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -1468,6 +1469,31 @@ async fn submit_application(
                         },
                     )?;
                 }
+                let sources: Vec<String> = to_domain(&stored_content(&row)?)
+                    .data_sources
+                    .into_iter()
+                    .map(|s| s.code)
+                    .collect();
+                feed::append(
+                    conn,
+                    &NewFeedEvent {
+                        event_type: "no.helsedata.case.received",
+                        source: &format!("/api/v1/cases/{}", case.id),
+                        subject: Some(&case_number),
+                        data: json!({
+                            "caseId": case.id,
+                            "caseNumber": case_number,
+                            "applicationId": id,
+                            "status": status,
+                            "receivedAt": now
+                                .format(&time::format_description::well_known::Rfc3339)
+                                .map_err(|e| ApiError::internal(e.to_string()))?,
+                            "dataSources": sources,
+                        }),
+                        custodian_id: None,
+                        case_id: Some(case.id),
+                    },
+                )?;
                 audit(
                     conn,
                     &actor,
@@ -1613,6 +1639,22 @@ async fn withdraw_application(
                         status_after: Some(after),
                         data: json!({"withdrawnOn": hds_domain::calendar::oslo_date(now).to_string()}),
                         request_id: request_id.as_deref(),
+                    },
+                )?;
+                feed::append(
+                    conn,
+                    &NewFeedEvent {
+                        event_type: "no.helsedata.case.withdrawn",
+                        source: &format!("/api/v1/cases/{}", case.id),
+                        subject: Some(&case.case_number),
+                        data: json!({
+                            "caseId": case.id,
+                            "caseNumber": case.case_number,
+                            "applicationId": id,
+                            "status": after,
+                        }),
+                        custodian_id: None,
+                        case_id: Some(case.id),
                     },
                 )?;
                 audit::record(

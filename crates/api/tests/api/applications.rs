@@ -484,6 +484,27 @@ async fn identifiable_journey_linking_two_registers() {
         .collect();
     assert_eq!(kinds, vec!["SUBMITTED", "WITHDRAWN"]);
     assert_eq!(events.body[1]["status"], "WITHDRAWN");
+    // HDS staff learn of both from the change feed, without personal data.
+    let feed: Vec<String> = diesel::RunQueryDsl::load::<AuditText>(
+        diesel::sql_query(format!(
+            "SELECT (type || ' ' || data::text) AS text FROM feed_events WHERE case_id = '{case_id}' ORDER BY sequence"
+        )),
+        &mut conn,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|r| r.text)
+    .collect();
+    assert_eq!(feed.len(), 2, "{feed:?}");
+    assert!(
+        feed[0].starts_with("no.helsedata.case.received ")
+            && feed[0].contains(&format!("HDS-{year}-000001"))
+    );
+    assert!(feed[0].contains("\"MFR\"") && feed[0].contains("\"NPR\""));
+    assert!(feed[1].starts_with("no.helsedata.case.withdrawn "));
+    assert!(feed
+        .iter()
+        .all(|e| !e.contains(OWNER) && !e.contains(MEMBER)));
     let list = app
         .get("/api/v1/applications?status=WITHDRAWN", Some(&owner))
         .await;
@@ -752,6 +773,7 @@ async fn submit_lists_every_completeness_problem() {
         "case_number_counters",
         "idempotency_keys",
         "audit_events",
+        "feed_events",
     ]
     .iter()
     .map(|t| count_rows(&mut conn, t))
@@ -833,6 +855,7 @@ async fn submit_lists_every_completeness_problem() {
         "case_number_counters",
         "idempotency_keys",
         "audit_events",
+        "feed_events",
     ]
     .iter()
     .map(|t| count_rows(&mut conn, t))
