@@ -1377,6 +1377,87 @@ async fn check_application(
         }))
 }
 
+/// The writes of a submission, inside the submit transaction after every
+/// check passed: case number, frozen snapshot, status, case, its events.
+fn record_submission(
+    conn: &mut DbConn,
+    row: &ApplicationRow,
+    actor: &str,
+    request_id: Option<&str>,
+) -> Result<CaseRow, ApiError> {
+    let id = row.id;
+    let now = OffsetDateTime::now_utc();
+    let received_on = hds_domain::calendar::oslo_date(now);
+    let submitted = Case::submit(received_on);
+    let case_number = repo::next_case_number(conn, received_on.year())?;
+    let attachments = repo::list_attachments(conn, id)?;
+    let snapshot = json!({
+        "applicationId": id,
+        "version": row.version,
+        "content": row.content,
+        "attachments": attachments.iter().map(|a| json!({
+            "id": a.id, "kind": a.kind, "title": a.title, "filename": a.filename,
+            "contentType": a.content_type, "sizeBytes": a.size_bytes, "sha256": a.sha256,
+        })).collect::<Vec<_>>(),
+        "caseNumber": case_number,
+    });
+    repo::insert_snapshot(conn, id, &snapshot, now, actor)?;
+    repo::mark_submitted(conn, id, now)?;
+    let status = submitted.case.state.as_str();
+    let case = repo::insert_case(conn, id, &case_number, status, now, received_on)?;
+    for event in &submitted.events {
+        repo::record_case_event(
+            conn,
+            &repo::NewCaseEvent {
+                case_id: case.id,
+                kind: event.kind().as_str(),
+                occurred_at: now,
+                actor,
+                visible_to_applicant: true,
+                status_before: None,
+                status_after: Some(status),
+                data: json!({"caseNumber": case_number, "receivedOn": received_on.to_string()}),
+                request_id,
+            },
+        )?;
+    }
+    let sources: Vec<String> = to_domain(&stored_content(row)?)
+        .data_sources
+        .into_iter()
+        .map(|s| s.code)
+        .collect();
+    feed::append(
+        conn,
+        &NewFeedEvent {
+            event_type: "no.helsedata.case.received",
+            source: &format!("/api/v1/cases/{}", case.id),
+            subject: Some(&case_number),
+            data: json!({
+                "caseId": case.id,
+                "caseNumber": case_number,
+                "applicationId": id,
+                "status": status,
+                "receivedAt": now
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .map_err(|e| ApiError::internal(e.to_string()))?,
+                "dataSources": sources,
+            }),
+            custodian_id: None,
+            case_id: Some(case.id),
+        },
+    )?;
+    audit(
+        conn,
+        actor,
+        "APPLICATION_SUBMITTED",
+        "application",
+        &id.to_string(),
+        json!({"caseId": case.id, "caseNumber": case_number}),
+        request_id,
+    )?;
+    Ok(case)
+}
+
 /// Submit the application (sende inn): one transaction checks it (422 with
 /// every problem), freezes the submitted version, assigns the case number
 /// and records the received instant and event. Owner only. Needs `If-Match`
@@ -1432,82 +1513,19 @@ async fn submit_application(
                 check_version(Some(version), row.version)?;
                 let problems = run_check(conn, &row)?;
                 if !problems.is_empty() {
-                    return Err(ApiError::validation(problems.iter().map(field_error).collect()));
+                    return Err(ApiError::validation(
+                        problems.iter().map(field_error).collect(),
+                    ));
                 }
-                let now = OffsetDateTime::now_utc();
-                let received_on = hds_domain::calendar::oslo_date(now);
-                let submitted = Case::submit(received_on);
-                let case_number = repo::next_case_number(conn, received_on.year())?;
-                let attachments = repo::list_attachments(conn, id)?;
-                let snapshot = json!({
-                    "applicationId": id,
-                    "version": row.version,
-                    "content": row.content,
-                    "attachments": attachments.iter().map(|a| json!({
-                        "id": a.id, "kind": a.kind, "title": a.title, "filename": a.filename,
-                        "contentType": a.content_type, "sizeBytes": a.size_bytes, "sha256": a.sha256,
-                    })).collect::<Vec<_>>(),
-                    "caseNumber": case_number,
-                });
-                repo::insert_snapshot(conn, id, &snapshot, now, &actor)?;
-                repo::mark_submitted(conn, id, now)?;
-                let status = submitted.case.state.as_str();
-                let case = repo::insert_case(conn, id, &case_number, status, now, received_on)?;
-                for event in &submitted.events {
-                    repo::record_case_event(
-                        conn,
-                        &repo::NewCaseEvent {
-                            case_id: case.id,
-                            kind: event.kind().as_str(),
-                            occurred_at: now,
-                            actor: &actor,
-                            visible_to_applicant: true,
-                            status_before: None,
-                            status_after: Some(status),
-                            data: json!({"caseNumber": case_number, "receivedOn": received_on.to_string()}),
-                            request_id: request_id.as_deref(),
-                        },
-                    )?;
-                }
-                let sources: Vec<String> = to_domain(&stored_content(&row)?)
-                    .data_sources
-                    .into_iter()
-                    .map(|s| s.code)
-                    .collect();
-                feed::append(
-                    conn,
-                    &NewFeedEvent {
-                        event_type: "no.helsedata.case.received",
-                        source: &format!("/api/v1/cases/{}", case.id),
-                        subject: Some(&case_number),
-                        data: json!({
-                            "caseId": case.id,
-                            "caseNumber": case_number,
-                            "applicationId": id,
-                            "status": status,
-                            "receivedAt": now
-                                .format(&time::format_description::well_known::Rfc3339)
-                                .map_err(|e| ApiError::internal(e.to_string()))?,
-                            "dataSources": sources,
-                        }),
-                        custodian_id: None,
-                        case_id: Some(case.id),
-                    },
-                )?;
-                audit(
-                    conn,
-                    &actor,
-                    "APPLICATION_SUBMITTED",
-                    "application",
-                    &id.to_string(),
-                    json!({"caseId": case.id, "caseNumber": case_number}),
-                    request_id.as_deref(),
-                )?;
+                let case = record_submission(conn, &row, &actor, request_id.as_deref())?;
                 let headers = vec![
                     ("Location", format!("/api/v1/applications/{id}/case")),
                     ("ETag", etag::of_version(case.version)),
                 ];
-                Ok((respond_stored(conn, Some(&keyed), 201, headers, &CaseView::from_row(&case))?, false))
+                Ok((
+                    respond_stored(conn, Some(&keyed), 201, headers, &CaseView::from_row(&case))?,
+                    false,
+                ))
             })
         })
         .await?;
