@@ -70,6 +70,9 @@ CREATE TABLE application_snapshots (
 CREATE TRIGGER application_snapshots_append_only
     BEFORE UPDATE OR DELETE ON application_snapshots
     FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
+CREATE TRIGGER application_snapshots_no_truncate
+    BEFORE TRUNCATE ON application_snapshots
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
 
 -- Case numbers HDS-<year>-<6 digits>: one counter row per year, incremented
 -- with UPDATE ... RETURNING inside the submit transaction. The row lock
@@ -117,3 +120,6 @@ CREATE INDEX case_events_case ON case_events (case_id, id);
 CREATE TRIGGER case_events_append_only
     BEFORE UPDATE OR DELETE ON case_events
     FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
+CREATE TRIGGER case_events_no_truncate
+    BEFORE TRUNCATE ON case_events
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
