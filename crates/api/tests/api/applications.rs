@@ -933,6 +933,25 @@ async fn privacy_guard_refuses_national_ids_in_free_text() {
     let mut conn = app.db.connect();
     assert_eq!(count_rows(&mut conn, "applications"), 1);
     assert_eq!(count_rows(&mut conn, "application_attachments"), 0);
+    // Nor in a field of the wrong type, where the error would quote the value.
+    let r = app
+        .patch_json(
+            &path,
+            Some(&owner),
+            Some(&etag),
+            &json!({"purpose": OWNER, "dataSources": [{"code": "MFR", "periodFrom": OWNER}]}),
+        )
+        .await;
+    r.problem(422);
+    assert!(!r.text.contains(OWNER), "never echoed: {}", r.text);
+    let r = app
+        .get(
+            &format!("/api/v1/applications?status={OWNER}"),
+            Some(&owner),
+        )
+        .await;
+    r.problem(400);
+    assert!(!r.text.contains(OWNER), "never echoed: {}", r.text);
     // Numbers that are not identity numbers are fine.
     let ok = app
         .patch_json(
