@@ -154,3 +154,29 @@ async fn a_new_attachment_makes_the_read_version_stale() {
     let fresh = etag_of(&app, &owner, &id).await;
     assert_eq!(submit(&app, &owner, &id, &fresh, "v-2").await.status, 201);
 }
+
+#[actix_rt::test]
+async fn two_editors_with_one_etag_one_wins_the_other_gets_412() {
+    let app = TestApp::spawn().await;
+    let owner = token(&app, OWNER);
+    let (id, etag) = create(&app, &owner, &json!({})).await;
+    let path = format!("/api/v1/applications/{id}");
+    let (body_a, body_b) = (json!({"comments": "a"}), json!({"comments": "b"}));
+    let (a, b) = tokio::join!(
+        app.patch_json(&path, Some(&owner), Some(&etag), &body_a),
+        app.patch_json(&path, Some(&owner), Some(&etag), &body_b),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412], "{} / {}", a.text, b.text);
+    // An unchanged read is a 304.
+    let current = app.get(&path, Some(&owner)).await;
+    assert_eq!(current.header("etag"), "\"v2\"");
+    let cached = app
+        .send(
+            app.request(Method::GET, &path, Some(&owner))
+                .header("If-None-Match", "\"v2\""),
+        )
+        .await;
+    assert_eq!(cached.status, 304);
+}
