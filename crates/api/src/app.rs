@@ -37,6 +37,7 @@ Every error is RFC 9457 application/problem+json.",
         (name = "me", description = "Who the caller is (innlogget bruker)."),
         (name = "calendar", description = "Working days (virkedager) and statutory deadlines (frister)."),
         (name = "events", description = "The change feed (hendelsesstrøm): CloudEvents in order, with long-polling."),
+        (name = "webhooks", description = "Webhook endpoints of custodian systems (Standard Webhooks) and their delivery log."),
         (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
         (name = "applications", description = "Applications (søknader): drafts, completeness check, attachments (vedlegg), submission, the case timeline, withdrawal and co-applicants (medsøkere)."),
     )

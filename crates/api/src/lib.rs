@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod custodian;
 pub mod error;
 pub mod extract;
 pub mod feed_listener;
@@ -12,3 +13,4 @@ pub mod middleware;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod webhook_dispatch;

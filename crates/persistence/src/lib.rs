@@ -16,6 +16,7 @@ pub mod schema;
 pub mod seed;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod webhooks;
 
 pub use db::{Db, DbConn};
 pub use error::StoreError;

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{Principal, Role};
+use crate::custodian::custodian_of;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::PRIVATE_NO_CACHE;
@@ -118,20 +119,7 @@ async fn reader(state: &web::Data<AppState>, principal: &Principal) -> Result<Re
     if principal.has(Role::CaseHandler) || principal.has(Role::Admin) {
         return Ok(Reader::Everything);
     }
-    principal.require(Role::Custodian)?;
-    let orgnr = principal
-        .orgnr()
-        .map(|o| o.as_str().to_owned())
-        .ok_or_else(|| ApiError::forbidden("the CUSTODIAN role needs an organisation token"))?;
-    let lookup = orgnr.clone();
-    let custodian = state
-        .run(move |conn| feed::custodian_for_orgnr(conn, &lookup).map_err(ApiError::from))
-        .await?;
-    custodian.map(Reader::Custodian).ok_or_else(|| {
-        ApiError::forbidden(format!(
-            "organisation {orgnr} is not a registered custodian; ask HDS to register it"
-        ))
-    })
+    Ok(Reader::Custodian(custodian_of(state, principal).await?))
 }
 
 /// Events after a sequence number, in order, as CloudEvents; long-polls

@@ -8,6 +8,7 @@ pub mod disclosure;
 pub mod events;
 pub mod health;
 pub mod me;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,6 +18,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     calendar::routes(cfg);
     disclosure::routes(cfg);
     events::routes(cfg);
+    webhooks::routes(cfg);
     applications::routes(cfg);
     application_attachments::routes(cfg);
 }

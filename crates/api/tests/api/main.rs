@@ -14,3 +14,4 @@ mod errors;
 mod events;
 mod health;
 mod openapi;
+mod webhooks;

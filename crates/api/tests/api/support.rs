@@ -15,6 +15,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDatabase,
     pub issuer: std::sync::Arc<DevIssuer>,
+    pub state: actix_web::web::Data<hds_api::state::AppState>,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -102,7 +103,7 @@ impl TestApp {
         adjust(&mut config);
         let state = server::state(config).unwrap();
         let issuer = state.dev_issuer.clone().unwrap();
-        let server = server::http_server(state, listener, false).unwrap();
+        let server = server::http_server(state.clone(), listener, false).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
         Self {
@@ -110,6 +111,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             issuer,
+            state,
             handle,
         }
     }
