@@ -722,10 +722,6 @@ fn content_json(content: &ApplicationContent) -> Result<Value, ApiError> {
     serde_json::to_value(content).map_err(|e| ApiError::internal(e.to_string()))
 }
 
-fn some_text(s: Option<&String>) -> Option<String> {
-    s.cloned()
-}
-
 /// The content as the domain rules see it.
 pub fn to_domain(c: &ApplicationContent) -> rules::Application {
     let project = c.project.clone().unwrap_or_default();
@@ -762,10 +758,7 @@ pub fn to_domain(c: &ApplicationContent) -> rules::Application {
                 period_to: s.period_to,
             })
             .collect(),
-        linkage_description: c
-            .linkage
-            .as_ref()
-            .and_then(|l| some_text(l.description.as_ref())),
+        linkage_description: c.linkage.as_ref().and_then(|l| l.description.clone()),
         responsibility: rules::Responsibility {
             institution_orgnr: resp.institution_orgnr,
             institution_name: resp.institution_name,
