@@ -40,6 +40,7 @@ Every error is RFC 9457 application/problem+json.",
         (name = "webhooks", description = "Webhook endpoints of custodian systems (Standard Webhooks) and their delivery log."),
         (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
         (name = "catalogue", description = "The catalogue (katalogen): purposes, custodians (registerforvaltere), data sources (datakilder), variables and service notices (driftsmeldinger). Reads are public and cacheable (ETag, Cache-Control, 304); writes need the ADMIN role and If-Match. See docs/catalogue.md."),
+        (name = "applications", description = "Applications (søknader): drafts, completeness check, attachments (vedlegg), submission, the case timeline, withdrawal and co-applicants (medsøkere)."),
     )
 )]
 struct ApiDoc;

@@ -35,6 +35,8 @@ pub struct Config {
     pub migrate_on_start: bool,
     /// Largest JSON request body, in bytes.
     pub max_json_bytes: usize,
+    /// Largest attachment upload, in bytes (`HDS_MAX_ATTACHMENT_BYTES`, default 25 MB); larger is 413.
+    pub max_attachment_bytes: usize,
     pub workers: usize,
     /// Count Saturdays as working days in deadlines (an open legal question; default no).
     pub saturdays_are_working_days: bool,
@@ -145,6 +147,7 @@ impl Config {
             db_pool_size: parse("HDS_DB_POOL_SIZE", 10)?,
             migrate_on_start: flag("HDS_MIGRATE_ON_START", local)?,
             max_json_bytes: parse("HDS_MAX_JSON_BYTES", 1024 * 1024)?,
+            max_attachment_bytes: parse("HDS_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)?,
             workers: parse("HDS_WORKERS", 0)?,
             saturdays_are_working_days: flag("HDS_SATURDAYS_ARE_WORKING_DAYS", false)?,
         };

@@ -342,6 +342,14 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Lets handlers run `conn.transaction::<_, ApiError, _>(...)` around several
+/// repository calls; diesel errors go through `StoreError`'s mapping.
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        StoreError::from(err).into()
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(err: actix_web::error::BlockingError) -> Self {
         Self::internal(format!("blocking task failed: {err}"))

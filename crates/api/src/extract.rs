@@ -45,6 +45,20 @@ pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// Serde's messages quote the offending value ("unknown variant `...`",
+/// "invalid type: string \"...\""); a national identity number sent in the
+/// wrong field must not come back in the response.
+fn redact_national_ids(message: &str) -> String {
+    let mut out = message.to_owned();
+    for range in hds_domain::identity::find_national_ids(message)
+        .into_iter()
+        .rev()
+    {
+        out.replace_range(range, "***********");
+    }
+    out
+}
+
 /// "missing field `x`" points at the field itself, not at its parent.
 fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
@@ -61,7 +75,7 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
             ))
         }
         serde_json::error::Category::Io | serde_json::error::Category::Data => {
-            let message = inner.to_string();
+            let message = redact_national_ids(&inner.to_string());
             let message = message
                 .split(" at line ")
                 .next()
@@ -176,7 +190,7 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
                 .map(Self)
                 .map_err(|err| {
                     let name = pointer(err.path());
-                    let message = err.inner().to_string();
+                    let message = redact_national_ids(&err.inner().to_string());
                     let name = if name.is_empty() {
                         missing_field(&message)
                             .map(|f| format!("/{f}"))

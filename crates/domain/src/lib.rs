@@ -3,6 +3,7 @@
 //! Pure Rust: no web framework, no database, no clock. Time comes in as a
 //! parameter, so every rule can be tested with a fixed date.
 
+pub mod application;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;

@@ -4,12 +4,14 @@
 //! written in one transaction. Migrations live in the top-level `migrations/`
 //! folder and are embedded in the binary.
 
+pub mod applications;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod db;
 pub mod error;
 pub mod feed;
+pub mod idempotency;
 pub mod migrate;
 pub mod schema;
 pub mod seed;

@@ -144,6 +144,90 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    applications (id) {
+        id -> Uuid,
+        owner_pid -> Text,
+        status -> Text,
+        content -> Jsonb,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        submitted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    application_members (application_id, pid) {
+        id -> Uuid,
+        application_id -> Uuid,
+        pid -> Text,
+        added_by -> Text,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    application_attachments (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        content -> Bytea,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    application_snapshots (application_id) {
+        application_id -> Uuid,
+        content -> Jsonb,
+        submitted_at -> Timestamptz,
+        submitted_by -> Text,
+    }
+}
+
+diesel::table! {
+    case_number_counters (year) {
+        year -> Int4,
+        last_value -> Int4,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        case_number -> Text,
+        status -> Text,
+        received_at -> Timestamptz,
+        received_on -> Date,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Int8,
+        case_id -> Uuid,
+        kind -> Text,
+        occurred_at -> Timestamptz,
+        actor -> Text,
+        visible_to_applicant -> Bool,
+        status_before -> Nullable<Text>,
+        status_after -> Nullable<Text>,
+        data -> Jsonb,
+        request_id -> Nullable<Text>,
+    }
+}
+
 /// PostgreSQL's `tsvector`, only ever written by generated columns and read in SQL.
 #[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
 #[diesel(postgres_type(name = "tsvector"))]
@@ -155,6 +239,11 @@ diesel::joinable!(data_source_purposes -> purposes (purpose_code));
 diesel::joinable!(variables -> data_sources (data_source_id));
 diesel::joinable!(data_source_custodian_history -> data_sources (data_source_id));
 diesel::joinable!(data_source_custodian_history -> custodians (custodian_id));
+diesel::joinable!(application_members -> applications (application_id));
+diesel::joinable!(application_attachments -> applications (application_id));
+diesel::joinable!(application_snapshots -> applications (application_id));
+diesel::joinable!(cases -> applications (application_id));
+diesel::joinable!(case_events -> cases (case_id));
 
 diesel::table! {
     closure_days (day) {
@@ -245,4 +334,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     data_source_purposes,
     variables,
     service_notices,
+    applications,
+    application_members,
+    application_attachments,
+    application_snapshots,
+    case_number_counters,
+    cases,
+    case_events,
 );

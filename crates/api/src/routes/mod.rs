@@ -1,5 +1,7 @@
 //! The handlers, one module per resource.
 
+pub mod application_attachments;
+pub mod applications;
 pub mod calendar;
 pub mod catalogue;
 pub mod dev_issuer;
@@ -19,4 +21,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     events::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
+    applications::routes(cfg);
+    application_attachments::routes(cfg);
 }

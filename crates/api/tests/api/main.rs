@@ -4,6 +4,9 @@
 
 mod support;
 
+mod applications;
+mod applications_attachments;
+mod applications_submit;
 mod auth;
 mod calendar;
 mod catalogue;

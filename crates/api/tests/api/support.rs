@@ -37,6 +37,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         db_pool_size: 4,
         migrate_on_start: false,
         max_json_bytes: 1024 * 1024,
+        max_attachment_bytes: 25 * 1024 * 1024,
         workers: 1,
         saturdays_are_working_days: false,
     }
@@ -47,9 +48,17 @@ pub struct Response {
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
     pub fn content_type(&self) -> &str {
         self.headers
             .get("content-type")
@@ -135,13 +144,15 @@ impl TestApp {
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let bytes = response.bytes().await.unwrap().to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Response {
             status,
             headers,
             body,
             text,
+            bytes,
         }
     }
 
@@ -153,6 +164,49 @@ impl TestApp {
         let mut request = self.client.get(self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    /// A request builder for any method, with the bearer token when given.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+    }
+
+    /// PATCH with a JSON body and an optional `If-Match`.
+    pub async fn patch_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        let mut request = self.request(reqwest::Method::PATCH, path, token).json(body);
+        if let Some(etag) = if_match {
+            request = request.header("If-Match", etag);
+        }
+        self.send(request).await
+    }
+
+    /// DELETE with an optional `If-Match`.
+    pub async fn delete(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Response {
+        let mut request = self.request(reqwest::Method::DELETE, path, token);
+        if let Some(etag) = if_match {
+            request = request.header("If-Match", etag);
         }
         self.send(request).await
     }
