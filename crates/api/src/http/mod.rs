@@ -2,4 +2,5 @@
 //! requests, cursor pagination.
 
 pub mod etag;
+pub mod idempotency;
 pub mod pagination;

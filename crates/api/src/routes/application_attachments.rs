@@ -27,9 +27,9 @@ use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
 use crate::routes::applications::{
-    applicant, audit, check_version, claim, hex, http_response, keyed, not_draft, request_id,
-    respond_stored, AttachmentView,
+    applicant, audit, check_version, not_draft, request_id, AttachmentView,
 };
 use crate::state::AppState;
 

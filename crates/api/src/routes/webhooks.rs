@@ -3,6 +3,7 @@
 //! only says "something happened, read the feed or fetch the task".
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use diesel::Connection;
 use hds_domain::webhook::check_url;
 use hds_persistence::webhooks::{self, Delivery, Endpoint, NewEndpoint};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use crate::custodian::custodian_of;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::pagination::{self, Page};
 use crate::middleware::RequestId;
 use crate::state::AppState;
@@ -217,6 +219,7 @@ fn validate(body: &NewWebhook, allow_loopback: bool) -> Result<(), ApiError> {
 /// Registers a webhook endpoint for the caller's custodian; the answer holds
 /// the signing secret, shown this once.
 #[utoipa::path(tag = "webhooks", operation_id = "register_webhook", request_body = NewWebhook, security(("bearerAuth" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried registration return the same endpoint")),
     responses(
         (status = 201, description = "Registered", body = WebhookWithSecret),
         (status = 403, description = "Not a registered custodian system", body = Problem, content_type = "application/problem+json"),
@@ -232,28 +235,39 @@ async fn register_webhook(
     let custodian_id = custodian_of(&state, &principal).await?;
     let body = body.0;
     validate(&body, state.config.mode == Mode::Local)?;
+    let fingerprint = format!("{}\n{}", body.url.trim(), body.event_types.join(","));
+    let keyed = keyed(&req, &principal.actor(), fingerprint.as_bytes())?;
     let actor = principal.actor();
     let request_id = request_id(&req);
-    let endpoint = state
+    let (stored, replayed) = state
         .run(move |conn| {
-            webhooks::create_endpoint(
-                conn,
-                &NewEndpoint {
-                    custodian_id,
-                    url: body.url.trim(),
-                    event_types: &body.event_types,
-                    secret: &new_secret(),
-                    actor: &actor,
-                    request_id: request_id.as_deref(),
-                },
-            )
-            .map_err(ApiError::from)
+            conn.transaction(|conn| {
+                if let Some(stored) = claim(conn, keyed.as_ref())? {
+                    return Ok((stored, true));
+                }
+                let endpoint = webhooks::create_endpoint(
+                    conn,
+                    &NewEndpoint {
+                        custodian_id,
+                        url: body.url.trim(),
+                        event_types: &body.event_types,
+                        secret: &new_secret(),
+                        actor: &actor,
+                        request_id: request_id.as_deref(),
+                    },
+                )?;
+                let headers = vec![
+                    ("Location", format!("/api/v1/webhooks/{}", endpoint.id)),
+                    ("Cache-Control", "no-store".to_owned()),
+                ];
+                Ok((
+                    respond_stored(conn, keyed.as_ref(), 201, headers, &with_secret(endpoint))?,
+                    false,
+                ))
+            })
         })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/webhooks/{}", endpoint.id)))
-        .insert_header(("Cache-Control", "no-store"))
-        .json(with_secret(endpoint)))
+    Ok(http_response(stored, replayed))
 }
 
 /// The caller's webhook endpoints (without secrets).

@@ -390,3 +390,38 @@ async fn registration_rules_and_scope() {
         .await;
     r.problem(422);
 }
+
+#[actix_rt::test]
+async fn a_retried_registration_with_one_key_registers_once() {
+    let app = TestApp::spawn().await;
+    let fhi = app.token_for(Role::Custodian, None, Some(FHI));
+    let body = json!({"url": "https://api.fhi.no/hds/hooks"});
+    let send = || {
+        app.send(
+            app.client
+                .post(app.url("/api/v1/webhooks"))
+                .bearer_auth(&fhi)
+                .header("Idempotency-Key", "reg-1")
+                .json(&body),
+        )
+    };
+    let first = send().await;
+    let again = send().await;
+    assert_eq!((first.status, again.status), (201, 201));
+    assert_eq!(first.body["id"], again.body["id"]);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(
+        hds_persistence::test_support::count_rows(&mut app.db.connect(), "webhook_endpoints"),
+        1
+    );
+    let other = app
+        .send(
+            app.client
+                .post(app.url("/api/v1/webhooks"))
+                .bearer_auth(&fhi)
+                .header("Idempotency-Key", "reg-1")
+                .json(&json!({"url": "https://api.fhi.no/other"})),
+        )
+        .await;
+    other.problem(422);
+}
