@@ -5,7 +5,7 @@ SHELL := /bin/bash
 DB := scripts/db.sh
 # The local default database unless DATABASE_URL is set.
 LOCAL_DB = $(shell $(DB) url)
-HDS = target/debug/hds
+HDS = $(or $(CARGO_TARGET_DIR),target)/debug/hds
 CARGO_TEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run --workspace --no-fail-fast" || echo "cargo test --workspace --no-fail-fast")
 
 .PHONY: help run test build db-start db-stop db-reset token openapi bench lint guards fmt
@@ -33,7 +33,8 @@ db-reset:
 run: db-start build
 	@export DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DB)}"; \
 	$(HDS) migrate && $(HDS) seed && \
-	echo "hds: serving on http://127.0.0.1:8080 (docs: http://127.0.0.1:8080/docs/, spec: /api/v1/openapi.json, token: make token ROLE=APPLICANT)" && \
+	addr="http://$${HDS_BIND:-127.0.0.1:8080}"; \
+	echo "hds: serving on $$addr (docs: $$addr/docs/, spec: $$addr/api/v1/openapi.json, token: make token ROLE=APPLICANT)" && \
 	exec $(HDS) serve
 
 token:

@@ -36,6 +36,8 @@ Every error is RFC 9457 application/problem+json.",
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
         (name = "applications", description = "Applications (søknader): drafts, completeness check, attachments (vedlegg), submission, the case timeline, withdrawal and co-applicants (medsøkere)."),
+        (name = "calendar", description = "Working days (virkedager) and statutory deadlines (frister)."),
+        (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
     )
 )]
 struct ApiDoc;
@@ -159,9 +161,14 @@ pub fn build_app(
         .app_data(path_config())
         // registered before the /api/v1 scope, which would otherwise claim it
         .route(SPEC_PATH, web::get().to(serve_spec))
-        .route("/docs", web::get().to(|| async {
-            HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
-        }))
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            }),
+        )
         .configure(all_routes)
         .split_for_parts();
     app.service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from(SPEC_PATH)))

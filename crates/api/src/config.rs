@@ -38,6 +38,8 @@ pub struct Config {
     /// Largest attachment upload, in bytes (`HDS_MAX_ATTACHMENT_BYTES`, default 25 MB); larger is 413.
     pub max_attachment_bytes: usize,
     pub workers: usize,
+    /// Count Saturdays as working days in deadlines (an open legal question; default no).
+    pub saturdays_are_working_days: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,10 +60,13 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(raw) => raw.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-            name,
-            message: format!("cannot parse {raw:?}: {e}"),
-        }),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                message: format!("cannot parse {raw:?}: {e}"),
+            }),
     }
 }
 
@@ -111,9 +116,12 @@ impl Config {
             problem_type_base.push('/');
         }
         let issuers = match (var("HDS_ISSUERS"), var("HDS_ISSUERS_FILE")) {
-            (Some(json), _) => IssuerConfig::parse_list(&json).map_err(|message| {
-                ConfigError::Invalid { name: "HDS_ISSUERS", message }
-            })?,
+            (Some(json), _) => {
+                IssuerConfig::parse_list(&json).map_err(|message| ConfigError::Invalid {
+                    name: "HDS_ISSUERS",
+                    message,
+                })?
+            }
             (None, Some(path)) => {
                 let json = std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
                     name: "HDS_ISSUERS_FILE",
@@ -133,16 +141,15 @@ impl Config {
             public_url,
             problem_type_base,
             dev_issuer: flag("HDS_DEV_ISSUER", local)?,
-            dev_key_path: var("HDS_DEV_KEY_PATH").map_or_else(
-                || local_dir().join("dev-issuer/key.pem"),
-                PathBuf::from,
-            ),
+            dev_key_path: var("HDS_DEV_KEY_PATH")
+                .map_or_else(|| local_dir().join("dev-issuer/key.pem"), PathBuf::from),
             issuers,
             db_pool_size: parse("HDS_DB_POOL_SIZE", 10)?,
             migrate_on_start: flag("HDS_MIGRATE_ON_START", local)?,
             max_json_bytes: parse("HDS_MAX_JSON_BYTES", 1024 * 1024)?,
             max_attachment_bytes: parse("HDS_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)?,
             workers: parse("HDS_WORKERS", 0)?,
+            saturdays_are_working_days: flag("HDS_SATURDAYS_ARE_WORKING_DAYS", false)?,
         };
         config.check_production()?;
         Ok(config)
@@ -158,13 +165,22 @@ impl Config {
             return refuse("the development token issuer is on (set HDS_DEV_ISSUER=false)");
         }
         if var("DATABASE_URL").is_none() {
-            return refuse("DATABASE_URL is not set (the local default database is for development)");
+            return refuse(
+                "DATABASE_URL is not set (the local default database is for development)",
+            );
         }
         if self.issuers.is_empty() {
             return refuse("no trusted token issuers (set HDS_ISSUERS or HDS_ISSUERS_FILE)");
         }
-        if let Some(issuer) = self.issuers.iter().find(|i| !i.jwks_url.starts_with("https://")) {
-            return refuse(&format!("issuer {} has a JWKS URL that is not HTTPS", issuer.issuer));
+        if let Some(issuer) = self
+            .issuers
+            .iter()
+            .find(|i| !i.jwks_url.starts_with("https://"))
+        {
+            return refuse(&format!(
+                "issuer {} has a JWKS URL that is not HTTPS",
+                issuer.issuer
+            ));
         }
         Ok(())
     }

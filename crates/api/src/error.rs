@@ -53,7 +53,11 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(pointer: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        pointer: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             pointer: pointer.into(),
             code: code.into(),
@@ -62,9 +66,13 @@ impl FieldError {
     }
 }
 
-/// The error every handler returns.
+/// The error every handler returns. Boxed, so `Result<T, ApiError>` stays small.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<ErrorParts>);
+
+/// What an `ApiError` holds; reach its fields through the error (`err.status`).
+#[derive(Debug, Clone)]
+pub struct ErrorParts {
     pub status: StatusCode,
     /// The last segment of the problem `type` URI.
     pub slug: &'static str,
@@ -81,8 +89,13 @@ pub struct ApiError {
 pub struct InternalCause(pub String);
 
 impl ApiError {
-    pub fn new(status: StatusCode, slug: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
-        Self {
+    pub fn new(
+        status: StatusCode,
+        slug: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self(Box::new(ErrorParts {
             status,
             slug,
             title,
@@ -90,17 +103,27 @@ impl ApiError {
             errors: Vec::new(),
             headers: Vec::new(),
             internal: None,
-        }
+        }))
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Bad request",
+            detail,
+        )
     }
 
     /// 400 for one bad query or path parameter or header.
-    pub fn bad_parameter(pointer: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+    pub fn bad_parameter(
+        pointer: impl Into<String>,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
         let message = message.into();
-        Self::bad_request(message.clone()).with_errors(vec![FieldError::new(pointer, code, message)])
+        Self::bad_request(message.clone())
+            .with_errors(vec![FieldError::new(pointer, code, message)])
     }
 
     /// 422: the request was well-formed but its content breaks the rules.
@@ -109,8 +132,13 @@ impl ApiError {
             [one] => format!("{}: {}", one.pointer, one.message),
             many => format!("{} fields are invalid; see errors", many.len()),
         };
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation-failed", "Validation failed", detail)
-            .with_errors(errors)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation-failed",
+            "Validation failed",
+            detail,
+        )
+        .with_errors(errors)
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
@@ -119,8 +147,13 @@ impl ApiError {
             "Bearer error=\"invalid_token\", error_description=\"{}\"",
             detail.replace('"', "'")
         );
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", detail)
-            .with_header(header::WWW_AUTHENTICATE, challenge)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            detail,
+        )
+        .with_header(header::WWW_AUTHENTICATE, challenge)
     }
 
     pub fn missing_token() -> Self {
@@ -239,9 +272,29 @@ impl ApiError {
     }
 }
 
+impl std::ops::Deref for ApiError {
+    type Target = ErrorParts;
+
+    fn deref(&self) -> &ErrorParts {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut ErrorParts {
+        &mut self.0
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.title, self.detail)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.title,
+            self.detail
+        )
     }
 }
 
@@ -261,7 +314,9 @@ impl ResponseError for ApiError {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut response = response.body(body);
         if let Some(cause) = &self.internal {
-            response.extensions_mut().insert(InternalCause(cause.clone()));
+            response
+                .extensions_mut()
+                .insert(InternalCause(cause.clone()));
         }
         response
     }
@@ -272,9 +327,9 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => Self::not_found("no such resource"),
-            StoreError::Duplicate { constraint } => {
-                Self::conflict(format!("this would duplicate an existing record ({constraint})"))
-            }
+            StoreError::Duplicate { constraint } => Self::conflict(format!(
+                "this would duplicate an existing record ({constraint})"
+            )),
             StoreError::MissingReference { constraint } => Self::validation(vec![FieldError::new(
                 "",
                 "UNKNOWN_REFERENCE",

@@ -26,9 +26,18 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
     let mut out = String::new();
     for segment in path {
         match segment {
-            Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } => out.push_str(&format!("/{}", escape(key))),
-            Segment::Enum { variant } => out.push_str(&format!("/{}", escape(variant))),
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&escape(key));
+            }
+            Segment::Enum { variant } => {
+                out.push('/');
+                out.push_str(&escape(variant));
+            }
             Segment::Unknown => {}
         }
     }
@@ -52,7 +61,11 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         }
         serde_json::error::Category::Io | serde_json::error::Category::Data => {
             let message = inner.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             let mut at = pointer(err.path());
             let code = if let Some(field) = missing_field(&message) {
                 at.push('/');
@@ -71,7 +84,11 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
 /// A JSON body of type `T`.
 pub struct ApiJson<T>(pub T);
 
-async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+async fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
     if let Some(length) = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
@@ -84,7 +101,8 @@ async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Re
     }
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::payload_too_large(limit));
         }
@@ -95,7 +113,8 @@ async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Re
 
 fn is_json(req: &HttpRequest) -> bool {
     req.mime_type().ok().flatten().is_some_and(|mime| {
-        mime.type_() == "application" && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        mime.type_() == "application"
+            && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
     })
 }
 
@@ -119,7 +138,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             let mut de = serde_json::Deserializer::from_slice(&body);
             let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(&e))?;
             de.end().map_err(|e| {
-                ApiError::bad_request(format!("unexpected data after the JSON value (line {}, column {})", e.line(), e.column()))
+                ApiError::bad_request(format!(
+                    "unexpected data after the JSON value (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ))
             })?;
             Ok(Self(value))
         })
@@ -136,20 +159,29 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let query = req.query_string().as_bytes();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
-        std::future::ready(serde_path_to_error::deserialize(de).map(Self).map_err(|err| {
-            let name = pointer(err.path());
-            let message = err.inner().to_string();
-            let name = if name.is_empty() {
-                missing_field(&message).map(|f| format!("/{f}")).unwrap_or_default()
-            } else {
-                name
-            };
-            ApiError::bad_parameter(
-                format!("/query{name}"),
-                "INVALID_PARAMETER",
-                format!("query parameter {}: {message}", name.trim_start_matches('/')),
-            )
-        }))
+        std::future::ready(
+            serde_path_to_error::deserialize(de)
+                .map(Self)
+                .map_err(|err| {
+                    let name = pointer(err.path());
+                    let message = err.inner().to_string();
+                    let name = if name.is_empty() {
+                        missing_field(&message)
+                            .map(|f| format!("/{f}"))
+                            .unwrap_or_default()
+                    } else {
+                        name
+                    };
+                    ApiError::bad_parameter(
+                        format!("/query{name}"),
+                        "INVALID_PARAMETER",
+                        format!(
+                            "query parameter {}: {message}",
+                            name.trim_start_matches('/')
+                        ),
+                    )
+                }),
+        )
     }
 }
 

@@ -26,11 +26,15 @@ fn usage() -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,actix_server=warn"))
-        .format_target(false)
-        .init();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("info,actix_server=warn"),
+    )
+    .format_target(false)
+    .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(command) = args.first() else { return usage() };
+    let Some(command) = args.first() else {
+        return usage();
+    };
     if command == "openapi" {
         print!("{}", app::openapi_json());
         return ExitCode::SUCCESS;
@@ -68,10 +72,22 @@ fn run_migrations(config: &Config, revert_all: bool) -> Result<(), String> {
     let mut conn = connect(config)?;
     if revert_all {
         let reverted = migrate::revert_all(&mut conn).map_err(|e| e.to_string())?;
-        println!("reverted {} migration(s): {}", reverted.len(), reverted.join(", "));
+        println!(
+            "reverted {} migration(s): {}",
+            reverted.len(),
+            reverted.join(", ")
+        );
     } else {
         let applied = migrate::run_pending(&mut conn).map_err(|e| e.to_string())?;
-        println!("applied {} migration(s){}", applied.len(), if applied.is_empty() { String::new() } else { format!(": {}", applied.join(", ")) });
+        println!(
+            "applied {} migration(s){}",
+            applied.len(),
+            if applied.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", applied.join(", "))
+            }
+        );
     }
     Ok(())
 }
@@ -84,7 +100,10 @@ fn load_seed(config: &Config) -> Result<(), String> {
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
 }
 
 fn dev_token(config: &Config, args: &[String]) -> Result<(), String> {
@@ -92,8 +111,12 @@ fn dev_token(config: &Config, args: &[String]) -> Result<(), String> {
         return Err("dev-token works only in the local default with the dev issuer on".into());
     }
     let role_name = flag(args, "--role").unwrap_or("APPLICANT");
-    let role: Role = serde_json::from_value(serde_json::Value::String(role_name.to_ascii_uppercase()))
-        .map_err(|_| format!("unknown role {role_name}: use APPLICANT, CASE_HANDLER, CUSTODIAN or ADMIN"))?;
+    let role: Role = serde_json::from_value(serde_json::Value::String(
+        role_name.to_ascii_uppercase(),
+    ))
+    .map_err(|_| {
+        format!("unknown role {role_name}: use APPLICANT, CASE_HANDLER, CUSTODIAN or ADMIN")
+    })?;
     let pid = flag(args, "--pid").filter(|s| !s.is_empty());
     let org = flag(args, "--org").filter(|s| !s.is_empty());
     if let Some(pid) = pid {
@@ -102,7 +125,8 @@ fn dev_token(config: &Config, args: &[String]) -> Result<(), String> {
     if let Some(org) = org {
         hds_domain::identity::Orgnr::parse(org).map_err(|e| format!("--org: {e}"))?;
     }
-    let issuer = DevIssuer::load_or_create(&config.dev_key_path, &config.dev_issuer_url()).map_err(|e| e.to_string())?;
+    let issuer = DevIssuer::load_or_create(&config.dev_key_path, &config.dev_issuer_url())
+        .map_err(|e| e.to_string())?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let token = issuer
         .mint(role, pid, org, flag(args, "--name"), now)
@@ -120,7 +144,8 @@ fn serve(config: Config) -> Result<(), String> {
         }
         seed::load_reference_data(&mut conn).map_err(|e| e.to_string())?;
     }
-    let listener = std::net::TcpListener::bind(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let listener = std::net::TcpListener::bind(config.bind)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let public = config.public_url.clone();
     let state = server::state(config)?;
     log::info!("hds listening on {public}: API under {public}/api/v1, docs at {public}/docs/, spec at {public}/api/v1/openapi.json");

@@ -30,7 +30,9 @@ fn incoming_id(req: &ServiceRequest) -> Option<String> {
     let raw = req.headers().get(REQUEST_ID)?.to_str().ok()?;
     let sane = !raw.is_empty()
         && raw.len() <= 64
-        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     sane.then(|| raw.to_owned())
 }
 
@@ -49,7 +51,8 @@ pub async fn request_context(
     // Handlers and extractors turn their errors into responses themselves, so
     // an `Err` here is a framework failure; it passes through untouched.
     let response = next.call(req).await?.map_into_boxed_body();
-    let mut response = if response.status().is_client_error() || response.status().is_server_error() {
+    let mut response = if response.status().is_client_error() || response.status().is_server_error()
+    {
         as_problem(response, &path, &id, base.as_deref()).await
     } else {
         response

@@ -14,10 +14,12 @@ use crate::state::AppState;
 /// Builds the shared state: the pool, the dev issuer (if on) and the
 /// authenticator over every trusted issuer.
 pub fn state(config: Config) -> Result<web::Data<AppState>, String> {
-    let db = Db::connect_lazy(&config.database_url, config.db_pool_size).map_err(|e| e.to_string())?;
+    let db =
+        Db::connect_lazy(&config.database_url, config.db_pool_size).map_err(|e| e.to_string())?;
     let dev_issuer = if config.dev_issuer {
         Some(Arc::new(
-            DevIssuer::load_or_create(&config.dev_key_path, &config.dev_issuer_url()).map_err(|e| e.to_string())?,
+            DevIssuer::load_or_create(&config.dev_key_path, &config.dev_issuer_url())
+                .map_err(|e| e.to_string())?,
         ))
     } else {
         None
@@ -35,7 +37,10 @@ pub fn state(config: Config) -> Result<web::Data<AppState>, String> {
 }
 
 /// Serves until SIGTERM or SIGINT, then finishes in-flight requests (up to 10 s).
-pub async fn serve(state: web::Data<AppState>, listener: std::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(
+    state: web::Data<AppState>,
+    listener: std::net::TcpListener,
+) -> std::io::Result<()> {
     http_server(state, listener, true)?.await
 }
 
@@ -53,5 +58,9 @@ pub fn http_server(
         .workers(workers)
         .shutdown_timeout(10)
         .listen(listener)?;
-    Ok(if handle_signals { server.run() } else { server.disable_signals().run() })
+    Ok(if handle_signals {
+        server.run()
+    } else {
+        server.disable_signals().run()
+    })
 }

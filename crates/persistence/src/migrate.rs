@@ -14,8 +14,9 @@ fn failed(err: &dyn std::fmt::Display) -> StoreError {
 
 /// Applies every pending migration; returns the versions applied.
 pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>, StoreError> {
-    let applied: Vec<MigrationVersion<'_>> =
-        conn.run_pending_migrations(MIGRATIONS).map_err(|e| failed(&*e))?;
+    let applied: Vec<MigrationVersion<'_>> = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| failed(&*e))?;
     Ok(applied.iter().map(ToString::to_string).collect())
 }
 

@@ -1,5 +1,6 @@
 //! The Diesel schema: one `table!` per table in `migrations/`.
 //! A test (`schema_matches_database`) checks it against the migrated database.
+#![allow(clippy::wildcard_imports)] // diesel's table! idiom for custom SQL types
 
 diesel::table! {
     audit_events (id) {
@@ -244,8 +245,18 @@ diesel::joinable!(application_snapshots -> applications (application_id));
 diesel::joinable!(cases -> applications (application_id));
 diesel::joinable!(case_events -> cases (case_id));
 
+diesel::table! {
+    closure_days (day) {
+        day -> Date,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    closure_days,
     idempotency_keys,
     purposes,
     custodians,

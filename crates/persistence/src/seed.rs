@@ -9,7 +9,10 @@ use diesel::prelude::*;
 use diesel::PgConnection;
 use serde::Deserialize;
 
-use crate::schema::{custodians, data_source_custodian_history, data_source_purposes, data_sources, purposes, variables};
+use crate::schema::{
+    custodians, data_source_custodian_history, data_source_purposes, data_sources, purposes,
+    variables,
+};
 use crate::StoreError;
 
 const CATALOGUE: &str = include_str!("../seed/catalogue.json");
@@ -95,106 +98,139 @@ pub fn load_reference_data(conn: &mut PgConnection) -> Result<(), StoreError> {
     let catalogue: Catalogue =
         serde_json::from_str(CATALOGUE).map_err(|e| bad_seed(e.to_string()))?;
     conn.transaction(|conn| {
-        for (order, p) in catalogue.purposes.iter().enumerate() {
-            diesel::insert_into(purposes::table)
-                .values((
-                    purposes::code.eq(&p.code),
-                    purposes::name_nb.eq(&p.name_nb),
-                    purposes::name_en.eq(&p.name_en),
-                    purposes::sort_order.eq(i32::try_from(order).unwrap_or(0)),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)?;
+        load_purposes(conn, &catalogue.purposes)?;
+        load_custodians(conn, &catalogue.custodians)?;
+        for source in &catalogue.data_sources {
+            load_data_source(conn, source)?;
         }
-        for c in &catalogue.custodians {
-            hds_domain::identity::Orgnr::parse(&c.orgnr)
-                .map_err(|e| bad_seed(format!("custodian {}: {e}", c.code)))?;
-            diesel::insert_into(custodians::table)
-                .values((
-                    custodians::code.eq(&c.code),
-                    custodians::name.eq(&c.name),
-                    custodians::short_name.eq(&c.short_name),
-                    custodians::orgnr.eq(&c.orgnr),
-                    custodians::contact_email.eq(&c.contact_email),
-                    custodians::website.eq(&c.website),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)?;
-        }
-        for s in &catalogue.data_sources {
-            let custodian_id: uuid::Uuid = custodians::table
-                .filter(custodians::code.eq(&s.custodian))
-                .select(custodians::id)
-                .first(conn)
-                .map_err(|_| bad_seed(format!("data source {}: unknown custodian {}", s.code, s.custodian)))?;
-            let (channel, url) = match &s.channel {
-                Channel::CommonForm => ("COMMON_FORM", None),
-                Channel::ExternalForm { url } => ("EXTERNAL_FORM", Some(url.as_str())),
-            };
-            let inserted: Option<uuid::Uuid> = diesel::insert_into(data_sources::table)
-                .values((
-                    data_sources::code.eq(&s.code),
-                    data_sources::name_nb.eq(&s.name_nb),
-                    data_sources::name_en.eq(&s.name_en),
-                    data_sources::kind.eq(&s.kind),
-                    data_sources::custodian_id.eq(custodian_id),
-                    data_sources::description_nb.eq(&s.description_nb),
-                    data_sources::description_en.eq(&s.description_en),
-                    data_sources::data_kinds.eq(&s.data_kinds),
-                    data_sources::decision_authority.eq(&s.decision_authority),
-                    data_sources::channel.eq(channel),
-                    data_sources::external_url.eq(url),
-                    data_sources::period_from.eq(s.period_from),
-                    data_sources::period_to.eq(s.period_to),
-                    data_sources::processing_notice_nb.eq(&s.processing_notice_nb),
-                    data_sources::processing_notice_en.eq(&s.processing_notice_en),
-                ))
-                .on_conflict_do_nothing()
-                .returning(data_sources::id)
-                .get_result(conn)
-                .optional()?;
-            let Some(source_id) = inserted else { continue };
-            diesel::insert_into(data_source_custodian_history::table)
-                .values((
-                    data_source_custodian_history::data_source_id.eq(source_id),
-                    data_source_custodian_history::custodian_id.eq(custodian_id),
-                    data_source_custodian_history::changed_by.eq("system:reference-data"),
-                ))
-                .execute(conn)?;
-            for purpose in &s.purposes {
-                diesel::insert_into(data_source_purposes::table)
-                    .values((
-                        data_source_purposes::data_source_id.eq(source_id),
-                        data_source_purposes::purpose_code.eq(purpose),
-                    ))
-                    .on_conflict_do_nothing()
-                    .execute(conn)?;
-            }
-        }
-        for v in &catalogue.variables {
-            let source_id: uuid::Uuid = data_sources::table
-                .filter(data_sources::code.eq(&v.data_source))
-                .select(data_sources::id)
-                .first(conn)
-                .map_err(|_| bad_seed(format!("variable {}: unknown data source {}", v.name, v.data_source)))?;
-            diesel::insert_into(variables::table)
-                .values((
-                    variables::data_source_id.eq(source_id),
-                    variables::name.eq(&v.name),
-                    variables::label_nb.eq(&v.label_nb),
-                    variables::label_en.eq(&v.label_en),
-                    variables::description_nb.eq(v.description_nb.as_deref().unwrap_or_default()),
-                    variables::description_en.eq(v.description_en.as_deref().unwrap_or_default()),
-                    variables::value_type.eq(&v.value_type),
-                    variables::code_list.eq(&v.code_list),
-                    variables::period_from.eq(v.period_from),
-                    variables::period_to.eq(v.period_to),
-                    variables::identifying.eq(v.identifying),
-                    variables::sensitive.eq(v.sensitive),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)?;
+        for variable in &catalogue.variables {
+            load_variable(conn, variable)?;
         }
         Ok(())
     })
+}
+
+fn load_purposes(conn: &mut PgConnection, list: &[Purpose]) -> Result<(), StoreError> {
+    for (order, p) in list.iter().enumerate() {
+        diesel::insert_into(purposes::table)
+            .values((
+                purposes::code.eq(&p.code),
+                purposes::name_nb.eq(&p.name_nb),
+                purposes::name_en.eq(&p.name_en),
+                purposes::sort_order.eq(i32::try_from(order).unwrap_or(0)),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn load_custodians(conn: &mut PgConnection, list: &[Custodian]) -> Result<(), StoreError> {
+    for c in list {
+        hds_domain::identity::Orgnr::parse(&c.orgnr)
+            .map_err(|e| bad_seed(format!("custodian {}: {e}", c.code)))?;
+        diesel::insert_into(custodians::table)
+            .values((
+                custodians::code.eq(&c.code),
+                custodians::name.eq(&c.name),
+                custodians::short_name.eq(&c.short_name),
+                custodians::orgnr.eq(&c.orgnr),
+                custodians::contact_email.eq(&c.contact_email),
+                custodians::website.eq(&c.website),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Inserts a data source with its purposes and first custodian period, unless it exists.
+fn load_data_source(conn: &mut PgConnection, s: &DataSource) -> Result<(), StoreError> {
+    let custodian_id: uuid::Uuid = custodians::table
+        .filter(custodians::code.eq(&s.custodian))
+        .select(custodians::id)
+        .first(conn)
+        .map_err(|_| {
+            bad_seed(format!(
+                "data source {}: unknown custodian {}",
+                s.code, s.custodian
+            ))
+        })?;
+    let (channel, url) = match &s.channel {
+        Channel::CommonForm => ("COMMON_FORM", None),
+        Channel::ExternalForm { url } => ("EXTERNAL_FORM", Some(url.as_str())),
+    };
+    let inserted: Option<uuid::Uuid> = diesel::insert_into(data_sources::table)
+        .values((
+            data_sources::code.eq(&s.code),
+            data_sources::name_nb.eq(&s.name_nb),
+            data_sources::name_en.eq(&s.name_en),
+            data_sources::kind.eq(&s.kind),
+            data_sources::custodian_id.eq(custodian_id),
+            data_sources::description_nb.eq(&s.description_nb),
+            data_sources::description_en.eq(&s.description_en),
+            data_sources::data_kinds.eq(&s.data_kinds),
+            data_sources::decision_authority.eq(&s.decision_authority),
+            data_sources::channel.eq(channel),
+            data_sources::external_url.eq(url),
+            data_sources::period_from.eq(s.period_from),
+            data_sources::period_to.eq(s.period_to),
+            data_sources::processing_notice_nb.eq(&s.processing_notice_nb),
+            data_sources::processing_notice_en.eq(&s.processing_notice_en),
+        ))
+        .on_conflict_do_nothing()
+        .returning(data_sources::id)
+        .get_result(conn)
+        .optional()?;
+    let Some(source_id) = inserted else {
+        return Ok(());
+    };
+    diesel::insert_into(data_source_custodian_history::table)
+        .values((
+            data_source_custodian_history::data_source_id.eq(source_id),
+            data_source_custodian_history::custodian_id.eq(custodian_id),
+            data_source_custodian_history::changed_by.eq("system:reference-data"),
+        ))
+        .execute(conn)?;
+    for purpose in &s.purposes {
+        diesel::insert_into(data_source_purposes::table)
+            .values((
+                data_source_purposes::data_source_id.eq(source_id),
+                data_source_purposes::purpose_code.eq(purpose),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn load_variable(conn: &mut PgConnection, v: &Variable) -> Result<(), StoreError> {
+    let source_id: uuid::Uuid = data_sources::table
+        .filter(data_sources::code.eq(&v.data_source))
+        .select(data_sources::id)
+        .first(conn)
+        .map_err(|_| {
+            bad_seed(format!(
+                "variable {}: unknown data source {}",
+                v.name, v.data_source
+            ))
+        })?;
+    diesel::insert_into(variables::table)
+        .values((
+            variables::data_source_id.eq(source_id),
+            variables::name.eq(&v.name),
+            variables::label_nb.eq(&v.label_nb),
+            variables::label_en.eq(&v.label_en),
+            variables::description_nb.eq(v.description_nb.as_deref().unwrap_or_default()),
+            variables::description_en.eq(v.description_en.as_deref().unwrap_or_default()),
+            variables::value_type.eq(&v.value_type),
+            variables::code_list.eq(&v.code_list),
+            variables::period_from.eq(v.period_from),
+            variables::period_to.eq(v.period_to),
+            variables::identifying.eq(v.identifying),
+            variables::sensitive.eq(v.sensitive),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
 }

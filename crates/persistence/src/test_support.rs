@@ -71,6 +71,19 @@ impl TestDatabase {
         }
     }
 
+    /// An empty database (no migrations), for testing migrations themselves.
+    pub fn empty() -> Self {
+        let name = format!("t_{}_{}", template(), uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&admin_url()).expect("connect admin");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create empty database");
+        Self {
+            url: url_for(&name),
+            name,
+        }
+    }
+
     /// A plain connection to this test's database.
     pub fn connect(&self) -> PgConnection {
         PgConnection::establish(&self.url).expect("connect to test database")
@@ -106,9 +119,12 @@ fn ensure_template(admin: &mut PgConnection) {
 /// Drops the template so that the next test rebuilds it (called by `make test`).
 pub fn drop_template() {
     let mut admin = PgConnection::establish(&admin_url()).expect("connect admin");
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", template()))
-        .execute(&mut admin)
-        .expect("drop template");
+    diesel::sql_query(format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        template()
+    ))
+    .execute(&mut admin)
+    .expect("drop template");
 }
 
 impl Drop for TestDatabase {

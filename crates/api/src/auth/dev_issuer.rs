@@ -54,8 +54,11 @@ fn load_or_create(path: &Path) -> Result<RsaPrivateKey, DevIssuerError> {
     if !path.exists() {
         let dir = path.parent().unwrap_or_else(|| Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| key_error(path, e))?;
-        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).map_err(|e| key_error(path, e))?;
-        let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| key_error(path, e))?;
+        let key =
+            RsaPrivateKey::new(&mut rand::thread_rng(), 2048).map_err(|e| key_error(path, e))?;
+        let pem = key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| key_error(path, e))?;
         let tmp = dir.join(format!(".key-{}.pem", uuid::Uuid::new_v4().simple()));
         std::fs::write(&tmp, pem.as_bytes()).map_err(|e| key_error(path, e))?;
         // hard_link fails if another process won the race; then use its key
@@ -72,7 +75,8 @@ impl DevIssuer {
         let pem = key
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|e| key_error(key_path, e))?;
-        let encoding = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| key_error(key_path, e))?;
+        let encoding =
+            EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| key_error(key_path, e))?;
         let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
         let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
         // RFC 7638 thumbprint as the key id
@@ -116,7 +120,15 @@ impl DevIssuer {
     /// The claims of a token for `role`, shaped as the real issuer's would be:
     /// a person (`pid`) for APPLICANT, CASE_HANDLER and ADMIN, an organisation
     /// (`consumer.ID` = `0192:<orgnr>`) for CUSTODIAN.
-    pub fn claims(&self, role: Role, pid: Option<&str>, org: Option<&str>, name: Option<&str>, now: i64, ttl_secs: i64) -> Value {
+    pub fn claims(
+        &self,
+        role: Role,
+        pid: Option<&str>,
+        org: Option<&str>,
+        name: Option<&str>,
+        now: i64,
+        ttl_secs: i64,
+    ) -> Value {
         let mut claims = json!({
             "iss": self.issuer,
             "aud": IssuerConfig::DEV_AUDIENCE,
@@ -129,11 +141,15 @@ impl DevIssuer {
         if role == Role::Custodian {
             let org = org.unwrap_or(DEFAULT_ORGNR);
             claims["sub"] = json!(format!("0192:{org}"));
-            claims["consumer"] = json!({"authority": "iso6523-actorid-upis", "ID": format!("0192:{org}")});
+            claims["consumer"] =
+                json!({"authority": "iso6523-actorid-upis", "ID": format!("0192:{org}")});
             claims["scope"] = json!("helsedata:custodian");
         } else {
             let pid = pid.unwrap_or(DEFAULT_PID);
-            claims["sub"] = json!(format!("dev-{}", &URL_SAFE_NO_PAD.encode(Sha256::digest(pid.as_bytes()))[..16]));
+            claims["sub"] = json!(format!(
+                "dev-{}",
+                &URL_SAFE_NO_PAD.encode(Sha256::digest(pid.as_bytes()))[..16]
+            ));
             claims["pid"] = json!(pid);
             claims["name"] = json!(name.unwrap_or("Utvikler Testesen"));
             if let Some(org) = org {
@@ -143,7 +159,14 @@ impl DevIssuer {
         claims
     }
 
-    pub fn mint(&self, role: Role, pid: Option<&str>, org: Option<&str>, name: Option<&str>, now: i64) -> Result<String, DevIssuerError> {
+    pub fn mint(
+        &self,
+        role: Role,
+        pid: Option<&str>,
+        org: Option<&str>,
+        name: Option<&str>,
+        now: i64,
+    ) -> Result<String, DevIssuerError> {
         self.sign(&self.claims(role, pid, org, name, now, 8 * 3600))
     }
 }

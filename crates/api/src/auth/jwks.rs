@@ -85,7 +85,11 @@ impl JwksCache {
             .await
             .map_err(|e| format!("fetching JWKS {}: {e}", self.url))?;
         if !response.status().is_success() {
-            return Err(format!("fetching JWKS {}: status {}", self.url, response.status()));
+            return Err(format!(
+                "fetching JWKS {}: status {}",
+                self.url,
+                response.status()
+            ));
         }
         let set: JwkSet = response
             .json()
@@ -93,8 +97,12 @@ impl JwksCache {
             .map_err(|e| format!("reading JWKS {}: {e}", self.url))?;
         let mut keys = HashMap::new();
         for jwk in &set.keys {
-            let Some(kid) = jwk.common.key_id.clone() else { continue };
-            let Ok(decoding) = DecodingKey::from_jwk(jwk) else { continue };
+            let Some(kid) = jwk.common.key_id.clone() else {
+                continue;
+            };
+            let Ok(decoding) = DecodingKey::from_jwk(jwk) else {
+                continue;
+            };
             let alg = jwk.common.key_algorithm.map(|a| format!("{a:?}"));
             keys.insert(kid, Key { decoding, alg });
         }

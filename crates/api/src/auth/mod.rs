@@ -28,7 +28,9 @@ use issuers::{IssuerConfig, IssuerKind};
 use jwks::JwksCache;
 
 /// What a principal may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Søker: a researcher applying for data.
@@ -55,8 +57,13 @@ impl Role {
 /// A person or an organisation.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Subject {
-    Person { pid: NationalId, name: Option<String> },
-    Organisation { orgnr: Orgnr },
+    Person {
+        pid: NationalId,
+        name: Option<String>,
+    },
+    Organisation {
+        orgnr: Orgnr,
+    },
 }
 
 /// The authenticated caller.
@@ -178,10 +185,16 @@ impl Authenticator {
             .jwks
             .key(&kid)
             .await
-            .map_err(|cause| ApiError::unavailable(cause))?
+            .map_err(ApiError::unavailable)?
             .ok_or_else(|| ApiError::unauthorized("the token is signed with an unknown key"))?;
-        if key.alg.as_deref().is_some_and(|a| a != format!("{:?}", header.alg)) {
-            return Err(ApiError::unauthorized("the token's algorithm does not match its key"));
+        if key
+            .alg
+            .as_deref()
+            .is_some_and(|a| a != format!("{:?}", header.alg))
+        {
+            return Err(ApiError::unauthorized(
+                "the token's algorithm does not match its key",
+            ));
         }
         let mut validation = Validation::new(header.alg);
         validation.set_issuer(&[&trusted.config.issuer]);
@@ -217,8 +230,11 @@ fn claim_str<'a>(claims: &'a Value, name: &str) -> Option<&'a str> {
 fn person(claims: &Value, pid_claim: &str) -> Result<Subject, ApiError> {
     let raw = claim_str(claims, pid_claim)
         .ok_or_else(|| ApiError::unauthorized(format!("the token has no {pid_claim} claim")))?;
-    let pid = NationalId::parse(raw)
-        .map_err(|_| ApiError::unauthorized(format!("the token's {pid_claim} is not a valid national identity number")))?;
+    let pid = NationalId::parse(raw).map_err(|_| {
+        ApiError::unauthorized(format!(
+            "the token's {pid_claim} is not a valid national identity number"
+        ))
+    })?;
     Ok(Subject::Person {
         pid,
         name: claim_str(claims, "name").map(str::to_owned),
@@ -236,7 +252,11 @@ fn organisation(claims: &Value) -> Result<Subject, ApiError> {
     Ok(Subject::Organisation { orgnr })
 }
 
-fn roles_from(claims: &Value, claim: &str, map: &std::collections::BTreeMap<String, Role>) -> Vec<Role> {
+fn roles_from(
+    claims: &Value,
+    claim: &str,
+    map: &std::collections::BTreeMap<String, Role>,
+) -> Vec<Role> {
     let values: Vec<&str> = match claims.get(claim) {
         Some(Value::String(s)) => s.split_whitespace().collect(),
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
@@ -264,8 +284,15 @@ pub fn principal_from_claims(config: &IssuerConfig, claims: &Value) -> Result<Pr
     let (subject, roles) = match config.kind {
         IssuerKind::IdPorten => (person(claims, "pid")?, vec![Role::Applicant]),
         IssuerKind::Maskinporten => {
-            let scope = config.custodian_scope.as_deref().unwrap_or("helsedata:custodian");
-            let roles = if has_scope(claims, scope) { vec![Role::Custodian] } else { Vec::new() };
+            let scope = config
+                .custodian_scope
+                .as_deref()
+                .unwrap_or("helsedata:custodian");
+            let roles = if has_scope(claims, scope) {
+                vec![Role::Custodian]
+            } else {
+                Vec::new()
+            };
             (organisation(claims)?, roles)
         }
         IssuerKind::HelseId => {
@@ -299,10 +326,14 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
         .to_str()
         .map_err(|_| ApiError::unauthorized("the Authorization header is not readable"))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim().to_owned())
         }
-        _ => Err(ApiError::unauthorized("the Authorization header must be 'Bearer <token>'")),
+        _ => Err(ApiError::unauthorized(
+            "the Authorization header must be 'Bearer <token>'",
+        )),
     }
 }
 

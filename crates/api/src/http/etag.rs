@@ -22,11 +22,16 @@ pub fn of_version(version: i32) -> String {
 /// A strong ETag over a response body (lists, search results, composites).
 pub fn of_bytes(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    let mut tag = String::from("\"");
+    for byte in digest.iter().take(16) {
+        tag.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        tag.push(char::from_digit(u32::from(byte & 0xf), 16).unwrap_or('0'));
+    }
+    tag.push('"');
+    tag
 }
 
-fn header_str<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -66,19 +71,33 @@ pub const PRIVATE_NO_CACHE: &str = "private, no-cache";
 
 /// A JSON response with an ETag computed over its body, or a bodiless 304
 /// when the client already has it.
-pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T, cache_control: &'static str) -> Result<HttpResponse, ApiError> {
+pub fn json_with_etag<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    cache_control: &'static str,
+) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
     let etag = of_bytes(&body);
     Ok(respond(req, &etag, cache_control, body))
 }
 
 /// A JSON response for a versioned resource (`ETag: "v<version>"`).
-pub fn json_versioned<T: Serialize>(req: &HttpRequest, value: &T, version: i32, cache_control: &'static str) -> Result<HttpResponse, ApiError> {
+pub fn json_versioned<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    version: i32,
+    cache_control: &'static str,
+) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(respond(req, &of_version(version), cache_control, body))
 }
 
-fn respond(req: &HttpRequest, etag: &str, cache_control: &'static str, body: Vec<u8>) -> HttpResponse {
+fn respond(
+    req: &HttpRequest,
+    etag: &str,
+    cache_control: &'static str,
+    body: Vec<u8>,
+) -> HttpResponse {
     let etag_value = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
     if none_match(req, etag) {
         return HttpResponse::NotModified()

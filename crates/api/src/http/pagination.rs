@@ -49,7 +49,11 @@ pub fn decode_cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(|| {
-                ApiError::bad_parameter("/query/cursor", "INVALID_CURSOR", "cursor is not one this API gave out")
+                ApiError::bad_parameter(
+                    "/query/cursor",
+                    "INVALID_CURSOR",
+                    "cursor is not one this API gave out",
+                )
             })
     })
     .transpose()
@@ -64,5 +68,8 @@ pub fn page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Page
     } else {
         None
     };
-    Page { items: rows, next_cursor }
+    Page {
+        items: rows,
+        next_cursor,
+    }
 }

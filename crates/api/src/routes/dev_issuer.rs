@@ -11,13 +11,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, issuer: Arc<DevIssuer>) {
     let discovery = issuer.discovery();
     cfg.service(
         web::scope("/dev-issuer")
-            .route("/jwks.json", web::get().to(move || {
-                let jwks = jwks.clone();
-                async move { HttpResponse::Ok().json(jwks) }
-            }))
-            .route("/.well-known/openid-configuration", web::get().to(move || {
-                let discovery = discovery.clone();
-                async move { HttpResponse::Ok().json(discovery) }
-            })),
+            .route(
+                "/jwks.json",
+                web::get().to(move || {
+                    let jwks = jwks.clone();
+                    async move { HttpResponse::Ok().json(jwks) }
+                }),
+            )
+            .route(
+                "/.well-known/openid-configuration",
+                web::get().to(move || {
+                    let discovery = discovery.clone();
+                    async move { HttpResponse::Ok().json(discovery) }
+                }),
+            ),
     );
 }

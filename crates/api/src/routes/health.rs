@@ -44,6 +44,12 @@ async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
                 .map_err(|e| ApiError::unavailable(e.to_string()))
         })
         .await
-        .map_err(|e| if e.status.is_server_error() { ApiError::unavailable(e.detail) } else { e })?;
+        .map_err(|e| {
+            if e.status.is_server_error() {
+                ApiError::unavailable(e.detail.clone())
+            } else {
+                e
+            }
+        })?;
     Ok(HttpResponse::Ok().json(Health { status: "UP" }))
 }

@@ -52,8 +52,18 @@ pub struct Me {
 #[get("/me")]
 async fn get_me(principal: Principal) -> Result<HttpResponse, ApiError> {
     let (kind, name, national_id_masked, orgnr) = match &principal.subject {
-        Subject::Person { pid, name } => (PrincipalKind::Person, name.clone(), Some(pid.masked()), None),
-        Subject::Organisation { orgnr } => (PrincipalKind::Organisation, None, None, Some(orgnr.to_string())),
+        Subject::Person { pid, name } => (
+            PrincipalKind::Person,
+            name.clone(),
+            Some(pid.masked()),
+            None,
+        ),
+        Subject::Organisation { orgnr } => (
+            PrincipalKind::Organisation,
+            None,
+            None,
+            Some(orgnr.to_string()),
+        ),
     };
     Ok(HttpResponse::Ok().json(Me {
         kind,

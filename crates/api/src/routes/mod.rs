@@ -2,7 +2,9 @@
 
 pub mod application_attachments;
 pub mod applications;
+pub mod calendar;
 pub mod dev_issuer;
+pub mod disclosure;
 pub mod health;
 pub mod me;
 
@@ -13,4 +15,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
     applications::routes(cfg);
     application_attachments::routes(cfg);
+    calendar::routes(cfg);
+    disclosure::routes(cfg);
 }

@@ -16,11 +16,16 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+type Mutation = Box<dyn Fn(&mut Value)>;
+
 async fn assert_401(app: &TestApp, token: &str, why: &str) {
     let response = app.get("/api/v1/me", Some(token)).await;
     response.problem(401);
     assert!(
-        response.headers.get("www-authenticate").is_some_and(|v| v.to_str().unwrap().starts_with("Bearer")),
+        response
+            .headers
+            .get("www-authenticate")
+            .is_some_and(|v| v.to_str().unwrap().starts_with("Bearer")),
         "{why}: WWW-Authenticate missing"
     );
 }
@@ -28,14 +33,24 @@ async fn assert_401(app: &TestApp, token: &str, why: &str) {
 #[actix_rt::test]
 async fn a_dev_token_is_validated_through_the_jwks_and_me_answers() {
     let app = TestApp::spawn().await;
-    let me = app.get("/api/v1/me", Some(&app.token(Role::Applicant))).await;
+    let me = app
+        .get("/api/v1/me", Some(&app.token(Role::Applicant)))
+        .await;
     assert_eq!(me.status, 200, "{}", me.text);
     assert_eq!(me.body["kind"], "PERSON");
     assert_eq!(me.body["roles"], json!(["APPLICANT"]));
     assert_eq!(me.body["nationalIdMasked"], "150585*****");
-    assert!(!me.text.contains("15058510170"), "the full national id is never echoed");
+    assert!(
+        !me.text.contains("15058510170"),
+        "the full national id is never echoed"
+    );
 
-    let custodian = app.get("/api/v1/me", Some(&app.token_for(Role::Custodian, None, Some("974761211")))).await;
+    let custodian = app
+        .get(
+            "/api/v1/me",
+            Some(&app.token_for(Role::Custodian, None, Some("974761211"))),
+        )
+        .await;
     assert_eq!(custodian.status, 200, "{}", custodian.text);
     assert_eq!(custodian.body["kind"], "ORGANISATION");
     assert_eq!(custodian.body["orgnr"], "974761211");
@@ -49,7 +64,11 @@ async fn no_token_or_a_wrong_scheme_is_401_with_a_challenge() {
     response.problem(401);
     assert_eq!(response.headers["www-authenticate"], "Bearer");
     let basic = app
-        .send(app.client.get(app.url("/api/v1/me")).header("Authorization", "Basic dXNlcjpwYXNz"))
+        .send(
+            app.client
+                .get(app.url("/api/v1/me"))
+                .header("Authorization", "Basic dXNlcjpwYXNz"),
+        )
         .await;
     basic.problem(401);
 }
@@ -74,7 +93,12 @@ async fn hs256_signed_with_the_public_key_is_refused() {
     header.kid = Some(kid);
     // the classic confusion attack: the public key used as an HMAC secret
     for secret in [n.as_bytes().to_vec(), jwks.to_string().into_bytes()] {
-        let token = jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(&secret)).unwrap();
+        let token = jsonwebtoken::encode(
+            &header,
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(&secret),
+        )
+        .unwrap();
         assert_401(&app, &token, "HS/RS confusion").await;
     }
 }
@@ -82,14 +106,35 @@ async fn hs256_signed_with_the_public_key_is_refused() {
 #[actix_rt::test]
 async fn wrong_issuer_audience_expiry_and_not_yet_valid_are_refused() {
     let app = TestApp::spawn().await;
-    let good = app.issuer.claims(Role::Applicant, None, None, None, now(), 600);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
-        ("wrong iss", Box::new(|c| c["iss"] = json!("https://evil.example"))),
-        ("wrong aud", Box::new(|c| c["aud"] = json!("some-other-service"))),
+    let good = app
+        .issuer
+        .claims(Role::Applicant, None, None, None, now(), 600);
+    let cases: Vec<(&str, Mutation)> = vec![
+        (
+            "wrong iss",
+            Box::new(|c| c["iss"] = json!("https://evil.example")),
+        ),
+        (
+            "wrong aud",
+            Box::new(|c| c["aud"] = json!("some-other-service")),
+        ),
         ("expired", Box::new(|c| c["exp"] = json!(now() - 3600))),
-        ("not yet valid", Box::new(|c| c["nbf"] = json!(now() + 3600))),
-        ("no exp", Box::new(|c| { c.as_object_mut().unwrap().remove("exp"); })),
-        ("no iss", Box::new(|c| { c.as_object_mut().unwrap().remove("iss"); })),
+        (
+            "not yet valid",
+            Box::new(|c| c["nbf"] = json!(now() + 3600)),
+        ),
+        (
+            "no exp",
+            Box::new(|c| {
+                c.as_object_mut().unwrap().remove("exp");
+            }),
+        ),
+        (
+            "no iss",
+            Box::new(|c| {
+                c.as_object_mut().unwrap().remove("iss");
+            }),
+        ),
         ("invalid pid", Box::new(|c| c["pid"] = json!("15058510171"))),
     ];
     for (why, mutate) in cases {
@@ -108,7 +153,8 @@ async fn tampered_garbage_and_unknown_keys_are_refused() {
     let app = TestApp::spawn().await;
     let token = app.token(Role::Applicant);
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
-    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
     claims["roles"] = json!(["ADMIN"]);
     parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
     assert_401(&app, &parts.join("."), "tampered payload").await;
@@ -121,7 +167,7 @@ async fn tampered_garbage_and_unknown_keys_are_refused() {
 }
 
 /// A JWKS endpoint whose keys the test can change (key rotation).
-async fn jwks_server(keys: Arc<Mutex<Value>>) -> String {
+fn jwks_server(keys: Arc<Mutex<Value>>) -> String {
     use actix_web::{web, App, HttpResponse, HttpServer};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -146,10 +192,12 @@ async fn jwks_server(keys: Arc<Mutex<Value>>) -> String {
 
 #[actix_rt::test]
 async fn an_unknown_kid_refreshes_the_cached_jwks_after_key_rotation() {
-    let old_key = DevIssuer::load_or_create(&test_key_path("idporten-old"), "https://idporten.test").unwrap();
-    let new_key = DevIssuer::load_or_create(&test_key_path("idporten-new"), "https://idporten.test").unwrap();
+    let old_key =
+        DevIssuer::load_or_create(&test_key_path("idporten-old"), "https://idporten.test").unwrap();
+    let new_key =
+        DevIssuer::load_or_create(&test_key_path("idporten-new"), "https://idporten.test").unwrap();
     let published = Arc::new(Mutex::new(old_key.jwks()));
-    let jwks_url = jwks_server(published.clone()).await;
+    let jwks_url = jwks_server(published.clone());
     let app = TestApp::spawn_with(|config| {
         config.issuers = vec![IssuerConfig {
             kind: IssuerKind::IdPorten,
@@ -159,21 +207,33 @@ async fn an_unknown_kid_refreshes_the_cached_jwks_after_key_rotation() {
             algorithms: vec![Algorithm::RS256],
             custodian_scope: None,
             role_claim: None,
-            role_map: Default::default(),
+            role_map: std::collections::BTreeMap::default(),
         }];
     })
     .await;
     let claims = json!({"iss": "https://idporten.test", "aud": "helsedata", "exp": now() + 600,
                         "iat": now(), "pid": "01019010046", "acr": "idporten-loa-high"});
-    let me = app.get("/api/v1/me", Some(&old_key.sign(&claims).unwrap())).await;
+    let me = app
+        .get("/api/v1/me", Some(&old_key.sign(&claims).unwrap()))
+        .await;
     assert_eq!(me.status, 200, "{}", me.text);
-    assert_eq!(me.body["roles"], json!(["APPLICANT"]), "ID-porten persons are applicants");
+    assert_eq!(
+        me.body["roles"],
+        json!(["APPLICANT"]),
+        "ID-porten persons are applicants"
+    );
 
     // the issuer rotates its key; our cache has only the old one
     *published.lock().unwrap() = new_key.jwks();
     tokio::time::sleep(std::time::Duration::from_millis(10_100)).await; // past the refresh throttle
-    let me = app.get("/api/v1/me", Some(&new_key.sign(&claims).unwrap())).await;
-    assert_eq!(me.status, 200, "rotated key accepted after refresh: {}", me.text);
+    let me = app
+        .get("/api/v1/me", Some(&new_key.sign(&claims).unwrap()))
+        .await;
+    assert_eq!(
+        me.status, 200,
+        "rotated key accepted after refresh: {}",
+        me.text
+    );
 }
 
 fn config(kind: IssuerKind) -> IssuerConfig {
@@ -185,26 +245,41 @@ fn config(kind: IssuerKind) -> IssuerConfig {
         algorithms: vec![Algorithm::RS256],
         custodian_scope: Some("helsedata:custodian".into()),
         role_claim: Some("helsedata/roles".into()),
-        role_map: [("saksbehandler".to_owned(), Role::CaseHandler)].into_iter().collect(),
+        role_map: [("saksbehandler".to_owned(), Role::CaseHandler)]
+            .into_iter()
+            .collect(),
     }
 }
 
 #[test]
 fn claims_map_to_principals_by_issuer_kind() {
     let maskinporten = config(IssuerKind::Maskinporten);
-    let with_scope = json!({"consumer": {"ID": "0192:983744516"}, "scope": "helsedata:custodian other"});
+    let with_scope =
+        json!({"consumer": {"ID": "0192:983744516"}, "scope": "helsedata:custodian other"});
     let p = principal_from_claims(&maskinporten, &with_scope).unwrap();
     assert_eq!(p.orgnr().unwrap().as_str(), "983744516");
     assert_eq!(p.roles, vec![Role::Custodian]);
     let without_scope = json!({"consumer": {"ID": "0192:983744516"}, "scope": "other"});
-    assert!(principal_from_claims(&maskinporten, &without_scope).unwrap().roles.is_empty());
+    assert!(principal_from_claims(&maskinporten, &without_scope)
+        .unwrap()
+        .roles
+        .is_empty());
     let bad_org = json!({"consumer": {"ID": "0192:983744517"}, "scope": "helsedata:custodian"});
-    assert_eq!(principal_from_claims(&maskinporten, &bad_org).unwrap_err().status.as_u16(), 401);
+    assert_eq!(
+        principal_from_claims(&maskinporten, &bad_org)
+            .unwrap_err()
+            .status
+            .as_u16(),
+        401
+    );
 
     let helseid = config(IssuerKind::HelseId);
     let staff = json!({"helseid://claims/identity/pid": "01019010046", "helsedata/roles": ["saksbehandler", "ADMIN", "unknown"]});
     let p = principal_from_claims(&helseid, &staff).unwrap();
     assert_eq!(p.roles, vec![Role::CaseHandler, Role::Admin]);
-    assert!(format!("{p:?}").contains("010190*****"), "debug masks the number: {p:?}");
+    assert!(
+        format!("{p:?}").contains("010190*****"),
+        "debug masks the number: {p:?}"
+    );
     assert!(!format!("{p:?}").contains("01019010046"));
 }

@@ -20,7 +20,10 @@ async fn ready_is_503_problem_when_the_database_is_down() {
     .await;
     let ready = app.get("/health/ready", None).await;
     let problem = ready.problem(503);
-    assert!(!problem["detail"].as_str().unwrap().contains("127.0.0.1"), "no internals leak: {problem}");
+    assert!(
+        !problem["detail"].as_str().unwrap().contains("127.0.0.1"),
+        "no internals leak: {problem}"
+    );
     // liveness does not depend on the database
     assert_eq!(app.get("/health/live", None).await.status, 200);
 }
@@ -29,11 +32,19 @@ async fn ready_is_503_problem_when_the_database_is_down() {
 async fn every_response_carries_a_request_id_and_keeps_a_sane_incoming_one() {
     let app = TestApp::spawn().await;
     let response = app
-        .send(app.client.get(app.url("/health/live")).header("X-Request-Id", "trace-123_abc"))
+        .send(
+            app.client
+                .get(app.url("/health/live"))
+                .header("X-Request-Id", "trace-123_abc"),
+        )
         .await;
     assert_eq!(response.headers["x-request-id"], "trace-123_abc");
     let response = app
-        .send(app.client.get(app.url("/health/live")).header("X-Request-Id", "bad id with spaces"))
+        .send(
+            app.client
+                .get(app.url("/health/live"))
+                .header("X-Request-Id", "bad id with spaces"),
+        )
         .await;
     assert_ne!(response.headers["x-request-id"], "bad id with spaces");
     assert_eq!(response.headers["x-request-id"].len(), 36);

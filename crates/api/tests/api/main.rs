@@ -8,6 +8,8 @@ mod applications;
 mod applications_attachments;
 mod applications_submit;
 mod auth;
+mod calendar;
+mod disclosure;
 mod errors;
 mod health;
 mod openapi;

@@ -35,9 +35,10 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         issuers: Vec::new(),
         db_pool_size: 4,
         migrate_on_start: false,
-        max_json_bytes: 64 * 1024,
+        max_json_bytes: 1024 * 1024,
         max_attachment_bytes: 25 * 1024 * 1024,
         workers: 1,
+        saturdays_are_working_days: false,
     }
 }
 
@@ -51,7 +52,10 @@ pub struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     pub fn content_type(&self) -> &str {
@@ -64,9 +68,18 @@ impl Response {
     /// Asserts a problem+json response with this status, and returns it.
     pub fn problem(&self, status: u16) -> &Value {
         assert_eq!(self.status, status, "status; body: {}", self.text);
-        assert_eq!(self.content_type(), "application/problem+json", "content type; body: {}", self.text);
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "content type; body: {}",
+            self.text
+        );
         assert_eq!(self.body["status"], status);
-        assert!(self.body["type"].as_str().unwrap().starts_with("https://"), "absolute type: {}", self.body);
+        assert!(
+            self.body["type"].as_str().unwrap().starts_with("https://"),
+            "absolute type: {}",
+            self.body
+        );
         assert!(self.body["title"].is_string() && self.body["detail"].is_string());
         let id = self.headers.get("x-request-id").unwrap().to_str().unwrap();
         assert_eq!(self.body["requestId"], id);
@@ -79,6 +92,8 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// Async so that tests read `TestApp::spawn().await` however setup grows.
+    #[allow(clippy::unused_async)]
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let db = TestDatabase::new();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -101,13 +116,25 @@ impl TestApp {
 
     pub fn token(&self, role: Role) -> String {
         self.issuer
-            .mint(role, None, None, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .mint(
+                role,
+                None,
+                None,
+                None,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .unwrap()
     }
 
     pub fn token_for(&self, role: Role, pid: Option<&str>, org: Option<&str>) -> String {
         self.issuer
-            .mint(role, pid, org, None, time::OffsetDateTime::now_utc().unix_timestamp())
+            .mint(
+                role,
+                pid,
+                org,
+                None,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .unwrap()
     }
 
@@ -118,7 +145,13 @@ impl TestApp {
         let bytes = response.bytes().await.unwrap().to_vec();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Response { status, headers, body, text, bytes }
+        Response {
+            status,
+            headers,
+            body,
+            text,
+            bytes,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -134,7 +167,12 @@ impl TestApp {
     }
 
     /// A request builder for any method, with the bearer token when given.
-    pub fn request(&self, method: reqwest::Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> reqwest::RequestBuilder {
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -143,7 +181,13 @@ impl TestApp {
     }
 
     /// PATCH with a JSON body and an optional `If-Match`.
-    pub async fn patch_json(&self, path: &str, token: Option<&str>, if_match: Option<&str>, body: &Value) -> Response {
+    pub async fn patch_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> Response {
         let mut request = self.request(reqwest::Method::PATCH, path, token).json(body);
         if let Some(etag) = if_match {
             request = request.header("If-Match", etag);
@@ -152,7 +196,12 @@ impl TestApp {
     }
 
     /// DELETE with an optional `If-Match`.
-    pub async fn delete(&self, path: &str, token: Option<&str>, if_match: Option<&str>) -> Response {
+    pub async fn delete(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Response {
         let mut request = self.request(reqwest::Method::DELETE, path, token);
         if let Some(etag) = if_match {
             request = request.header("If-Match", etag);

@@ -22,7 +22,7 @@
 //! value it can take, over all real non-negative tables consistent with what is
 //! published, is at least the threshold. [`protect`] checks this exactly before
 //! it returns, and never returns a table that breaks it. Each suppression
-//! carries the exact [`Interval`] the attacker can narrow the entry to.
+//! can carry the exact [`Interval`] the attacker can narrow the entry to.
 //!
 //! Not guaranteed: that the attacker cannot prove an entry is above zero (the
 //! interval's `min` may be positive), nor anything about tables combined with
@@ -118,16 +118,22 @@ pub struct Request {
     pub threshold: u64,
     /// Treat zeros as sensitive too (suppression only; rounding keeps zeros).
     pub suppress_zeros: bool,
+    /// Compute the attacker's [`Interval`] for every suppressed entry. Exact
+    /// but the costliest part for big tables (see the benchmarks in
+    /// `docs/disclosure-control.md`); the guarantee is checked either way.
+    pub intervals: bool,
 }
 
 impl Request {
-    /// A request with the default threshold and zeros not sensitive.
+    /// A request with the default threshold, zeros not sensitive, and
+    /// intervals computed.
     pub fn new(table: Table, method: Method) -> Self {
         Self {
             table,
             method,
             threshold: DEFAULT_THRESHOLD,
             suppress_zeros: false,
+            intervals: true,
         }
     }
 }
@@ -208,8 +214,9 @@ pub struct Suppression {
     pub position: Position,
     /// Primary or secondary.
     pub reason: Reason,
-    /// What an attacker can work out about it.
-    pub interval: Interval,
+    /// What an attacker can work out about it, if asked for
+    /// ([`Request::intervals`]).
+    pub interval: Option<Interval>,
 }
 
 /// The table as it may be published.
@@ -300,8 +307,6 @@ pub fn protect(request: &Request) -> Result<ProtectedTable, InvalidRequest> {
     let table = network::Grid::from_table(&request.table);
     Ok(match request.method {
         Method::Round => rounding::round(&table, request.threshold),
-        Method::Suppress => {
-            suppression::suppress(&table, request.threshold, request.suppress_zeros)
-        }
+        Method::Suppress => suppression::suppress(&table, request),
     })
 }

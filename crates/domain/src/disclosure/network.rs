@@ -178,8 +178,11 @@ pub(super) struct Network<'g> {
     suppressed: Vec<bool>,
     /// For each node, the suppressed entries whose edge touches it.
     adjacency: Vec<Vec<usize>>,
-    /// Change of each entry (forward positive) in the flow being built.
-    delta: Vec<i64>,
+    /// The two nodes of each entry's edge (a compact copy, for speed).
+    ends: Vec<(usize, usize)>,
+    /// Each entry's room to shrink: its true value plus the change in the
+    /// flow being built (forward positive).
+    room: Vec<i64>,
     touched: Vec<usize>,
     parent: Vec<Option<Step>>,
 }
@@ -195,7 +198,12 @@ impl<'g> Network<'g> {
             grid,
             suppressed: vec![false; grid.entries.len()],
             adjacency: vec![Vec::new(); nodes],
-            delta: vec![0; grid.entries.len()],
+            ends: grid.entries.iter().map(|e| (e.from, e.to)).collect(),
+            room: grid
+                .entries
+                .iter()
+                .map(|e| i64::try_from(e.value).unwrap_or(i64::MAX))
+                .collect(),
             touched: Vec::new(),
             parent: vec![None; nodes],
         }
@@ -228,10 +236,10 @@ impl<'g> Network<'g> {
 
     /// The node a step along entry `k` from `at` leads to, and its direction.
     fn walk(&self, k: usize, at: usize) -> (usize, Step) {
-        let entry = self.grid.entries[k];
-        if entry.from == at {
+        let (from, to) = self.ends[k];
+        if from == at {
             (
-                entry.to,
+                to,
                 Step {
                     entry: k,
                     forward: true,
@@ -239,7 +247,7 @@ impl<'g> Network<'g> {
             )
         } else {
             (
-                entry.from,
+                from,
                 Step {
                     entry: k,
                     forward: false,
@@ -254,9 +262,7 @@ impl<'g> Network<'g> {
         if step.forward {
             INFINITE
         } else {
-            let value = i128::from(self.grid.entries[step.entry].value)
-                + i128::from(self.delta[step.entry]);
-            u64::try_from(value).unwrap_or(0)
+            u64::try_from(self.room[step.entry]).unwrap_or(0)
         }
     }
 
@@ -305,8 +311,8 @@ impl<'g> Network<'g> {
         while at != source {
             let Some(step) = self.parent[at] else { break };
             path.push(step);
-            let entry = self.grid.entries[step.entry];
-            at = if step.forward { entry.from } else { entry.to };
+            let (from, to) = self.ends[step.entry];
+            at = if step.forward { from } else { to };
         }
         path.reverse();
         path
@@ -316,14 +322,13 @@ impl<'g> Network<'g> {
     fn push(&mut self, path: &[Step], amount: u64) {
         let amount = i64::try_from(amount).unwrap_or(i64::MAX);
         for step in path {
-            if self.delta[step.entry] == 0 {
-                self.touched.push(step.entry);
-            }
-            if step.forward {
-                self.delta[step.entry] = self.delta[step.entry].saturating_add(amount);
+            self.touched.push(step.entry);
+            let room = &mut self.room[step.entry];
+            *room = if step.forward {
+                room.saturating_add(amount)
             } else {
-                self.delta[step.entry] -= amount;
-            }
+                *room - amount
+            };
         }
     }
 
@@ -337,14 +342,17 @@ impl<'g> Network<'g> {
     /// Forget the flow being built; return the entries it used.
     fn reset(&mut self) -> Vec<usize> {
         let mut uses = Vec::new();
-        for k in std::mem::take(&mut self.touched) {
-            if self.delta[k] != 0 {
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.sort_unstable();
+        touched.dedup();
+        for k in touched {
+            let value = i64::try_from(self.grid.entries[k].value).unwrap_or(i64::MAX);
+            if self.room[k] != value {
                 uses.push(k);
             }
-            self.delta[k] = 0;
+            self.room[k] = value;
         }
-        uses.sort_unstable();
-        uses.dedup();
+        self.touched = Vec::new();
         uses
     }
 
@@ -374,6 +382,118 @@ impl<'g> Network<'g> {
         Some(value)
     }
 
+    /// Dinic's algorithm: the same as [`Self::augment`] from zero, but each
+    /// round pushes a blocking flow along all shortest augmenting paths at
+    /// once. Faster for large flows (the intervals); `None` if unbounded.
+    fn blocking_flows(
+        &mut self,
+        source: usize,
+        sink: usize,
+        exclude: usize,
+        cap: u64,
+    ) -> Option<u64> {
+        if let Some(path) = self.search(source, sink, exclude, INFINITE) {
+            self.push(&path, 1);
+            return None;
+        }
+        let cap = cap
+            .min(self.room_around(source, exclude, true))
+            .min(self.room_around(sink, exclude, false));
+        let mut value = 0;
+        while value < cap {
+            let Some(level) = self.levels(source, sink, exclude) else {
+                break;
+            };
+            let mut next_arc = vec![0; self.grid.nodes()];
+            loop {
+                let pushed =
+                    self.push_blocking(source, sink, exclude, cap - value, &level, &mut next_arc);
+                if pushed == 0 {
+                    break;
+                }
+                value += pushed;
+                if value >= cap {
+                    break;
+                }
+            }
+        }
+        Some(value)
+    }
+
+    /// The total room of the steps out of `node` (`outward`) or into it: no
+    /// flow out of (into) `node` can exceed it (a trivial cut).
+    fn room_around(&self, node: usize, exclude: usize, outward: bool) -> u64 {
+        self.adjacency[node]
+            .iter()
+            .filter(|&&k| k != exclude)
+            .map(|&k| {
+                let step = self.walk(k, node).1;
+                self.residual(Step {
+                    entry: k,
+                    forward: step.forward == outward,
+                })
+            })
+            .fold(0, u64::saturating_add)
+    }
+
+    /// Breadth-first distances from `source` over steps with room left;
+    /// `None` if `sink` cannot be reached.
+    fn levels(&self, source: usize, sink: usize, exclude: usize) -> Option<Vec<usize>> {
+        let mut level = vec![usize::MAX; self.grid.nodes()];
+        level[source] = 0;
+        let mut queue = vec![source];
+        let mut head = 0;
+        while head < queue.len() {
+            let at = queue[head];
+            head += 1;
+            if level[sink] != usize::MAX && level[at] >= level[sink] {
+                break;
+            }
+            for &k in &self.adjacency[at] {
+                if k == exclude {
+                    continue;
+                }
+                let (next, step) = self.walk(k, at);
+                if level[next] == usize::MAX && self.residual(step) > 0 {
+                    level[next] = level[at] + 1;
+                    queue.push(next);
+                }
+            }
+        }
+        (level[sink] != usize::MAX).then_some(level)
+    }
+
+    /// One augmenting path along increasing levels (depth first, resuming
+    /// at `next_arc` of each node); the amount pushed, 0 if none is left.
+    fn push_blocking(
+        &mut self,
+        at: usize,
+        sink: usize,
+        exclude: usize,
+        limit: u64,
+        level: &[usize],
+        next_arc: &mut [usize],
+    ) -> u64 {
+        if at == sink {
+            return limit;
+        }
+        while next_arc[at] < self.adjacency[at].len() {
+            let k = self.adjacency[at][next_arc[at]];
+            let (next, step) = self.walk(k, at);
+            let room = self.residual(step);
+            if k != exclude && room > 0 && level[next] == level[at] + 1 {
+                let pushed =
+                    self.push_blocking(next, sink, exclude, limit.min(room), level, next_arc);
+                if pushed > 0 {
+                    self.push(&[step], pushed);
+                    return pushed;
+                }
+            }
+            next_arc[at] += 1;
+        }
+        0
+    }
+
     /// Maximum flow from `source` to `sink` over the suppressed entries other
     /// than `exclude`, stopping once it reaches `cap`.
     pub fn max_flow(&mut self, source: usize, sink: usize, exclude: usize, cap: u64) -> Flow {
@@ -394,8 +514,10 @@ impl<'g> Network<'g> {
     /// The exact interval an attacker can narrow suppressed entry `k` to.
     pub fn interval(&mut self, k: usize) -> Interval {
         let entry = self.grid.entries[k];
-        let grow = self.room_to_grow(k, INFINITE).value;
-        let shrink = self.max_flow(entry.from, entry.to, k, entry.value).value;
+        let grow = self.blocking_flows(entry.to, entry.from, k, INFINITE);
+        self.reset();
+        let shrink = self.blocking_flows(entry.from, entry.to, k, entry.value);
+        self.reset();
         Interval {
             min: entry.value - shrink.unwrap_or(entry.value).min(entry.value),
             max: grow.map(|g| entry.value.saturating_add(g)),
@@ -412,10 +534,7 @@ impl<'g> Network<'g> {
         let (source, sink) = (entry.to, entry.from);
         let mut added = Vec::new();
         let mut value = 0;
-        loop {
-            let Some(reached) = self.augment(source, sink, k, need, value) else {
-                break;
-            };
+        while let Some(reached) = self.augment(source, sink, k, need, value) {
             value = reached;
             if value >= need {
                 break;

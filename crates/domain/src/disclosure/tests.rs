@@ -6,6 +6,7 @@ use super::audit::{audit, Rational};
 use super::network::{Grid, Network};
 use super::suppression::{guarantee_holds, is_sensitive};
 use super::*;
+use Published::{Suppressed as S, Value as V};
 
 // ---------------------------------------------------------------- helpers
 
@@ -57,6 +58,7 @@ fn interval_of(out: &ProtectedTable, position: Position) -> Interval {
         .find(|s| s.position == position)
         .unwrap()
         .interval
+        .unwrap()
 }
 
 /// Every entry of the table with its true value: cells, then totals.
@@ -77,6 +79,7 @@ fn check_suppression(table: &Table, threshold: u64, suppress_zeros: bool) -> (us
         method: Method::Suppress,
         threshold,
         suppress_zeros,
+        intervals: true,
     };
     let out = protect(&request).unwrap();
     let mut secondary = (0, 0);
@@ -96,9 +99,10 @@ fn check_suppression(table: &Table, threshold: u64, suppress_zeros: bool) -> (us
                     secondary.0 += 1;
                     secondary.1 += value;
                 }
-                assert!(s.interval.min <= value, "{position:?} min above truth");
+                let interval = s.interval.unwrap();
+                assert!(interval.min <= value, "{position:?} min above truth");
                 assert!(
-                    s.interval.max.is_none_or(|m| m >= value),
+                    interval.max.is_none_or(|m| m >= value),
                     "{position:?} max below truth"
                 );
             }
@@ -119,16 +123,12 @@ fn check_suppression(table: &Table, threshold: u64, suppress_zeros: bool) -> (us
     );
     for (bound, suppression) in report.bounds.iter().zip(&out.suppressed) {
         assert_eq!(bound.position, suppression.position);
+        let interval = suppression.interval.unwrap();
         let as_u64 = |r: Rational| u64::try_from(r.as_integer().expect("integral bound")).unwrap();
-        assert_eq!(
-            as_u64(bound.min),
-            suppression.interval.min,
-            "{:?} min",
-            bound.position
-        );
+        assert_eq!(as_u64(bound.min), interval.min, "{:?} min", bound.position);
         assert_eq!(
             bound.max.map(as_u64),
-            suppression.interval.max,
+            interval.max,
             "{:?} max",
             bound.position
         );
@@ -146,20 +146,27 @@ fn contract_example_hides_the_whole_two_by_two() {
         positions(&out, Reason::Secondary),
         vec![cell(0, 0), cell(1, 0), cell(1, 1)]
     );
-    use Published::{Suppressed as S, Value as V};
     assert_eq!(out.cells, Cells::TwoWay(vec![vec![S, S], vec![S, S]]));
     assert_eq!(out.row_totals, Some(vec![V(13), V(47)]));
     assert_eq!(out.column_totals, Some(vec![V(52), V(8)]));
     assert_eq!(out.total, V(60));
-    // x01 can be anything from 0 to 8 (its column total).
-    assert_eq!(
-        interval_of(&out, cell(0, 1)),
-        Interval {
-            min: 0,
-            max: Some(8)
-        }
-    );
+    // x01 can be anything from 0 to 8 (its column total); the others follow.
+    let expected = [
+        (cell(0, 0), 5, 13),
+        (cell(0, 1), 0, 8),
+        (cell(1, 0), 39, 47),
+        (cell(1, 1), 0, 8),
+    ];
+    for (position, min, max) in expected {
+        let max = Some(max);
+        assert_eq!(interval_of(&out, position), Interval { min, max });
+    }
     check_suppression(&two_way(&[&[12, 1], &[40, 7]]), 3, false);
+    // Three entries are the fewest possible, and 12 + 40 + 7 the least count.
+    assert_eq!(
+        fewest_secondaries(&two_way(&[&[12, 1], &[40, 7]]), 3, 3),
+        Some((3, 59))
+    );
 }
 
 #[test]
@@ -231,7 +238,10 @@ fn a_small_grand_total_hides_everything_non_zero() {
     let table = two_way(&[&[1, 0], &[0, 1]]);
     let out = suppress(table.clone());
     assert_eq!(out.total, Published::Suppressed);
-    assert!(out.suppressed.iter().all(|s| s.interval.max.is_none()));
+    assert!(out
+        .suppressed
+        .iter()
+        .all(|s| s.interval.unwrap().max.is_none()));
     check_suppression(&table, 3, false);
 }
 
@@ -245,7 +255,6 @@ fn threshold_one_hides_nothing() {
 #[test]
 fn rounding_rounds_one_down_and_two_up_and_totals_add_up() {
     let out = protect(&Request::new(two_way(&[&[12, 1], &[40, 2]]), Method::Round)).unwrap();
-    use Published::Value as V;
     assert_eq!(
         out.cells,
         Cells::TwoWay(vec![vec![V(12), V(0)], vec![V(40), V(3)]])
@@ -371,7 +380,7 @@ fn tables() -> impl Strategy<Value = Table> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
     #[test]
     fn suppression_is_safe_truthful_and_exact(
@@ -415,7 +424,9 @@ fn fewest_secondaries(table: &Table, threshold: u64, limit: usize) -> Option<(us
     let primaries: Vec<usize> = (0..grid.entries.len())
         .filter(|&k| is_sensitive(grid.entries[k].value, threshold, false))
         .collect();
-    primaries.iter().for_each(|&k| network.suppress(k));
+    for &k in &primaries {
+        network.suppress(k);
+    }
     let candidates: Vec<usize> = (0..grid.entries.len())
         .filter(|k| primaries.binary_search(k).is_err())
         .collect();
@@ -423,7 +434,9 @@ fn fewest_secondaries(table: &Table, threshold: u64, limit: usize) -> Option<(us
         let mut best: Option<u64> = None;
         let mut chosen: Vec<usize> = (0..size).collect();
         loop {
-            chosen.iter().for_each(|&i| network.suppress(candidates[i]));
+            for &i in &chosen {
+                network.suppress(candidates[i]);
+            }
             if guarantee_holds(&mut network, &primaries, threshold) {
                 let count = chosen
                     .iter()
@@ -431,7 +444,9 @@ fn fewest_secondaries(table: &Table, threshold: u64, limit: usize) -> Option<(us
                     .sum();
                 best = Some(best.map_or(count, |b: u64| b.min(count)));
             }
-            chosen.iter().for_each(|&i| network.publish(candidates[i]));
+            for &i in &chosen {
+                network.publish(candidates[i]);
+            }
             if !next_combination(&mut chosen, candidates.len()) {
                 break;
             }
@@ -517,8 +532,11 @@ fn minimality_report(rows: usize, columns: usize, tables: usize, seed: u64) -> [
 
 #[test]
 fn heuristic_is_close_to_the_minimum_on_small_tables() {
+    // Deterministic (fixed seed). Measured: fewest cells in about 90% of
+    // 3 x 3 tables, never more than 2 extra cells (docs/disclosure-control.md).
     let figures = minimality_report(3, 3, 150, 7);
     assert!(figures[1] * 10 >= figures[0] * 8, "{figures:?}");
+    assert!(figures[3] <= 2, "{figures:?}");
 }
 
 /// The full report for docs/disclosure-control.md:

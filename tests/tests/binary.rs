@@ -1,0 +1,152 @@
+//! The real binary, as an operator and a newcomer meet it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hds_blackbox::{hds, run, Scratch, Server, TestDatabase};
+
+#[test]
+fn serve_migrates_an_empty_database_and_a_dev_token_from_the_cli_is_accepted() {
+    let db = TestDatabase::empty();
+    let scratch = Scratch::new();
+    let server = Server::start(&db.url, &scratch);
+    let client = reqwest::blocking::Client::new();
+
+    // `make token` runs `hds dev-token`: its token works against the running server
+    let out = run(&mut hds(
+        &db.url,
+        &scratch,
+        server.port,
+        &["dev-token", "--role", "APPLICANT"],
+    ));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(token.split('.').count(), 3, "one JWT on stdout");
+    let me = client
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(me.status().as_u16(), 200);
+    let me: serde_json::Value = me.json().unwrap();
+    assert_eq!(me["roles"], serde_json::json!(["APPLICANT"]));
+
+    let out = run(&mut hds(
+        &db.url,
+        &scratch,
+        server.port,
+        &["dev-token", "--role", "CUSTODIAN", "--org", "974761211"],
+    ));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let me: serde_json::Value = client
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(me["orgnr"], "974761211");
+
+    let anonymous = client.get(server.url("/api/v1/me")).send().unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    assert_eq!(
+        anonymous.headers()["content-type"],
+        "application/problem+json"
+    );
+
+    // a bad --pid is refused by the CLI, not turned into a token
+    let out = run(&mut hds(
+        &db.url,
+        &scratch,
+        server.port,
+        &["dev-token", "--role", "APPLICANT", "--pid", "12345678901"],
+    ));
+    assert!(!out.status.success());
+}
+
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    let db = TestDatabase::new();
+    let scratch = Scratch::new();
+    let mut server = Server::start(&db.url, &scratch);
+    let status = server.terminate();
+    assert!(status.success(), "clean exit after SIGTERM, got {status:?}");
+}
+
+#[test]
+fn production_mode_refuses_development_settings() {
+    let scratch = Scratch::new();
+    let refusals = [
+        (vec![("HDS_DEV_ISSUER", "true")], "development token issuer"),
+        (vec![], "no trusted token issuers"),
+        (
+            vec![(
+                "HDS_ISSUERS",
+                r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"http://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
+            )],
+            "not HTTPS",
+        ),
+    ];
+    for (env, why) in refusals {
+        let mut command = hds("postgres://x@127.0.0.1:9/x", &scratch, 1, &["serve"]);
+        command.env("HDS_ENV", "production").envs(env);
+        let out = run(&mut command);
+        assert_eq!(out.status.code(), Some(78), "{why}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("refusing to start in production mode"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(why), "{why}: {stderr}");
+    }
+    // dev tokens are never minted in production mode
+    let out = run(
+        hds("postgres://x@127.0.0.1:9/x", &scratch, 1, &["dev-token"])
+            .env("HDS_ENV", "production")
+            .env("HDS_DEV_ISSUER", "false"),
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn migrations_apply_up_down_and_up_again() {
+    let db = TestDatabase::empty();
+    let scratch = Scratch::new();
+    for args in [
+        &["migrate"][..],
+        &["migrate", "--revert-all"],
+        &["migrate"],
+        &["seed"],
+        &["seed"],
+    ] {
+        let out = run(&mut hds(&db.url, &scratch, 1, args));
+        assert!(
+            out.status.success(),
+            "hds {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_openapi_subcommand_prints_the_committed_contract() {
+    let scratch = Scratch::new();
+    let out = run(&mut hds(
+        "postgres://x@127.0.0.1:9/x",
+        &scratch,
+        1,
+        &["openapi"],
+    ));
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/openapi.json"
+    ))
+    .unwrap();
+    assert!(
+        String::from_utf8(out.stdout).unwrap() == committed,
+        "hds openapi differs from openapi/openapi.json: run `make openapi`"
+    );
+}
