@@ -36,6 +36,7 @@ Every error is RFC 9457 application/problem+json.",
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
         (name = "applications", description = "Applications (søknader): drafts, completeness check, attachments (vedlegg), submission, the case timeline, withdrawal and co-applicants (medsøkere)."),
+        (name = "cases", description = "Case handling (saksbehandling) for HDS case handlers: the work queue, the case file, completeness and the statutory clock, questions, postponements (foreløpig svar), internal notes, decisions (vedtak) per data source and appeals (klage)."),
         (name = "calendar", description = "Working days (virkedager) and statutory deadlines (frister)."),
         (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
     )

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod server;

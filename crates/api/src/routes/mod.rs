@@ -3,6 +3,7 @@
 pub mod application_attachments;
 pub mod applications;
 pub mod calendar;
+pub mod cases;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod health;
@@ -16,5 +17,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     applications::routes(cfg);
     application_attachments::routes(cfg);
     calendar::routes(cfg);
+    cases::routes(cfg);
     disclosure::routes(cfg);
 }

@@ -39,6 +39,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         max_attachment_bytes: 25 * 1024 * 1024,
         workers: 1,
         saturdays_are_working_days: false,
+        pause_clock_while_awaiting_applicant: true,
     }
 }
 

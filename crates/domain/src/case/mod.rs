@@ -48,6 +48,18 @@ impl Default for CaseRules {
     }
 }
 
+/// Which statutory clock an application gets, from what it asks for: more
+/// than one source with identifiable data is linked from several registers
+/// (60 working days); more than one source for anonymous statistics is
+/// compiled from several sources (60); one source is 30.
+pub fn linkage_for(source_count: usize, anonymous: bool) -> DataLinkage {
+    match (source_count, anonymous) {
+        (0 | 1, _) => DataLinkage::SingleSource,
+        (_, true) => DataLinkage::StatisticsFromSeveralSources,
+        (_, false) => DataLinkage::IdentifiableDataFromSeveralRegisters,
+    }
+}
+
 /// The outcome of a decision for one data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DecisionOutcome {

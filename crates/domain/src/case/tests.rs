@@ -876,3 +876,18 @@ fn case_states_doc_is_up_to_date() {
          rerun with UPDATE_DOCS=1: `UPDATE_DOCS=1 cargo test -p hds-domain case_states_doc`"
     );
 }
+
+#[test]
+fn linkage_follows_the_sources_and_the_data_kind() {
+    use crate::calendar::DataLinkage;
+    assert_eq!(super::linkage_for(1, false), DataLinkage::SingleSource);
+    assert_eq!(super::linkage_for(1, true), DataLinkage::SingleSource);
+    assert_eq!(
+        super::linkage_for(2, false),
+        DataLinkage::IdentifiableDataFromSeveralRegisters
+    );
+    assert_eq!(
+        super::linkage_for(3, true),
+        DataLinkage::StatisticsFromSeveralSources
+    );
+}
