@@ -433,7 +433,11 @@ pub fn tasks(conn: &mut PgConnection, case_id: Uuid) -> Result<Vec<(TaskRow, Str
         .inner_join(custodians::table)
         .inner_join(data_sources::table)
         .filter(custodian_tasks::case_id.eq(case_id))
-        .order((custodian_tasks::created_at.asc(), custodian_tasks::id.asc()))
+        .order((
+            custodian_tasks::created_at.asc(),
+            custodian_tasks::kind.asc(),
+            data_sources::code.asc(),
+        ))
         .select((TaskRow::as_select(), custodians::code, data_sources::code))
         .load(conn)?)
 }

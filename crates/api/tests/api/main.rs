@@ -9,6 +9,7 @@ mod applications_attachments;
 mod applications_submit;
 mod auth;
 mod calendar;
+mod cases;
 mod disclosure;
 mod errors;
 mod health;

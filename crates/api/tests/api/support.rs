@@ -15,6 +15,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDatabase,
     pub issuer: std::sync::Arc<DevIssuer>,
+    /// The server's clock: `clock.set(Some(instant))` dates commands.
+    pub clock: hds_api::state::Clock,
+    /// The configuration the server runs with.
+    pub config: Config,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -101,8 +105,9 @@ impl TestApp {
         let port = listener.local_addr().unwrap().port();
         let mut config = test_config(&db.url, port);
         adjust(&mut config);
-        let state = server::state(config).unwrap();
+        let state = server::state(config.clone()).unwrap();
         let issuer = state.dev_issuer.clone().unwrap();
+        let clock = state.clock.clone();
         let server = server::http_server(state, listener, false).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -111,6 +116,8 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             issuer,
+            clock,
+            config,
             handle,
         }
     }

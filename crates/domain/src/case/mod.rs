@@ -706,7 +706,11 @@ impl Case {
 
     /// Sends the reminder (purring) on `on`, once the reply deadline has
     /// passed. The new reply deadline is 5 working days after the first
-    /// deadline.
+    /// deadline (a reminder sent a little late does not lengthen the
+    /// applicant's time). Only if that date has already passed when the
+    /// reminder goes out (e.g. the job runner was down for days) do the 5
+    /// working days count from the day before the reminder instead, so that a
+    /// rejection never follows a reminder at once.
     pub fn send_reminder(&self, rules: &CaseRules, on: Date) -> Result<Transitioned> {
         if self.state != CaseState::AwaitingApplicant {
             return Err(self.refuse(Command::SendReminder));
@@ -723,7 +727,12 @@ impl Case {
                 reply_deadline: q.reply_deadline,
             });
         }
-        let reply_deadline = rules.calendar.reminder_reply_deadline(q.reply_deadline);
+        let mut reply_deadline = rules.calendar.reminder_reply_deadline(q.reply_deadline);
+        if reply_deadline < on {
+            reply_deadline = rules
+                .calendar
+                .reminder_reply_deadline(on.previous_day().unwrap_or(on));
+        }
         let mut case = self.next(on, CaseState::AwaitingApplicant);
         case.question = Some(Question {
             reminder: Some(Reminder {
