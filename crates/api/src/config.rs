@@ -16,6 +16,7 @@ pub enum Mode {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // settings are on/off switches
 pub struct Config {
     pub mode: Mode,
     pub database_url: String,

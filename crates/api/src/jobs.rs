@@ -3,6 +3,7 @@
 //! minute by `serve`. The rules themselves are
 //! [`hds_persistence::cases::run_due_jobs`].
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use actix_web::web;
@@ -48,11 +49,11 @@ pub fn describe(report: &JobReport) -> String {
         ("overdue", &report.overdue),
     ] {
         for number in list {
-            out.push_str(&format!("\n  {what}: {number}"));
+            let _ = write!(out, "\n  {what}: {number}");
         }
     }
     for (number, why) in &report.errors {
-        out.push_str(&format!("\n  error: {number}: {why}"));
+        let _ = write!(out, "\n  error: {number}: {why}");
     }
     out
 }

@@ -57,7 +57,6 @@ pub fn case_rules(
 }
 
 impl AppState {
-
     /// Runs blocking database work on the thread pool, with a pooled connection.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where

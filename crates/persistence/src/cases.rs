@@ -106,7 +106,6 @@ pub struct Details {
     pub closed_on: Option<Date>,
 }
 
-
 impl CaseRecord {
     /// The fields kept in `details`.
     pub fn details(&self) -> Details {
@@ -262,7 +261,11 @@ pub fn find_by_application(conn: &mut PgConnection, application_id: Uuid) -> Res
 /// Locks the case (`FOR UPDATE`) and checks the version the caller read:
 /// writers of one case queue up here, and the loser of a race gets
 /// `StaleVersion` (412).
-pub fn lock(conn: &mut PgConnection, id: Uuid, expected_version: Option<i32>) -> Result<CaseRecord> {
+pub fn lock(
+    conn: &mut PgConnection,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<CaseRecord> {
     let rec: CaseRecord = cases::table
         .find(id)
         .select(CaseRecord::as_select())
@@ -292,13 +295,12 @@ pub fn to_domain(conn: &mut PgConnection, rec: &CaseRecord) -> Result<Case> {
                 asked_on: q.asked_on,
                 reply_deadline: q.reply_deadline,
                 clock_paused: q.clock_paused,
-                reminder: q
-                    .reminder_sent_on
-                    .zip(q.reminder_reply_deadline)
-                    .map(|(sent_on, reply_deadline)| Reminder {
+                reminder: q.reminder_sent_on.zip(q.reminder_reply_deadline).map(
+                    |(sent_on, reply_deadline)| Reminder {
                         sent_on,
                         reply_deadline,
-                    }),
+                    },
+                ),
             })
         }
         None => None,
@@ -474,7 +476,9 @@ pub fn event_data(event: &CaseEvent) -> Value {
             on,
             reply_deadline,
             clock_paused,
-        } => json!({"askedOn": d(*on), "replyDeadline": d(*reply_deadline), "clockPaused": clock_paused}),
+        } => {
+            json!({"askedOn": d(*on), "replyDeadline": d(*reply_deadline), "clockPaused": clock_paused})
+        }
         CaseEvent::QuestionAnswered { on } => json!({"answeredOn": d(*on)}),
         CaseEvent::ClockResumed {
             on,
@@ -519,7 +523,9 @@ pub fn event_data(event: &CaseEvent) -> Value {
             on,
             against,
             appeal_deadline,
-        } => json!({"appealedOn": d(*on), "against": against.as_str(), "appealDeadline": d(*appeal_deadline)}),
+        } => {
+            json!({"appealedOn": d(*on), "against": against.as_str(), "appealDeadline": d(*appeal_deadline)})
+        }
         CaseEvent::AppealReversed { on } => json!({"reversedOn": d(*on)}),
         CaseEvent::RejectionLifted { on, state } => {
             json!({"liftedOn": d(*on), "status": state.as_str()})
@@ -734,7 +740,12 @@ pub fn assign(
 }
 
 /// An internal note (intern merknad): the applicant never sees it.
-pub fn add_note(conn: &mut PgConnection, id: Uuid, ctx: &Ctx<'_>, text: &str) -> Result<CaseRecord> {
+pub fn add_note(
+    conn: &mut PgConnection,
+    id: Uuid,
+    ctx: &Ctx<'_>,
+    text: &str,
+) -> Result<CaseRecord> {
     let rec = lock(conn, id, None)?;
     let updated = bump(conn, &rec, ctx)?;
     internal_event(conn, &rec, ctx, "NOTE_ADDED", json!({"text": text}))?;
@@ -885,15 +896,7 @@ pub fn ask_question(
         .get_result(conn)?;
     let text = text.to_owned();
     let extra = move |_: &CaseEvent| json!({"questionId": qid, "text": text});
-    let updated = commit(
-        conn,
-        &rec,
-        &t,
-        ctx,
-        Command::AskQuestion,
-        Some(qid),
-        &extra,
-    )?;
+    let updated = commit(conn, &rec, &t, ctx, Command::AskQuestion, Some(qid), &extra)?;
     Ok((updated, qid))
 }
 
@@ -942,15 +945,7 @@ pub fn answer_question(
         CaseEvent::QuestionAnswered { .. } => json!({"questionId": qid}),
         _ => Value::Null,
     };
-    commit(
-        conn,
-        &rec,
-        &t,
-        ctx,
-        Command::AnswerQuestion,
-        None,
-        &extra,
-    )
+    commit(conn, &rec, &t, ctx, Command::AnswerQuestion, None, &extra)
 }
 
 /// Postpones with a preliminary reply: reason and new expected date.
@@ -1006,12 +1001,15 @@ impl Authority {
 }
 
 fn requested_variables(s: &CaseSourceRow) -> Option<BTreeSet<String>> {
-    s.requested.get("variables").and_then(Value::as_array).map(|vs| {
-        vs.iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect()
-    })
+    s.requested
+        .get("variables")
+        .and_then(Value::as_array)
+        .map(|vs| {
+            vs.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
 }
 
 /// Checks decisions against the case's sources and who decides them.
@@ -1049,7 +1047,9 @@ fn check_decisions(
                     s.code, s.custodian_code
                 ),
             )),
-            Authority::Custodian(c) if s.decision_authority != "CUSTODIAN" || s.custodian_id != c => {
+            Authority::Custodian(c)
+                if s.decision_authority != "CUSTODIAN" || s.custodian_id != c =>
+            {
                 problems.push(Invalid::new(
                     at("dataSource"),
                     "NOT_YOUR_DECISION",
@@ -1555,7 +1555,11 @@ pub fn source_codes(
         .inner_join(custodians::table.on(custodians::id.eq(case_sources::custodian_id)))
         .filter(case_sources::case_id.eq_any(case_ids))
         .order((case_sources::case_id, case_sources::position))
-        .select((case_sources::case_id, case_sources::data_source_code, custodians::code))
+        .select((
+            case_sources::case_id,
+            case_sources::data_source_code,
+            custodians::code,
+        ))
         .load(conn)?)
 }
 
@@ -1589,6 +1593,103 @@ impl JobReport {
     pub fn acted(&self) -> usize {
         self.reminders.len() + self.rejections.len() + self.overdue.len()
     }
+}
+
+/// The reminder or rejection due on `today` for a claimed case, if any.
+fn question_job(
+    conn: &mut PgConnection,
+    rec: &CaseRecord,
+    today: Date,
+    rules: &CaseRules,
+    ctx: &Ctx<'_>,
+) -> Result<Option<Command>> {
+    let case = to_domain(conn, rec)?;
+    match case.due_job(today) {
+        Some(Command::SendReminder) => {
+            let t = case.send_reminder(rules, today)?;
+            let r = t.case.question.and_then(|q| q.reminder);
+            if let (Some(qid), Some(r)) = (rec.open_question_id, r) {
+                diesel::update(case_questions::table.find(qid))
+                    .set((
+                        case_questions::reminder_sent_on.eq(r.sent_on),
+                        case_questions::reminder_reply_deadline.eq(r.reply_deadline),
+                    ))
+                    .execute(conn)?;
+            }
+            let qid = rec.open_question_id;
+            let extra = move |_: &CaseEvent| json!({"questionId": qid});
+            commit(conn, rec, &t, ctx, Command::SendReminder, qid, &extra)?;
+            Ok(Some(Command::SendReminder))
+        }
+        Some(Command::RejectForNoReply) => {
+            let t = case.reject_for_no_reply(rules, today)?;
+            if let Some(qid) = rec.open_question_id {
+                diesel::update(case_questions::table.find(qid))
+                    .set(case_questions::closed_without_answer.eq("REJECTED_NO_REPLY"))
+                    .execute(conn)?;
+            }
+            let qid = rec.open_question_id;
+            let extra =
+                move |_: &CaseEvent| json!({"questionId": qid, "newApplicationNeeded": true});
+            commit(conn, rec, &t, ctx, Command::RejectForNoReply, qid, &extra)?;
+            Ok(Some(Command::RejectForNoReply))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// One OVERDUE event per case and due date, for cases whose due date passed
+/// before `today` (the clock not paused).
+fn flag_overdue(
+    conn: &mut PgConnection,
+    today: Date,
+    rules: &CaseRules,
+    ctx: &Ctx<'_>,
+    report: &mut JobReport,
+) -> std::result::Result<(), StoreError> {
+    loop {
+        let flagged = conn.transaction::<_, StoreError, _>(|conn| {
+            let claimed: Vec<CaseRecord> = cases::table
+                .filter(cases::due_on.lt(today))
+                .filter(cases::clock_paused.eq(false))
+                .filter(cases::status.eq_any([
+                    CaseState::UnderReview.as_str(),
+                    CaseState::AwaitingApplicant.as_str(),
+                ]))
+                .filter(sql::<Bool>("overdue_flagged_for IS DISTINCT FROM due_on"))
+                .order((cases::due_on.asc(), cases::id.asc()))
+                .select(CaseRecord::as_select())
+                .limit(100)
+                .for_update()
+                .skip_locked()
+                .load(conn)?;
+            let mut numbers = Vec::new();
+            for rec in claimed {
+                let Some(due) = rec.due_on else { continue };
+                let days = rules.calendar.working_days_between(due, today);
+                diesel::update(cases::table.find(rec.id))
+                    .set(cases::overdue_flagged_for.eq(due))
+                    .execute(conn)?;
+                let mut data = Map::new();
+                data.insert("dueOn".into(), Value::String(due.to_string()));
+                data.insert("flaggedOn".into(), Value::String(today.to_string()));
+                data.insert("workingDaysOverdue".into(), json!(days));
+                internal_event(conn, &rec, ctx, "OVERDUE", Value::Object(data)).map_err(
+                    |e| match e {
+                        CaseError::Store(e) => e,
+                        other => StoreError::Unavailable(other.to_string()),
+                    },
+                )?;
+                numbers.push(rec.case_number);
+            }
+            Ok(numbers)
+        })?;
+        if flagged.is_empty() {
+            break;
+        }
+        report.overdue.extend(flagged);
+    }
+    Ok(())
 }
 
 /// Runs every scheduled rule due at `at`: reminders once a reply deadline
@@ -1637,40 +1738,7 @@ pub fn run_due_jobs(
             };
             let number = rec.case_number.clone();
             let result = conn.transaction::<_, CaseError, _>(|conn| {
-                let case = to_domain(conn, &rec)?;
-                match case.due_job(today) {
-                    Some(Command::SendReminder) => {
-                        let t = case.send_reminder(rules, today)?;
-                        let r = t.case.question.and_then(|q| q.reminder);
-                        if let (Some(qid), Some(r)) = (rec.open_question_id, r) {
-                            diesel::update(case_questions::table.find(qid))
-                                .set((
-                                    case_questions::reminder_sent_on.eq(r.sent_on),
-                                    case_questions::reminder_reply_deadline.eq(r.reply_deadline),
-                                ))
-                                .execute(conn)?;
-                        }
-                        let qid = rec.open_question_id;
-                        let extra = move |_: &CaseEvent| json!({"questionId": qid});
-                        commit(conn, &rec, &t, &ctx, Command::SendReminder, qid, &extra)?;
-                        Ok(Some(Command::SendReminder))
-                    }
-                    Some(Command::RejectForNoReply) => {
-                        let t = case.reject_for_no_reply(rules, today)?;
-                        if let Some(qid) = rec.open_question_id {
-                            diesel::update(case_questions::table.find(qid))
-                                .set(case_questions::closed_without_answer.eq("REJECTED_NO_REPLY"))
-                                .execute(conn)?;
-                        }
-                        let qid = rec.open_question_id;
-                        let extra = move |_: &CaseEvent| {
-                            json!({"questionId": qid, "newApplicationNeeded": true})
-                        };
-                        commit(conn, &rec, &t, &ctx, Command::RejectForNoReply, qid, &extra)?;
-                        Ok(Some(Command::RejectForNoReply))
-                    }
-                    _ => Ok(None),
-                }
+                question_job(conn, &rec, today, rules, &ctx)
             });
             Ok(Some((rec.id, number, result)))
         });
@@ -1689,48 +1757,7 @@ pub fn run_due_jobs(
             Err(e) => return Err(StoreError::Unavailable(e.to_string())),
         }
     }
-    // Overdue flags.
-    loop {
-        let flagged = conn.transaction::<_, StoreError, _>(|conn| {
-            let claimed: Vec<CaseRecord> = cases::table
-                .filter(cases::due_on.lt(today))
-                .filter(cases::clock_paused.eq(false))
-                .filter(cases::status.eq_any([
-                    CaseState::UnderReview.as_str(),
-                    CaseState::AwaitingApplicant.as_str(),
-                ]))
-                .filter(sql::<Bool>("overdue_flagged_for IS DISTINCT FROM due_on"))
-                .order((cases::due_on.asc(), cases::id.asc()))
-                .select(CaseRecord::as_select())
-                .limit(100)
-                .for_update()
-                .skip_locked()
-                .load(conn)?;
-            let mut numbers = Vec::new();
-            for rec in claimed {
-                let Some(due) = rec.due_on else { continue };
-                let days = rules.calendar.working_days_between(due, today);
-                diesel::update(cases::table.find(rec.id))
-                    .set(cases::overdue_flagged_for.eq(due))
-                    .execute(conn)?;
-                let mut data = Map::new();
-                data.insert("dueOn".into(), Value::String(due.to_string()));
-                data.insert("flaggedOn".into(), Value::String(today.to_string()));
-                data.insert("workingDaysOverdue".into(), json!(days));
-                internal_event(conn, &rec, &ctx, "OVERDUE", Value::Object(data))
-                    .map_err(|e| match e {
-                        CaseError::Store(e) => e,
-                        other => StoreError::Unavailable(other.to_string()),
-                    })?;
-                numbers.push(rec.case_number);
-            }
-            Ok(numbers)
-        })?;
-        if flagged.is_empty() {
-            break;
-        }
-        report.overdue.extend(flagged);
-    }
+    flag_overdue(conn, today, rules, &ctx, &mut report)?;
     Ok(report)
 }
 
