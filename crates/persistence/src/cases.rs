@@ -1178,6 +1178,7 @@ fn finish_round(
     ctx: &Ctx<'_>,
     command: Command,
     round: i32,
+    reason: Option<&str>,
 ) -> Result<CaseRecord> {
     let srcs = sources(conn, rec.id)?;
     let rows: Vec<(DecisionRow, String)> = case_decisions::table
@@ -1211,10 +1212,12 @@ fn finish_round(
         }
     }
     let details: Vec<Value> = rows.iter().map(|(d, c)| decision_json(d, c)).collect();
+    let reason = reason.map(str::to_owned);
     let extra = move |e: &CaseEvent| match e {
         CaseEvent::Decided { .. } => {
             json!({"decisions": details, "dataPreparationTasks": tasks})
         }
+        CaseEvent::AppealReversed { .. } => json!({"reason": reason}),
         _ => Value::Null,
     };
     diesel::update(cases::table.find(rec.id))
@@ -1289,7 +1292,7 @@ pub fn decide(
     let case = to_domain(conn, &rec)?;
     let t = case.decide(rules, ctx.on(), outcomes)?;
     let round = rec.decision_round;
-    finish_round(conn, &rec, &t, ctx, Command::Decide, round)
+    finish_round(conn, &rec, &t, ctx, Command::Decide, round, None)
 }
 
 /// The applicant appeals (klage) a refusal, a partial grant or a rejection.
@@ -1401,7 +1404,15 @@ pub fn reconsider(
                     ))
                     .execute(conn)?;
             }
-            finish_round(conn, &rec, &t, ctx, Command::ReconsiderAppeal, round)
+            finish_round(
+                conn,
+                &rec,
+                &t,
+                ctx,
+                Command::ReconsiderAppeal,
+                round,
+                reason,
+            )
         }
         NewReconsideration::RejectionLifted => {
             let t = case.reconsider_appeal(rules, ctx.on(), Reconsideration::RejectionLifted)?;

@@ -1184,3 +1184,140 @@ async fn withdrawal_cancels_the_custodians_tasks_and_closes_the_question() {
     let report = run_jobs(&app, at(today() + Duration::days(60)));
     assert_eq!(report.acted(), 0, "{report:?}");
 }
+
+#[actix_rt::test]
+async fn with_the_pause_setting_off_the_clock_runs_on_during_questions() {
+    let app = TestApp::spawn_with(|c| c.pause_clock_while_awaiting_applicant = false).await;
+    let cal = calendar(&app);
+    let owner = token(&app, OWNER);
+    let h = handler(&app);
+    let (id, case_id) = anonymous_case(&app, "no-pause").await;
+    let start = today();
+    app.clock.set(Some(at(start)));
+    let r = command(&app, &h, &case_id, "complete", &json!({})).await;
+    let deadline = cal.statutory_deadline(start, DataLinkage::SingleSource);
+    assert_eq!(r.body["statutoryDeadline"], day(deadline));
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "questions",
+        &json!({"text": "Hvilke år?"}),
+    )
+    .await;
+    assert_eq!(r.body["clockPaused"], false);
+    assert_eq!(r.body["questions"][0]["clockPaused"], false);
+    let q = open_question(&r.body);
+    app.clock.set(Some(at(cal.add_working_days(start, 4))));
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        &format!("questions/{q}/answer"),
+        &json!({"answer": "2010–2020."}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let detail = read(&app, &h, &case_id).await;
+    assert_eq!(detail.body["statutoryDeadline"], day(deadline), "not moved");
+    let events = timeline(&app, &owner, &id).await;
+    assert!(!kinds(&events).contains(&"CLOCK_RESUMED"));
+}
+
+#[actix_rt::test]
+async fn an_appeal_reversed_gives_a_new_decision_and_preparation_tasks() {
+    let app = TestApp::spawn().await;
+    let cal = calendar(&app);
+    let owner = token(&app, OWNER);
+    let h = handler(&app);
+    let (id, case_id) = anonymous_case(&app, "reversed").await;
+    let start = today();
+    app.clock.set(Some(at(start)));
+    assert_eq!(
+        command(&app, &h, &case_id, "complete", &json!({}))
+            .await
+            .status,
+        200
+    );
+    let refused = json!({"decisions": [{"dataSource": "MFR", "outcome": "REFUSED",
+        "legalBasis": ["helseregisterloven § 19 a"], "text": "Formålet er ikke i tråd med registerets formål."}]});
+    let r = command(&app, &h, &case_id, "decisions", &refused).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["appealDeadline"], day(cal.appeal_deadline(start)));
+    assert_eq!(r.body["tasks"], json!([]), "nothing to prepare");
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        "appeal",
+        &json!({"grounds": "Formålet er helseanalyse."}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // a reconsideration that does not fit, or lacks decisions, is refused
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "appeal/reconsideration",
+        &json!({"result": "REJECTION_LIFTED"}),
+    )
+    .await;
+    assert_eq!(
+        r.problem(409)["detail"],
+        "the appeal is against a decision; REJECTION_LIFTED does not apply to it"
+    );
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "appeal/reconsideration",
+        &json!({"result": "REVERSED"}),
+    )
+    .await;
+    assert_eq!(r.problem(422)["errors"][0]["pointer"], "/decisions");
+
+    let reversed_on = cal.add_working_days(start, 7);
+    app.clock.set(Some(at(reversed_on)));
+    let r = command(&app, &h, &case_id, "appeal/reconsideration", &json!({"result": "REVERSED",
+        "reason": "Formålet er likevel innenfor.",
+        "decisions": [{"dataSource": "MFR", "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget etter klage."}]})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "DECIDED");
+    assert_eq!(r.body["decidedOn"], day(reversed_on));
+    assert!(
+        r.body["appealDeadline"].is_null(),
+        "all granted: nothing to appeal"
+    );
+    let decisions = r.body["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(
+        (
+            decisions[0]["round"].clone(),
+            decisions[0]["current"].clone()
+        ),
+        (json!(1), json!(false))
+    );
+    assert_eq!(
+        (
+            decisions[1]["round"].clone(),
+            decisions[1]["outcome"].clone()
+        ),
+        (json!(2), json!("GRANTED"))
+    );
+    assert_eq!(r.body["tasks"][0]["kind"], "DATA_PREPARATION");
+    let events = timeline(&app, &owner, &id).await;
+    assert_eq!(
+        &kinds(&events)[2..],
+        &["DECIDED", "APPEALED", "APPEAL_REVERSED", "DECIDED"]
+    );
+    assert_eq!(
+        events[4]["details"]["reason"],
+        "Formålet er likevel innenfor."
+    );
+    // all granted: the case can be closed at once
+    let r = command(&app, &h, &case_id, "close", &json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "CLOSED");
+}
