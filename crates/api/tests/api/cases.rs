@@ -1321,3 +1321,58 @@ async fn an_appeal_reversed_gives_a_new_decision_and_preparation_tasks() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "CLOSED");
 }
+
+#[actix_rt::test]
+async fn two_job_runners_at_once_never_act_twice_on_a_case() {
+    let app = TestApp::spawn().await;
+    let cal = calendar(&app);
+    let h = handler(&app);
+    let asked_on = today();
+    app.clock.set(Some(at(asked_on)));
+    let mut cases = Vec::new();
+    for i in 0..6 {
+        let (_, case_id) = anonymous_case(&app, &format!("runner-{i}")).await;
+        let r = command(
+            &app,
+            &h,
+            &case_id,
+            "questions",
+            &json!({"text": "Hvilke år?"}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        cases.push(case_id);
+    }
+    let instant = at(cal.question_reply_deadline(asked_on).next_day().unwrap());
+    let runners: Vec<_> = (0..2)
+        .map(|_| {
+            let config = app.config.clone();
+            let url = app.db.url.clone();
+            std::thread::spawn(move || {
+                let mut conn =
+                    <diesel::PgConnection as diesel::Connection>::establish(&url).unwrap();
+                hds_api::jobs::run(&config, &mut conn, instant).unwrap()
+            })
+        })
+        .collect();
+    let reports: Vec<JobReport> = runners.into_iter().map(|t| t.join().unwrap()).collect();
+    let mut reminded: Vec<String> = reports.iter().flat_map(|r| r.reminders.clone()).collect();
+    reminded.sort();
+    reminded.dedup();
+    assert_eq!(
+        reports.iter().map(|r| r.reminders.len()).sum::<usize>(),
+        6,
+        "every case reminded once in all: {reports:?}"
+    );
+    assert_eq!(reminded.len(), 6);
+    let mut conn = app.db.connect();
+    for case_id in &cases {
+        let n = hds_persistence::cases::count_events(
+            &mut conn,
+            case_id.parse().unwrap(),
+            "REMINDER_SENT",
+        )
+        .unwrap();
+        assert_eq!(n, 1, "{case_id}");
+    }
+}
