@@ -838,10 +838,27 @@ fn create_task(
         ))
         .do_nothing()
         .execute(conn)?;
-    Ok(n > 0)
+    if n > 0 {
+        return Ok(true);
+    }
+    // A task cancelled earlier (e.g. a source refused, then granted on
+    // appeal) is assigned again.
+    let reopened = diesel::update(custodian_tasks::table)
+        .filter(custodian_tasks::case_id.eq(case_id))
+        .filter(custodian_tasks::data_source_id.eq(s.data_source_id))
+        .filter(custodian_tasks::kind.eq(kind))
+        .filter(custodian_tasks::state.eq(TASK_CANCELLED))
+        .set((
+            custodian_tasks::state.eq(TASK_ASSIGNED),
+            custodian_tasks::state_reason.eq(None::<String>),
+            custodian_tasks::version.eq(custodian_tasks::version + 1),
+            custodian_tasks::updated_at.eq(ctx.at),
+        ))
+        .execute(conn)?;
+    Ok(reopened > 0)
 }
 
-/// Cancels a case's open tasks (of `kind`, or all), e.g. after withdrawal.
+/// Cancels a case's open tasks (for one source, or all), e.g. after withdrawal.
 fn cancel_tasks(
     conn: &mut PgConnection,
     case_id: Uuid,
