@@ -22,9 +22,10 @@ use diesel::sql_types::Bool;
 use diesel::PgConnection;
 use hds_domain::calendar::{oslo_date, DataLinkage};
 use hds_domain::case::{
-    linkage_for, Appeal, AppealedAct, Case, CaseEvent, CaseRules, CaseState, Command, Decision,
-    DecisionOutcome, Postponement, Question, Reconsideration, Rejection, Reminder, SourceDecision,
-    TransitionError, Transitioned,
+    linkage_for, Appeal, AppealedAct, Case, CaseEvent, CaseRules, CaseState, Command, Decider,
+    Decision, DecisionAuthority, DecisionOutcome, Postponement, Question, Reconsideration,
+    Rejection, Reminder, SourceDecision, SourceDecisionDetails, SourceFacts, TransitionError,
+    Transitioned,
 };
 use serde_json::{json, Map, Value};
 use time::{Date, OffsetDateTime};
@@ -988,18 +989,8 @@ pub fn postpone(
     )
 }
 
-/// The decision for one data source, as given.
-#[derive(Debug, Clone)]
-pub struct NewSourceDecision {
-    pub data_source: String,
-    pub outcome: DecisionOutcome,
-    pub legal_basis: Vec<String>,
-    pub conditions: Vec<String>,
-    pub text: String,
-    pub granted_variables: Option<Vec<String>>,
-    pub granted_period_from: Option<i32>,
-    pub granted_period_to: Option<i32>,
-}
+/// The decision for one data source, as given (the domain's rules check it).
+pub type NewSourceDecision = SourceDecisionDetails;
 
 /// Who decides: HDS, or the custodian with this id (through its DECISION task).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1029,112 +1020,56 @@ fn requested_variables(s: &CaseSourceRow) -> Option<BTreeSet<String>> {
         })
 }
 
-/// Checks decisions against the case's sources and who decides them.
+fn source_facts(s: &CaseSourceRow) -> SourceFacts {
+    let year = |key: &str| {
+        s.requested
+            .get(key)
+            .and_then(Value::as_i64)
+            .and_then(|y| i32::try_from(y).ok())
+    };
+    SourceFacts {
+        code: s.code.clone(),
+        authority: if s.decision_authority == "HDS" {
+            DecisionAuthority::Hds
+        } else {
+            DecisionAuthority::Custodian
+        },
+        custodian: s.custodian_code.clone(),
+        requested_variables: requested_variables(s),
+        requested_from: year("periodFrom"),
+        requested_to: year("periodTo"),
+    }
+}
+
+/// Checks decisions against the case's sources and who decides them (the
+/// rules are `hds_domain::case::check_decisions`).
 fn check_decisions(
     sources: &[CaseSourceRow],
     given: &[NewSourceDecision],
     authority: Authority,
     pointer: &str,
 ) -> Vec<Invalid> {
-    let mut problems = Vec::new();
-    for (i, d) in given.iter().enumerate() {
-        let at = |field: &str| format!("{pointer}/{i}/{field}");
-        if given[..i].iter().any(|o| o.data_source == d.data_source) {
-            problems.push(Invalid::new(
-                at("dataSource"),
-                "DUPLICATE",
-                format!("{} has more than one decision", d.data_source),
-            ));
-            continue;
-        }
-        let Some(s) = sources.iter().find(|s| s.code == d.data_source) else {
-            problems.push(Invalid::new(
-                at("dataSource"),
-                "NOT_IN_CASE",
-                format!("the application does not ask for {}", d.data_source),
-            ));
-            continue;
-        };
-        match authority {
-            Authority::Hds if s.decision_authority != "HDS" => problems.push(Invalid::new(
-                at("dataSource"),
-                "DECIDED_BY_CUSTODIAN",
-                format!(
-                    "{} is decided by its custodian {}, which has a DECISION task for it",
-                    s.code, s.custodian_code
-                ),
-            )),
-            Authority::Custodian(c)
-                if s.decision_authority != "CUSTODIAN" || s.custodian_id != c =>
-            {
-                problems.push(Invalid::new(
-                    at("dataSource"),
-                    "NOT_YOUR_DECISION",
-                    format!("{} is not decided by this custodian", s.code),
-                ));
-            }
-            _ => {}
-        }
-        let partly = d.outcome == DecisionOutcome::PartlyGranted;
-        let has_grant = d.granted_variables.is_some()
-            || d.granted_period_from.is_some()
-            || d.granted_period_to.is_some();
-        if partly && !has_grant {
-            problems.push(Invalid::new(
-                at("grantedVariables"),
-                "REQUIRED",
-                "a partial grant says which variables or which period is granted",
-            ));
-        }
-        if !partly && has_grant {
-            problems.push(Invalid::new(
-                at("grantedVariables"),
-                "ONLY_FOR_PARTLY_GRANTED",
-                "granted variables and period belong to a PARTLY_GRANTED decision",
-            ));
-        }
-        if let (Some(vars), Some(requested)) = (&d.granted_variables, requested_variables(s)) {
-            for (j, v) in vars.iter().enumerate() {
-                if !requested.contains(v) {
-                    problems.push(Invalid::new(
-                        format!("{pointer}/{i}/grantedVariables/{j}"),
-                        "NOT_REQUESTED",
-                        format!("{v} was not asked for from {}", s.code),
-                    ));
-                }
-            }
-        }
-        let req_from = s.requested.get("periodFrom").and_then(Value::as_i64);
-        let req_to = s.requested.get("periodTo").and_then(Value::as_i64);
-        if let (Some(from), Some(rf)) = (d.granted_period_from, req_from) {
-            if i64::from(from) < rf {
-                problems.push(Invalid::new(
-                    at("grantedPeriodFrom"),
-                    "OUTSIDE_REQUESTED_PERIOD",
-                    format!("the application asks from {rf}"),
-                ));
-            }
-        }
-        if let (Some(to), Some(rt)) = (d.granted_period_to, req_to) {
-            if i64::from(to) > rt {
-                problems.push(Invalid::new(
-                    at("grantedPeriodTo"),
-                    "OUTSIDE_REQUESTED_PERIOD",
-                    format!("the application asks up to {rt}"),
-                ));
-            }
-        }
-        if let (Some(f), Some(t)) = (d.granted_period_from, d.granted_period_to) {
-            if f > t {
-                problems.push(Invalid::new(
-                    at("grantedPeriodTo"),
-                    "BEFORE_FROM",
-                    "the period ends before it starts",
-                ));
-            }
-        }
-    }
-    problems
+    let facts: Vec<SourceFacts> = sources.iter().map(source_facts).collect();
+    let custodian_code = match authority {
+        Authority::Hds => None,
+        Authority::Custodian(id) => Some(
+            sources
+                .iter()
+                .find(|s| s.custodian_id == id)
+                .map_or("", |s| s.custodian_code.as_str()),
+        ),
+    };
+    let decider = custodian_code.map_or(Decider::Hds, Decider::Custodian);
+    hds_domain::case::check_decisions(&facts, given, decider)
+        .into_iter()
+        .map(|p| {
+            Invalid::new(
+                format!("{pointer}/{}/{}", p.index, p.field),
+                p.code,
+                p.message,
+            )
+        })
+        .collect()
 }
 
 fn insert_decisions(

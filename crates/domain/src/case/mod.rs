@@ -13,6 +13,7 @@
 //! The allowed transitions are data: [`TRANSITIONS`]. `docs/case-states.md` is
 //! generated from it ([`states_document`]).
 
+mod decision;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,10 @@ use std::fmt;
 use time::Date;
 
 use crate::calendar::{DataLinkage, WorkingDayCalendar};
+pub use decision::{
+    check_decisions, Decider, DecisionAuthority, DecisionProblem, SourceDecisionDetails,
+    SourceFacts,
+};
 use table::code_traits;
 pub use table::{
     allowed_commands, is_allowed, mermaid_diagram, states_document, targets, CaseState, Command,
