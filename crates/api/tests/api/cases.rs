@@ -672,6 +672,22 @@ async fn refused_transitions_are_409_with_the_reason() {
     let h = handler(&app);
     let (id, case_id) = anonymous_case(&app, "refused").await;
     let decision = json!({"decisions": [{"dataSource": "MFR", "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget."}]});
+    let tables = [
+        "case_events",
+        "audit_events",
+        "case_decisions",
+        "case_questions",
+        "custodian_tasks",
+    ];
+    let counts = |app: &TestApp| -> Vec<i64> {
+        let mut conn = app.db.connect();
+        tables
+            .iter()
+            .map(|t| hds_persistence::test_support::count_rows(&mut conn, t))
+            .collect()
+    };
+    let before = counts(&app);
+    let version = read(&app, &h, &case_id).await.header("etag").to_owned();
     for (what, body, reason) in [
         ("postpone", json!({"expectedOn": "2099-01-01", "reason": "Pågang."}), "a submitted case cannot be postponed (allowed now: MARK_COMPLETE, ASK_QUESTION, WITHDRAW)"),
         ("decisions", decision.clone(), "a submitted case cannot be decided"),
@@ -687,6 +703,11 @@ async fn refused_transitions_are_409_with_the_reason() {
         .as_str()
         .unwrap()
         .starts_with("a submitted case cannot be appealed"));
+    // a 422 (everything wrong at once) and the 409s above changed nothing
+    let r = command(&app, &h, &case_id, "questions", &json!({"text": " "})).await;
+    assert_eq!(r.problem(422)["errors"][0]["pointer"], "/text");
+    assert_eq!(counts(&app), before);
+    assert_eq!(read(&app, &h, &case_id).await.header("etag"), version);
     let r = applicant_command(
         &app,
         &owner,
@@ -1030,6 +1051,11 @@ async fn custodian_decided_sources_get_decision_tasks_and_the_case_waits_for_the
     let p = r.problem(422);
     assert_eq!(p["errors"][0]["pointer"], "/decisions/1/dataSource");
     assert_eq!(p["errors"][0]["code"], "DECIDED_BY_CUSTODIAN");
+    assert_eq!(
+        hds_persistence::test_support::count_rows(&mut conn, "case_decisions"),
+        0,
+        "a refused decision writes nothing"
+    );
 
     let mfr = json!({"decisions": [both["decisions"][0].clone()]});
     let r = command(&app, &h, &case_id, "decisions", &mfr).await;
