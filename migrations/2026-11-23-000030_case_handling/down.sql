@@ -12,6 +12,7 @@ DROP INDEX cases_assignee_queue;
 DROP INDEX cases_status_queue;
 DROP INDEX cases_next_job;
 DROP INDEX cases_due_open;
+DROP INDEX cases_overdue_unflagged;
 ALTER TABLE cases
     DROP COLUMN queue_due_on,
     DROP COLUMN last_change_on,

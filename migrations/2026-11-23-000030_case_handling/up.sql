@@ -61,6 +61,10 @@ CREATE INDEX cases_status_queue ON cases (status, queue_due_on, id);
 -- the job runner's claims
 CREATE INDEX cases_next_job ON cases (next_job_on) WHERE next_job_on IS NOT NULL;
 CREATE INDEX cases_due_open ON cases (due_on) WHERE due_on IS NOT NULL;
+-- cases whose due date has not been flagged overdue yet: the overdue rule
+-- reads only these (O(unflagged), not O(overdue))
+CREATE INDEX cases_overdue_unflagged ON cases (due_on, id)
+    WHERE due_on IS NOT NULL AND overdue_flagged_for IS DISTINCT FROM due_on;
 
 -- The data sources a case asks for, with their custodian and decision
 -- authority as they were at submission. Filled from the frozen snapshot when

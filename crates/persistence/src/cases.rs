@@ -1477,27 +1477,42 @@ pub fn queue(conn: &mut PgConnection, f: &QueueFilter, limit: i64) -> Result<Vec
         );
     }
     if let Some(code) = &f.custodian {
+        // Resolved first: a constant id lets the planner use
+        // case_sources (custodian_id, case_id) instead of walking the queue.
+        let id: Option<Uuid> = custodians::table
+            .filter(custodians::code.eq(code))
+            .select(custodians::id)
+            .first(conn)
+            .optional()?;
+        let Some(id) = id else {
+            return Ok(Vec::new());
+        };
         q = q.filter(
             cases::id.eq_any(
                 case_sources::table
-                    .inner_join(custodians::table.on(custodians::id.eq(case_sources::custodian_id)))
-                    .filter(custodians::code.eq(code.clone()))
+                    .filter(case_sources::custodian_id.eq(id))
                     .select(case_sources::case_id),
             ),
         );
     }
+    // Date filters also bound `queue_due_on` (equal to `due_on` where there
+    // is one), so the queue index is scanned as a range.
     if let Some(d) = f.due_before {
-        q = q.filter(cases::due_on.lt(d));
+        q = q
+            .filter(cases::due_on.lt(d))
+            .filter(cases::queue_due_on.lt(d));
     }
     if let Some(today) = f.overdue_on {
         q = q
             .filter(cases::due_on.lt(today))
+            .filter(cases::queue_due_on.lt(today))
             .filter(cases::clock_paused.eq(false));
     }
     if let Some((today, until)) = f.at_risk {
         q = q
             .filter(cases::due_on.ge(today))
-            .filter(cases::due_on.le(until));
+            .filter(cases::due_on.le(until))
+            .filter(cases::queue_due_on.between(today, until));
     }
     if let Some((due, id)) = f.after {
         q = q.filter(
