@@ -16,6 +16,7 @@ pub enum Mode {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // settings are on/off switches
 pub struct Config {
     pub mode: Mode,
     pub database_url: String,
@@ -40,6 +41,10 @@ pub struct Config {
     pub workers: usize,
     /// Count Saturdays as working days in deadlines (an open legal question; default no).
     pub saturdays_are_working_days: bool,
+    /// Pause the statutory clock while a question to the applicant waits
+    /// after the application was complete; the deadline then moves by the
+    /// working days paused (`HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT`, default on).
+    pub pause_clock_while_awaiting_applicant: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +155,10 @@ impl Config {
             max_attachment_bytes: parse("HDS_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)?,
             workers: parse("HDS_WORKERS", 0)?,
             saturdays_are_working_days: flag("HDS_SATURDAYS_ARE_WORKING_DAYS", false)?,
+            pause_clock_while_awaiting_applicant: flag(
+                "HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT",
+                true,
+            )?,
         };
         config.check_production()?;
         Ok(config)

@@ -4,6 +4,8 @@
 //! hds serve                 serve the API (HDS_BIND, default 127.0.0.1:8080)
 //! hds migrate [--revert-all] apply pending migrations (or revert them all)
 //! hds seed                  load the reference data (catalogue)
+//! hds run-jobs [--at RFC3339] run the scheduled case rules due at that instant
+//!                           (reminders, rejections for no reply, overdue flags)
 //! hds openapi               print the OpenAPI contract
 //! hds dev-token --role R [--pid FNR] [--org ORGNR] [--name NAME]
 //!                           print a token from the local dev issuer
@@ -20,7 +22,7 @@ use hds_persistence::{migrate, seed};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: hds <serve | migrate [--revert-all] | seed | openapi | dev-token --role ROLE [--pid FNR] [--org ORGNR] [--name NAME]>"
+        "usage: hds <serve | migrate [--revert-all] | seed | run-jobs [--at RFC3339] | openapi | dev-token --role ROLE [--pid FNR] [--org ORGNR] [--name NAME]>"
     );
     ExitCode::from(2)
 }
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         "serve" => serve(config),
         "migrate" => run_migrations(&config, args.iter().any(|a| a == "--revert-all")),
         "seed" => load_seed(&config),
+        "run-jobs" => run_jobs(&config, &args[1..]),
         "dev-token" => dev_token(&config, &args[1..]),
         _ => return usage(),
     };
@@ -96,6 +99,23 @@ fn load_seed(config: &Config) -> Result<(), String> {
     let mut conn = connect(config)?;
     seed::load_reference_data(&mut conn).map_err(|e| e.to_string())?;
     println!("reference data loaded");
+    Ok(())
+}
+
+fn run_jobs(config: &Config, args: &[String]) -> Result<(), String> {
+    let at = match flag(args, "--at") {
+        Some(raw) => {
+            time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| format!("--at {raw:?} is not an RFC 3339 instant: {e}"))?
+        }
+        None if args.iter().any(|a| a == "--at") => {
+            return Err("--at needs an RFC 3339 instant, e.g. 2027-01-15T08:00:00Z".into())
+        }
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let mut conn = connect(config)?;
+    let report = hds_api::jobs::run(config, &mut conn, at).map_err(|e| e.to_string())?;
+    println!("{}", hds_api::jobs::describe(&report));
     Ok(())
 }
 

@@ -35,6 +35,7 @@ pub fn state(config: Config) -> Result<web::Data<AppState>, String> {
         config: Arc::new(config),
         db,
         auth: Authenticator::new(issuers),
+        clock: crate::state::Clock::default(),
         dev_issuer,
     }))
 }
@@ -44,6 +45,7 @@ pub async fn serve(
     state: web::Data<AppState>,
     listener: std::net::TcpListener,
 ) -> std::io::Result<()> {
+    crate::jobs::spawn_every_minute(state.clone());
     http_server(state, listener, true)?.await
 }
 

@@ -1,9 +1,12 @@
 //! What every handler can reach.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use actix_web::web;
+use hds_domain::calendar::WorkingDayCalendar;
+use hds_domain::case::CaseRules;
 use hds_persistence::{Db, DbConn};
+use time::OffsetDateTime;
 
 use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::Authenticator;
@@ -13,11 +16,47 @@ use crate::feed_listener::FeedNotifier;
 
 pub struct AppState {
     pub config: Arc<Config>,
+    /// The time commands are dated with (the system clock; tests set it).
+    pub clock: Clock,
     pub db: Db,
     pub auth: Authenticator,
     pub dev_issuer: Option<Arc<DevIssuer>>,
     /// Wakes long-polling feed readers.
     pub feed: Arc<FeedNotifier>,
+}
+
+/// The current instant: the system clock, unless a test has set it. Cheap to
+/// clone; clones share the setting.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Arc<RwLock<Option<OffsetDateTime>>>);
+
+impl Clock {
+    pub fn now(&self) -> OffsetDateTime {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(OffsetDateTime::now_utc)
+    }
+
+    /// Fixes the clock at `at` (tests); `None` goes back to the system clock.
+    pub fn set(&self, at: Option<OffsetDateTime>) {
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = at;
+    }
+}
+
+/// The case rules: the working-day calendar (the Saturdays setting and the
+/// closure days in the database) and the pause setting.
+pub fn case_rules(
+    config: &Config,
+    conn: &mut diesel::PgConnection,
+) -> Result<CaseRules, hds_persistence::StoreError> {
+    Ok(CaseRules {
+        calendar: WorkingDayCalendar {
+            saturdays_are_working_days: config.saturdays_are_working_days,
+            closure_days: hds_persistence::calendar::closure_day_set(conn)?,
+        },
+        pause_clock_while_awaiting_applicant: config.pause_clock_while_awaiting_applicant,
+    })
 }
 
 impl AppState {

@@ -210,6 +210,90 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        last_change_on -> Date,
+        assignee -> Nullable<Text>,
+        assignee_name -> Nullable<Text>,
+        completed_on -> Nullable<Date>,
+        linkage -> Nullable<Text>,
+        statutory_deadline -> Nullable<Date>,
+        due_on -> Nullable<Date>,
+        clock_paused -> Bool,
+        postponement_expected_on -> Nullable<Date>,
+        open_question_id -> Nullable<Uuid>,
+        decision_round -> Int4,
+        decided_on -> Nullable<Date>,
+        decision_appeal_deadline -> Nullable<Date>,
+        details -> Jsonb,
+        next_job_on -> Nullable<Date>,
+        overdue_flagged_for -> Nullable<Date>,
+        queue_due_on -> Date,
+    }
+}
+
+diesel::table! {
+    case_sources (case_id, data_source_id) {
+        case_id -> Uuid,
+        data_source_id -> Uuid,
+        data_source_code -> Text,
+        custodian_id -> Uuid,
+        decision_authority -> Text,
+        requested -> Jsonb,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    case_questions (id) {
+        id -> Uuid,
+        case_id -> Uuid,
+        text -> Text,
+        asked_on -> Date,
+        asked_at -> Timestamptz,
+        asked_by -> Text,
+        reply_deadline -> Date,
+        clock_paused -> Bool,
+        reminder_sent_on -> Nullable<Date>,
+        reminder_reply_deadline -> Nullable<Date>,
+        answered_on -> Nullable<Date>,
+        answered_at -> Nullable<Timestamptz>,
+        answered_by -> Nullable<Text>,
+        answer -> Nullable<Text>,
+        closed_without_answer -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_decisions (id) {
+        id -> Uuid,
+        case_id -> Uuid,
+        data_source_id -> Uuid,
+        round -> Int4,
+        outcome -> Text,
+        legal_basis -> Array<Text>,
+        conditions -> Array<Text>,
+        text -> Text,
+        granted_variables -> Nullable<Array<Text>>,
+        granted_period_from -> Nullable<Int4>,
+        granted_period_to -> Nullable<Int4>,
+        decided_on -> Date,
+        decided_at -> Timestamptz,
+        decided_by -> Text,
+        authority -> Text,
+    }
+}
+
+diesel::table! {
+    custodian_tasks (id) {
+        id -> Uuid,
+        case_id -> Uuid,
+        custodian_id -> Uuid,
+        data_source_id -> Uuid,
+        kind -> Text,
+        state -> Text,
+        state_reason -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -244,6 +328,15 @@ diesel::joinable!(application_attachments -> applications (application_id));
 diesel::joinable!(application_snapshots -> applications (application_id));
 diesel::joinable!(cases -> applications (application_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_sources -> cases (case_id));
+diesel::joinable!(case_sources -> data_sources (data_source_id));
+diesel::joinable!(case_sources -> custodians (custodian_id));
+diesel::joinable!(case_questions -> cases (case_id));
+diesel::joinable!(case_decisions -> cases (case_id));
+diesel::joinable!(case_decisions -> data_sources (data_source_id));
+diesel::joinable!(custodian_tasks -> cases (case_id));
+diesel::joinable!(custodian_tasks -> custodians (custodian_id));
+diesel::joinable!(custodian_tasks -> data_sources (data_source_id));
 
 diesel::table! {
     closure_days (day) {
@@ -341,4 +434,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_number_counters,
     cases,
     case_events,
+    case_sources,
+    case_questions,
+    case_decisions,
+    custodian_tasks,
 );

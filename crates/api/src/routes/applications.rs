@@ -11,7 +11,7 @@ use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpMessage, HttpRequest, HttpResponse};
 use diesel::Connection;
 use hds_domain::application as rules;
-use hds_domain::case::{is_allowed, Case, CaseState, Command, TransitionError};
+use hds_domain::case::{Case, CaseState};
 use hds_domain::identity::NationalId;
 use hds_persistence::applications::{self as repo, Access, ApplicationRow, CaseRow};
 use hds_persistence::audit::{self, NewAuditEvent};
@@ -1504,6 +1504,7 @@ async fn withdraw_application(
     let id = id.into_inner();
     let actor = principal.actor();
     let request_id = request_id(&req);
+    let now = state.clock.now();
     let case = state
         .run(move |conn| {
             conn.transaction::<_, ApiError, _>(|conn| {
@@ -1512,32 +1513,16 @@ async fn withdraw_application(
                 if access != Access::Owner {
                     return Err(owner_only("withdraw it"));
                 }
-                check_version(Some(version), case.version)?;
-                let state_now: CaseState = case
-                    .status
-                    .parse()
-                    .map_err(|_| ApiError::internal(format!("unknown case status {}", case.status)))?;
-                if !is_allowed(state_now, Command::Withdraw) {
-                    let why = TransitionError::NotAllowed { state: state_now, command: Command::Withdraw };
-                    return Err(ApiError::conflict(why.to_string()));
-                }
-                let after = CaseState::Withdrawn.as_str();
-                let updated = repo::set_case_status(conn, case.id, after)?;
-                let now = OffsetDateTime::now_utc();
-                repo::record_case_event(
-                    conn,
-                    &repo::NewCaseEvent {
-                        case_id: case.id,
-                        kind: hds_domain::case::EventKind::Withdrawn.as_str(),
-                        occurred_at: now,
-                        actor: &actor,
-                        visible_to_applicant: true,
-                        status_before: Some(&case.status),
-                        status_after: Some(after),
-                        data: json!({"withdrawnOn": hds_domain::calendar::oslo_date(now).to_string()}),
-                        request_id: request_id.as_deref(),
-                    },
-                )?;
+                // The case-handling repository: the state machine decides,
+                // withdrawn_on is recorded, open custodian tasks are cancelled,
+                // and the event and audit are written in this transaction.
+                let ctx = hds_persistence::cases::Ctx {
+                    actor: &actor,
+                    at: now,
+                    request_id: request_id.as_deref(),
+                };
+                hds_persistence::cases::withdraw(conn, case.id, version, &ctx)?;
+                let updated = repo::case_of(conn, id)?;
                 feed::append(
                     conn,
                     &NewFeedEvent {
@@ -1548,22 +1533,10 @@ async fn withdraw_application(
                             "caseId": case.id,
                             "caseNumber": case.case_number,
                             "applicationId": id,
-                            "status": after,
+                            "status": updated.status,
                         }),
                         custodian_id: None,
                         case_id: Some(case.id),
-                    },
-                )?;
-                audit::record(
-                    conn,
-                    &NewAuditEvent {
-                        actor: &actor,
-                        action: "CASE_WITHDRAWN",
-                        entity_type: "case",
-                        entity_id: &case.id.to_string(),
-                        before_state: Some(json!({"status": case.status})),
-                        after_state: Some(json!({"status": after})),
-                        request_id: request_id.as_deref(),
                     },
                 )?;
                 Ok(updated)

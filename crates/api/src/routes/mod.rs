@@ -3,6 +3,7 @@
 pub mod application_attachments;
 pub mod applications;
 pub mod calendar;
+pub mod cases;
 pub mod catalogue;
 pub mod dev_issuer;
 pub mod disclosure;
@@ -16,11 +17,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Everything under `/api/v1`.
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
+    applications::routes(cfg);
+    application_attachments::routes(cfg);
     calendar::routes(cfg);
+    cases::routes(cfg);
     disclosure::routes(cfg);
     events::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
-    applications::routes(cfg);
-    application_attachments::routes(cfg);
 }

@@ -9,6 +9,7 @@ mod applications_attachments;
 mod applications_submit;
 mod auth;
 mod calendar;
+mod cases;
 mod catalogue;
 mod catalogue_admin;
 mod catalogue_import;

@@ -16,6 +16,10 @@ pub struct TestApp {
     pub db: TestDatabase,
     pub issuer: std::sync::Arc<DevIssuer>,
     pub state: actix_web::web::Data<hds_api::state::AppState>,
+    /// The server's clock: `clock.set(Some(instant))` dates commands.
+    pub clock: hds_api::state::Clock,
+    /// The configuration the server runs with.
+    pub config: Config,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -40,6 +44,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         max_attachment_bytes: 25 * 1024 * 1024,
         workers: 1,
         saturdays_are_working_days: false,
+        pause_clock_while_awaiting_applicant: true,
     }
 }
 
@@ -101,8 +106,9 @@ impl TestApp {
         let port = listener.local_addr().unwrap().port();
         let mut config = test_config(&db.url, port);
         adjust(&mut config);
-        let state = server::state(config).unwrap();
+        let state = server::state(config.clone()).unwrap();
         let issuer = state.dev_issuer.clone().unwrap();
+        let clock = state.clock.clone();
         let server = server::http_server(state.clone(), listener, false).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -112,6 +118,8 @@ impl TestApp {
             db,
             issuer,
             state,
+            clock,
+            config,
             handle,
         }
     }

@@ -13,6 +13,7 @@
 //! The allowed transitions are data: [`TRANSITIONS`]. `docs/case-states.md` is
 //! generated from it ([`states_document`]).
 
+mod decision;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,10 @@ use std::fmt;
 use time::Date;
 
 use crate::calendar::{DataLinkage, WorkingDayCalendar};
+pub use decision::{
+    check_decisions, Decider, DecisionAuthority, DecisionProblem, SourceDecisionDetails,
+    SourceFacts,
+};
 use table::code_traits;
 pub use table::{
     allowed_commands, is_allowed, mermaid_diagram, states_document, targets, CaseState, Command,
@@ -45,6 +50,18 @@ impl Default for CaseRules {
             calendar: WorkingDayCalendar::default(),
             pause_clock_while_awaiting_applicant: true,
         }
+    }
+}
+
+/// Which statutory clock an application gets, from what it asks for: more
+/// than one source with identifiable data is linked from several registers
+/// (60 working days); more than one source for anonymous statistics is
+/// compiled from several sources (60); one source is 30.
+pub fn linkage_for(source_count: usize, anonymous: bool) -> DataLinkage {
+    match (source_count, anonymous) {
+        (0 | 1, _) => DataLinkage::SingleSource,
+        (_, true) => DataLinkage::StatisticsFromSeveralSources,
+        (_, false) => DataLinkage::IdentifiableDataFromSeveralRegisters,
     }
 }
 
@@ -694,7 +711,11 @@ impl Case {
 
     /// Sends the reminder (purring) on `on`, once the reply deadline has
     /// passed. The new reply deadline is 5 working days after the first
-    /// deadline.
+    /// deadline (a reminder sent a little late does not lengthen the
+    /// applicant's time). Only if that date has already passed when the
+    /// reminder goes out (e.g. the job runner was down for days) do the 5
+    /// working days count from the day before the reminder instead, so that a
+    /// rejection never follows a reminder at once.
     pub fn send_reminder(&self, rules: &CaseRules, on: Date) -> Result<Transitioned> {
         if self.state != CaseState::AwaitingApplicant {
             return Err(self.refuse(Command::SendReminder));
@@ -711,7 +732,12 @@ impl Case {
                 reply_deadline: q.reply_deadline,
             });
         }
-        let reply_deadline = rules.calendar.reminder_reply_deadline(q.reply_deadline);
+        let mut reply_deadline = rules.calendar.reminder_reply_deadline(q.reply_deadline);
+        if reply_deadline < on {
+            reply_deadline = rules
+                .calendar
+                .reminder_reply_deadline(on.previous_day().unwrap_or(on));
+        }
         let mut case = self.next(on, CaseState::AwaitingApplicant);
         case.question = Some(Question {
             reminder: Some(Reminder {

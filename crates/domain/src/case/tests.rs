@@ -876,3 +876,51 @@ fn case_states_doc_is_up_to_date() {
          rerun with UPDATE_DOCS=1: `UPDATE_DOCS=1 cargo test -p hds-domain case_states_doc`"
     );
 }
+
+#[test]
+fn linkage_follows_the_sources_and_the_data_kind() {
+    use crate::calendar::DataLinkage;
+    assert_eq!(super::linkage_for(1, false), DataLinkage::SingleSource);
+    assert_eq!(super::linkage_for(1, true), DataLinkage::SingleSource);
+    assert_eq!(
+        super::linkage_for(2, false),
+        DataLinkage::IdentifiableDataFromSeveralRegisters
+    );
+    assert_eq!(
+        super::linkage_for(3, true),
+        DataLinkage::StatisticsFromSeveralSources
+    );
+}
+
+#[test]
+fn a_late_reminder_still_gives_five_working_days() {
+    let rules = rules();
+    let asked = date!(2026 - 03 - 02);
+    let case = Case::submit(asked)
+        .case
+        .ask_question(&rules, asked)
+        .unwrap()
+        .case;
+    let first = rules.calendar.question_reply_deadline(asked);
+    // on time: 5 working days after the first deadline
+    let on_time = case
+        .send_reminder(&rules, first.next_day().unwrap())
+        .unwrap()
+        .case;
+    assert_eq!(
+        on_time.question.unwrap().reminder.unwrap().reply_deadline,
+        rules.calendar.reminder_reply_deadline(first)
+    );
+    // three weeks late: 5 working days from the day before it was sent
+    let late_on = rules.calendar.add_working_days(first, 15);
+    let late = case.send_reminder(&rules, late_on).unwrap().case;
+    let deadline = late.question.unwrap().reminder.unwrap().reply_deadline;
+    assert_eq!(
+        deadline,
+        rules
+            .calendar
+            .reminder_reply_deadline(late_on.previous_day().unwrap())
+    );
+    assert!(deadline > late_on);
+    assert!(late.reject_for_no_reply(&rules, late_on).is_err());
+}
