@@ -859,6 +859,25 @@ fn create_task(
     Ok(reopened > 0)
 }
 
+/// Why tasks are cancelled when a case is rejected for no reply; lifting the
+/// rejection on appeal gives exactly these tasks back.
+const REJECTED_REASON: &str = "the application was rejected: no reply to a question";
+
+/// Gives back the tasks a rejection for no reply cancelled.
+fn restore_rejected_tasks(conn: &mut PgConnection, case_id: Uuid, ctx: &Ctx<'_>) -> Result<usize> {
+    Ok(diesel::update(custodian_tasks::table)
+        .filter(custodian_tasks::case_id.eq(case_id))
+        .filter(custodian_tasks::state.eq(TASK_CANCELLED))
+        .filter(custodian_tasks::state_reason.eq(REJECTED_REASON))
+        .set((
+            custodian_tasks::state.eq(TASK_ASSIGNED),
+            custodian_tasks::state_reason.eq(None::<String>),
+            custodian_tasks::version.eq(custodian_tasks::version + 1),
+            custodian_tasks::updated_at.eq(ctx.at),
+        ))
+        .execute(conn)?)
+}
+
 /// Cancels a case's open tasks (for one source, or all), e.g. after withdrawal.
 fn cancel_tasks(
     conn: &mut PgConnection,
@@ -1373,6 +1392,7 @@ pub fn reconsider(
                     .set(case_questions::closed_without_answer.eq("REJECTION_LIFTED"))
                     .execute(conn)?;
             }
+            restore_rejected_tasks(conn, rec.id, ctx)?;
             let extra = move |_: &CaseEvent| reason_json.clone();
             commit(conn, &rec, &t, ctx, Command::ReconsiderAppeal, None, &extra)
         }
@@ -1606,6 +1626,7 @@ fn question_job(
                     .set(case_questions::closed_without_answer.eq("REJECTED_NO_REPLY"))
                     .execute(conn)?;
             }
+            cancel_tasks(conn, rec.id, None, REJECTED_REASON, ctx)?;
             let qid = rec.open_question_id;
             let extra =
                 move |_: &CaseEvent| json!({"questionId": qid, "newApplicationNeeded": true});

@@ -1402,3 +1402,82 @@ async fn two_job_runners_at_once_never_act_twice_on_a_case() {
         assert_eq!(n, 1, "{case_id}");
     }
 }
+
+#[actix_rt::test]
+async fn a_rejection_cancels_the_custodians_tasks_and_lifting_it_gives_them_back() {
+    let app = TestApp::spawn().await;
+    let cal = calendar(&app);
+    let owner = token(&app, OWNER);
+    let h = handler(&app);
+    let (id, case_id) = identifiable_case(&app, "reject-tasks").await;
+    let mut conn = app.db.connect();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(
+            "UPDATE case_sources SET decision_authority = 'CUSTODIAN' WHERE data_source_code = 'NPR'",
+        ),
+        &mut conn,
+    )
+    .unwrap();
+    let asked_on = today();
+    app.clock.set(Some(at(asked_on)));
+    assert_eq!(
+        command(&app, &h, &case_id, "complete", &json!({}))
+            .await
+            .status,
+        200
+    );
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "questions",
+        &json!({"text": "Hvilken periode?"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        read(&app, &h, &case_id).await.body["tasks"][0]["state"],
+        "ASSIGNED"
+    );
+
+    let reply_deadline = cal.question_reply_deadline(asked_on);
+    let reminder_deadline = cal.reminder_reply_deadline(reply_deadline);
+    assert_eq!(
+        run_jobs(&app, at(reply_deadline.next_day().unwrap()))
+            .reminders
+            .len(),
+        1
+    );
+    let reject_day = reminder_deadline.next_day().unwrap();
+    assert_eq!(run_jobs(&app, at(reject_day)).rejections.len(), 1);
+    let detail = read(&app, &h, &case_id).await;
+    assert_eq!(detail.body["status"], "REJECTED_NO_REPLY");
+    assert_eq!(
+        detail.body["tasks"][0]["state"], "CANCELLED",
+        "the custodian stops work"
+    );
+
+    app.clock.set(Some(at(reject_day)));
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        "appeal",
+        &json!({"grounds": "Vi svarte per e-post."}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "appeal/reconsideration",
+        &json!({"result": "REJECTION_LIFTED"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["tasks"][0]["state"], "ASSIGNED",
+        "the custodian's task is back"
+    );
+}
