@@ -14,8 +14,10 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-port="${HDS_PG_PORT:-54329}"
 base="$root/.local/pg"
+# The port: HDS_PG_PORT, else the one this checkout's cluster was created
+# with (.local/pg/port), else 54329 (or the next free one, chosen at creation).
+port="${HDS_PG_PORT:-$(cat "$base/port" 2>/dev/null || echo 54329)}"
 data="$base/data"
 log="$base/server.log"
 
@@ -52,6 +54,8 @@ choose_base() {
 
 running() { as_owner pg_ctl -D "$data" status >/dev/null 2>&1; }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 psql_admin() {
   psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres "$@"
 }
@@ -60,6 +64,10 @@ start() {
   need_binaries
   choose_base
   if [ ! -s "$data/PG_VERSION" ]; then
+    if [ -z "${HDS_PG_PORT:-}" ]; then
+      while port_busy "$port"; do port=$((port + 1)); done
+    fi
+    echo "$port" >"$base/port"
     echo "hds: creating a private PostgreSQL cluster in .local/pg (port $port)" >&2
     as_owner initdb -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$base/initdb.log" 2>&1 \
       || as_owner initdb -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$base/initdb.log" 2>&1 \
