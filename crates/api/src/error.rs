@@ -253,6 +253,13 @@ impl ApiError {
         self
     }
 
+    /// A cause for the log (with the request id); never sent to the client.
+    #[must_use]
+    pub fn with_internal(mut self, cause: impl Into<String>) -> Self {
+        self.internal = Some(cause.into());
+        self
+    }
+
     #[must_use]
     pub fn with_header(mut self, name: header::HeaderName, value: String) -> Self {
         self.headers.push((name, value));
@@ -327,14 +334,17 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => Self::not_found("no such resource"),
-            StoreError::Duplicate { constraint } => Self::conflict(format!(
-                "this would duplicate an existing record ({constraint})"
-            )),
+            // constraint names are internals: logged with the request id, not sent
+            StoreError::Duplicate { constraint } => {
+                Self::conflict("this would duplicate an existing record")
+                    .with_internal(format!("unique constraint {constraint}"))
+            }
             StoreError::MissingReference { constraint } => Self::validation(vec![FieldError::new(
                 "",
                 "UNKNOWN_REFERENCE",
-                format!("a referenced record does not exist ({constraint})"),
-            )]),
+                "a record this refers to does not exist",
+            )])
+            .with_internal(format!("foreign key {constraint}")),
             StoreError::StaleVersion => Self::precondition_failed(),
             StoreError::Unavailable(cause) => Self::unavailable(cause),
             StoreError::Database(cause) => Self::internal(cause.to_string()),
@@ -353,5 +363,34 @@ impl From<diesel::result::Error> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(err: actix_web::error::BlockingError) -> Self {
         Self::internal(format!("blocking task failed: {err}"))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraint_names_are_logged_not_sent() {
+        for err in [
+            StoreError::Duplicate {
+                constraint: "custodians_code_key".into(),
+            },
+            StoreError::MissingReference {
+                constraint: "data_sources_custodian_id_fkey".into(),
+            },
+        ] {
+            let api = ApiError::from(err);
+            let sent = serde_json::to_string(&api.problem()).unwrap();
+            assert!(
+                !sent.contains("_key") && !sent.contains("custodian_id"),
+                "{sent}"
+            );
+            assert!(api
+                .internal
+                .as_deref()
+                .is_some_and(|c| c.contains("custodian")));
+        }
     }
 }

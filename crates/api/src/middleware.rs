@@ -64,7 +64,11 @@ pub async fn request_context(
     let status = response.status().as_u16();
     let millis = started.elapsed().as_secs_f64() * 1000.0;
     if let Some(InternalCause(cause)) = response.response().extensions().get::<InternalCause>() {
-        log::error!("request_id={id} {method} {path} failed: {cause}");
+        if status >= 500 {
+            log::error!("request_id={id} {method} {path} failed: {cause}");
+        } else {
+            log::warn!("request_id={id} {method} {path} refused: {cause}");
+        }
     }
     log::info!("{method} {path} {status} {millis:.1}ms request_id={id}");
     Ok(response)
