@@ -30,7 +30,7 @@ need_binaries() {
 
 # Run a command as the cluster's owner: `postgres` when we are root.
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # Where the cluster lives. In the repo when the owner can reach it; otherwise
@@ -43,6 +43,10 @@ choose_base() {
     ln -sfn "$alt" "$root/.local/pg"
   fi
   mkdir -p "$base"
+  # the server sees the real path, never the link through a closed folder
+  base="$(readlink -f "$base")"
+  data="$base/data"
+  log="$base/server.log"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$base"; fi
 }
 
@@ -81,12 +85,18 @@ CONF
   fi
 }
 
+if [ -e "$base" ]; then
+  base="$(readlink -f "$base")"
+  data="$base/data"
+  log="$base/server.log"
+fi
+
 case "${1:-}" in
   start) start ;;
   stop) if [ -s "$data/PG_VERSION" ] && running; then as_owner pg_ctl -D "$data" -m fast -w stop >/dev/null; echo "hds: local PostgreSQL stopped"; else echo "hds: local PostgreSQL was not running"; fi ;;
   reset)
     if [ -s "$data/PG_VERSION" ] && running; then as_owner pg_ctl -D "$data" -m fast -w stop >/dev/null; fi
-    rm -rf "$(readlink -f "$base" 2>/dev/null || echo "$base")" "$base"
+    rm -rf "$base" "$root/.local/pg"
     echo "hds: local PostgreSQL data deleted; the next 'make run' or 'make test' starts clean" ;;
   url) echo "postgres://postgres@127.0.0.1:$port/hds" ;;
   admin-url) echo "postgres://postgres@127.0.0.1:$port/postgres" ;;

@@ -24,7 +24,7 @@ pub fn hds_bin() -> PathBuf {
     bin
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -91,8 +91,20 @@ impl Server {
     }
 
     pub fn start_on(database_url: &str, scratch: &Scratch, port: u16) -> Self {
+        Self::start_with(database_url, scratch, port, &[])
+    }
+
+    /// Starts `hds serve` with extra environment (e.g. a shared `HDS_PUBLIC_URL`
+    /// for replicas behind one address).
+    pub fn start_with(
+        database_url: &str,
+        scratch: &Scratch,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> Self {
         let log = std::fs::File::create(scratch.0.join(format!("server-{port}.log"))).unwrap();
         let child = hds(database_url, scratch, port, &["serve"])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -24,7 +24,8 @@ fn run_jobs_at_an_instant_exits_0_and_prints_a_report() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("0 reminder(s), 0 rejection(s) for no reply, 0 overdue flag(s), 0 error(s)"),
+        stdout
+            .contains("0 reminder(s), 0 rejection(s) for no reply, 0 overdue flag(s), 0 error(s)"),
         "{stdout}"
     );
 

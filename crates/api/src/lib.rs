@@ -4,11 +4,14 @@
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod custodian;
 pub mod error;
 pub mod extract;
+pub mod feed_listener;
 pub mod http;
 pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod webhook_dispatch;

@@ -104,8 +104,10 @@ fn load_seed(config: &Config) -> Result<(), String> {
 
 fn run_jobs(config: &Config, args: &[String]) -> Result<(), String> {
     let at = match flag(args, "--at") {
-        Some(raw) => time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
-            .map_err(|e| format!("--at {raw:?} is not an RFC 3339 instant: {e}"))?,
+        Some(raw) => {
+            time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| format!("--at {raw:?} is not an RFC 3339 instant: {e}"))?
+        }
         None if args.iter().any(|a| a == "--at") => {
             return Err("--at needs an RFC 3339 instant, e.g. 2027-01-15T08:00:00Z".into())
         }

@@ -9,6 +9,7 @@ use crate::app::build_app;
 use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::Authenticator;
 use crate::config::Config;
+use crate::feed_listener::FeedNotifier;
 use crate::state::AppState;
 
 /// Builds the shared state: the pool, the dev issuer (if on) and the
@@ -28,7 +29,9 @@ pub fn state(config: Config) -> Result<web::Data<AppState>, String> {
     if let Some(dev) = &dev_issuer {
         issuers.push(dev.config());
     }
+    let feed = FeedNotifier::start(config.database_url.clone());
     Ok(web::Data::new(AppState {
+        feed,
         config: Arc::new(config),
         db,
         auth: Authenticator::new(issuers),

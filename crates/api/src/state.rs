@@ -12,6 +12,7 @@ use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::feed_listener::FeedNotifier;
 
 pub struct AppState {
     pub config: Arc<Config>,
@@ -20,6 +21,8 @@ pub struct AppState {
     pub db: Db,
     pub auth: Authenticator,
     pub dev_issuer: Option<Arc<DevIssuer>>,
+    /// Wakes long-polling feed readers.
+    pub feed: Arc<FeedNotifier>,
 }
 
 /// The current instant: the system clock, unless a test has set it. Cheap to
@@ -57,7 +60,6 @@ pub fn case_rules(
 }
 
 impl AppState {
-
     /// Runs blocking database work on the thread pool, with a pooled connection.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where

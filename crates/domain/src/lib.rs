@@ -8,3 +8,4 @@ pub mod calendar;
 pub mod case;
 pub mod disclosure;
 pub mod identity;
+pub mod webhook;

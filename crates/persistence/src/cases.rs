@@ -106,7 +106,6 @@ pub struct Details {
     pub closed_on: Option<Date>,
 }
 
-
 impl CaseRecord {
     /// The fields kept in `details`.
     pub fn details(&self) -> Details {
@@ -262,7 +261,11 @@ pub fn find_by_application(conn: &mut PgConnection, application_id: Uuid) -> Res
 /// Locks the case (`FOR UPDATE`) and checks the version the caller read:
 /// writers of one case queue up here, and the loser of a race gets
 /// `StaleVersion` (412).
-pub fn lock(conn: &mut PgConnection, id: Uuid, expected_version: Option<i32>) -> Result<CaseRecord> {
+pub fn lock(
+    conn: &mut PgConnection,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<CaseRecord> {
     let rec: CaseRecord = cases::table
         .find(id)
         .select(CaseRecord::as_select())
@@ -292,13 +295,12 @@ pub fn to_domain(conn: &mut PgConnection, rec: &CaseRecord) -> Result<Case> {
                 asked_on: q.asked_on,
                 reply_deadline: q.reply_deadline,
                 clock_paused: q.clock_paused,
-                reminder: q
-                    .reminder_sent_on
-                    .zip(q.reminder_reply_deadline)
-                    .map(|(sent_on, reply_deadline)| Reminder {
+                reminder: q.reminder_sent_on.zip(q.reminder_reply_deadline).map(
+                    |(sent_on, reply_deadline)| Reminder {
                         sent_on,
                         reply_deadline,
-                    }),
+                    },
+                ),
             })
         }
         None => None,
@@ -474,7 +476,9 @@ pub fn event_data(event: &CaseEvent) -> Value {
             on,
             reply_deadline,
             clock_paused,
-        } => json!({"askedOn": d(*on), "replyDeadline": d(*reply_deadline), "clockPaused": clock_paused}),
+        } => {
+            json!({"askedOn": d(*on), "replyDeadline": d(*reply_deadline), "clockPaused": clock_paused})
+        }
         CaseEvent::QuestionAnswered { on } => json!({"answeredOn": d(*on)}),
         CaseEvent::ClockResumed {
             on,
@@ -519,7 +523,9 @@ pub fn event_data(event: &CaseEvent) -> Value {
             on,
             against,
             appeal_deadline,
-        } => json!({"appealedOn": d(*on), "against": against.as_str(), "appealDeadline": d(*appeal_deadline)}),
+        } => {
+            json!({"appealedOn": d(*on), "against": against.as_str(), "appealDeadline": d(*appeal_deadline)})
+        }
         CaseEvent::AppealReversed { on } => json!({"reversedOn": d(*on)}),
         CaseEvent::RejectionLifted { on, state } => {
             json!({"liftedOn": d(*on), "status": state.as_str()})
@@ -734,7 +740,12 @@ pub fn assign(
 }
 
 /// An internal note (intern merknad): the applicant never sees it.
-pub fn add_note(conn: &mut PgConnection, id: Uuid, ctx: &Ctx<'_>, text: &str) -> Result<CaseRecord> {
+pub fn add_note(
+    conn: &mut PgConnection,
+    id: Uuid,
+    ctx: &Ctx<'_>,
+    text: &str,
+) -> Result<CaseRecord> {
     let rec = lock(conn, id, None)?;
     let updated = bump(conn, &rec, ctx)?;
     internal_event(conn, &rec, ctx, "NOTE_ADDED", json!({"text": text}))?;
@@ -885,15 +896,7 @@ pub fn ask_question(
         .get_result(conn)?;
     let text = text.to_owned();
     let extra = move |_: &CaseEvent| json!({"questionId": qid, "text": text});
-    let updated = commit(
-        conn,
-        &rec,
-        &t,
-        ctx,
-        Command::AskQuestion,
-        Some(qid),
-        &extra,
-    )?;
+    let updated = commit(conn, &rec, &t, ctx, Command::AskQuestion, Some(qid), &extra)?;
     Ok((updated, qid))
 }
 
@@ -942,15 +945,7 @@ pub fn answer_question(
         CaseEvent::QuestionAnswered { .. } => json!({"questionId": qid}),
         _ => Value::Null,
     };
-    commit(
-        conn,
-        &rec,
-        &t,
-        ctx,
-        Command::AnswerQuestion,
-        None,
-        &extra,
-    )
+    commit(conn, &rec, &t, ctx, Command::AnswerQuestion, None, &extra)
 }
 
 /// Postpones with a preliminary reply: reason and new expected date.
@@ -1006,12 +1001,15 @@ impl Authority {
 }
 
 fn requested_variables(s: &CaseSourceRow) -> Option<BTreeSet<String>> {
-    s.requested.get("variables").and_then(Value::as_array).map(|vs| {
-        vs.iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect()
-    })
+    s.requested
+        .get("variables")
+        .and_then(Value::as_array)
+        .map(|vs| {
+            vs.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
 }
 
 /// Checks decisions against the case's sources and who decides them.
@@ -1049,7 +1047,9 @@ fn check_decisions(
                     s.code, s.custodian_code
                 ),
             )),
-            Authority::Custodian(c) if s.decision_authority != "CUSTODIAN" || s.custodian_id != c => {
+            Authority::Custodian(c)
+                if s.decision_authority != "CUSTODIAN" || s.custodian_id != c =>
+            {
                 problems.push(Invalid::new(
                     at("dataSource"),
                     "NOT_YOUR_DECISION",
@@ -1555,7 +1555,11 @@ pub fn source_codes(
         .inner_join(custodians::table.on(custodians::id.eq(case_sources::custodian_id)))
         .filter(case_sources::case_id.eq_any(case_ids))
         .order((case_sources::case_id, case_sources::position))
-        .select((case_sources::case_id, case_sources::data_source_code, custodians::code))
+        .select((
+            case_sources::case_id,
+            case_sources::data_source_code,
+            custodians::code,
+        ))
         .load(conn)?)
 }
 
@@ -1717,11 +1721,12 @@ pub fn run_due_jobs(
                 data.insert("dueOn".into(), Value::String(due.to_string()));
                 data.insert("flaggedOn".into(), Value::String(today.to_string()));
                 data.insert("workingDaysOverdue".into(), json!(days));
-                internal_event(conn, &rec, &ctx, "OVERDUE", Value::Object(data))
-                    .map_err(|e| match e {
+                internal_event(conn, &rec, &ctx, "OVERDUE", Value::Object(data)).map_err(|e| {
+                    match e {
                         CaseError::Store(e) => e,
                         other => StoreError::Unavailable(other.to_string()),
-                    })?;
+                    }
+                })?;
                 numbers.push(rec.case_number);
             }
             Ok(numbers)

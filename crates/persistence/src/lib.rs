@@ -10,12 +10,14 @@ pub mod calendar;
 pub mod cases;
 pub mod db;
 pub mod error;
+pub mod feed;
 pub mod idempotency;
 pub mod migrate;
 pub mod schema;
 pub mod seed;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod webhooks;
 
 pub use db::{Db, DbConn};
 pub use error::StoreError;

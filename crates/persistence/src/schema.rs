@@ -80,8 +80,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        search_nb -> TsVector,
-        search_en -> TsVector,
+        search_nb -> Nullable<TsVector>,
+        search_en -> Nullable<TsVector>,
     }
 }
 
@@ -124,8 +124,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        search_nb -> TsVector,
-        search_en -> TsVector,
+        search_nb -> Nullable<TsVector>,
+        search_en -> Nullable<TsVector>,
     }
 }
 
@@ -347,8 +347,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feed_counter (singleton) {
+        singleton -> Bool,
+        last -> Int8,
+    }
+}
+
+diesel::table! {
+    feed_events (sequence) {
+        sequence -> Int8,
+        id -> Uuid,
+        #[sql_name = "type"]
+        event_type -> Text,
+        source -> Text,
+        subject -> Nullable<Text>,
+        time -> Timestamptz,
+        data -> Jsonb,
+        custodian_id -> Nullable<Uuid>,
+        case_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Uuid,
+        custodian_id -> Uuid,
+        url -> Text,
+        event_types -> Array<Text>,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamptz>,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamptz>,
+        failing_since -> Nullable<Timestamptz>,
+        created_by -> Text,
+        created_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        endpoint_id -> Uuid,
+        event_id -> Uuid,
+        event_sequence -> Int8,
+        event_type -> Text,
+        payload -> Jsonb,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(feed_events -> custodians (custodian_id));
+diesel::joinable!(webhook_endpoints -> custodians (custodian_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    feed_counter,
+    feed_events,
+    webhook_endpoints,
+    webhook_deliveries,
     closure_days,
     idempotency_keys,
     purposes,

@@ -80,11 +80,7 @@ pub struct HandlerRef {
 /// The handler id of a national identity number.
 pub fn handler_id(pid: &str) -> String {
     let digest = Sha256::digest(format!("hds-case-handler:{pid}").as_bytes());
-    let hex: String = digest
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("h-{hex}")
 }
 
@@ -756,7 +752,11 @@ async fn list_cases(
     if let Some(raw) = q.status.as_deref() {
         for s in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let state: CaseState = s.parse().map_err(|_| {
-                ApiError::bad_parameter("/query/status", "UNKNOWN_STATUS", format!("unknown status {s}"))
+                ApiError::bad_parameter(
+                    "/query/status",
+                    "UNKNOWN_STATUS",
+                    format!("unknown status {s}"),
+                )
             })?;
             filter.statuses.push(state.as_str().to_owned());
         }
@@ -777,9 +777,10 @@ async fn list_cases(
     filter.data_source = q.data_source.map(|s| s.trim().to_ascii_uppercase());
     filter.custodian = q.custodian.map(|s| s.trim().to_ascii_uppercase());
     if let Some(raw) = q.due_before.as_deref() {
-        filter.due_before = Some(parse_date(raw, "/query/dueBefore").map_err(|e| {
-            ApiError::bad_parameter("/query/dueBefore", "INVALID_DATE", e.message)
-        })?);
+        filter.due_before =
+            Some(parse_date(raw, "/query/dueBefore").map_err(|e| {
+                ApiError::bad_parameter("/query/dueBefore", "INVALID_DATE", e.message)
+            })?);
     }
     if q.overdue == Some(true) {
         filter.overdue_on = Some(today);
@@ -898,12 +899,18 @@ async fn assign_case(
         Some((me, my_name))
     };
     let id = id.into_inner();
-    handler_command(&req, &state, &principal, true, move |conn, version, ctx, _| {
-        let a = assignee
-            .as_ref()
-            .map(|(id, name)| (id.as_str(), name.as_deref()));
-        Ok(repo::assign(conn, id, v(version)?, ctx, a)?)
-    })
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, _| {
+            let a = assignee
+                .as_ref()
+                .map(|(id, name)| (id.as_str(), name.as_deref()));
+            Ok(repo::assign(conn, id, v(version)?, ctx, a)?)
+        },
+    )
     .await
 }
 
@@ -951,9 +958,22 @@ async fn mark_case_complete(
         }
     };
     let id = id.into_inner();
-    handler_command(&req, &state, &principal, true, move |conn, version, ctx, rules| {
-        Ok(repo::mark_complete(conn, id, v(version)?, ctx, rules, completed_on)?)
-    })
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, rules| {
+            Ok(repo::mark_complete(
+                conn,
+                id,
+                v(version)?,
+                ctx,
+                rules,
+                completed_on,
+            )?)
+        },
+    )
     .await
 }
 
@@ -989,9 +1009,15 @@ async fn ask_question(
         return Err(ApiError::validation(problems));
     }
     let id = id.into_inner();
-    handler_command(&req, &state, &principal, true, move |conn, version, ctx, rules| {
-        Ok(repo::ask_question(conn, id, v(version)?, ctx, rules, text.trim())?.0)
-    })
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, rules| {
+            Ok(repo::ask_question(conn, id, v(version)?, ctx, rules, text.trim())?.0)
+        },
+    )
     .await
 }
 
@@ -1031,9 +1057,22 @@ async fn postpone_case(
     };
     let reason = body.reason.trim().to_owned();
     let id = id.into_inner();
-    handler_command(&req, &state, &principal, true, move |conn, version, ctx, _| {
-        Ok(repo::postpone(conn, id, v(version)?, ctx, expected_on, &reason)?)
-    })
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, _| {
+            Ok(repo::postpone(
+                conn,
+                id,
+                v(version)?,
+                ctx,
+                expected_on,
+                &reason,
+            )?)
+        },
+    )
     .await
 }
 
@@ -1104,9 +1143,23 @@ async fn decide_case(
         return Err(ApiError::validation(problems));
     }
     let id = id.into_inner();
-    handler_command(&req, &state, &principal, true, move |conn, version, ctx, rules| {
-        Ok(repo::decide(conn, id, Some(v(version)?), ctx, rules, &given, Authority::Hds)?)
-    })
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, rules| {
+            Ok(repo::decide(
+                conn,
+                id,
+                Some(v(version)?),
+                ctx,
+                rules,
+                &given,
+                Authority::Hds,
+            )?)
+        },
+    )
     .await
 }
 
@@ -1139,7 +1192,9 @@ async fn reconsider_appeal(
     let mut problems = Vec::new();
     let result = match body.result {
         ReconsiderationResult::Reversed => match body.decisions {
-            Some(d) => NewReconsideration::Reversed(decisions_input(d, "/decisions", &mut problems)),
+            Some(d) => {
+                NewReconsideration::Reversed(decisions_input(d, "/decisions", &mut problems))
+            }
             None => {
                 problems.push(FieldError::new(
                     "/decisions",
@@ -1170,9 +1225,23 @@ async fn reconsider_appeal(
     }
     let reason = body.reason.map(|r| r.trim().to_owned());
     let id = id.into_inner();
-    handler_command(&req, &state, &principal, true, move |conn, version, ctx, rules| {
-        Ok(repo::reconsider(conn, id, v(version)?, ctx, rules, &result, reason.as_deref())?)
-    })
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, rules| {
+            Ok(repo::reconsider(
+                conn,
+                id,
+                v(version)?,
+                ctx,
+                rules,
+                &result,
+                reason.as_deref(),
+            )?)
+        },
+    )
     .await
 }
 
@@ -1200,9 +1269,13 @@ async fn close_case(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    handler_command(&req, &state, &principal, true, move |conn, version, ctx, _| {
-        Ok(repo::close(conn, id, v(version)?, ctx)?)
-    })
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, _| Ok(repo::close(conn, id, v(version)?, ctx)?),
+    )
     .await
 }
 
@@ -1299,9 +1372,23 @@ async fn answer_question(
         return Err(ApiError::validation(problems));
     }
     let (id, question_id) = path.into_inner();
-    applicant_command(&req, &state, &principal, id, move |conn, case_id, version, ctx, rules| {
-        Ok(repo::answer_question(conn, case_id, version, ctx, rules, question_id, answer.trim())?)
-    })
+    applicant_command(
+        &req,
+        &state,
+        &principal,
+        id,
+        move |conn, case_id, version, ctx, rules| {
+            Ok(repo::answer_question(
+                conn,
+                case_id,
+                version,
+                ctx,
+                rules,
+                question_id,
+                answer.trim(),
+            )?)
+        },
+    )
     .await
 }
 
@@ -1338,9 +1425,14 @@ async fn appeal_case(
         return Err(ApiError::validation(problems));
     }
     let id = id.into_inner();
-    applicant_command(&req, &state, &principal, id, move |conn, case_id, version, ctx, _| {
-        Ok(repo::appeal(conn, case_id, version, ctx, grounds.trim())?)
-    })
+    applicant_command(
+        &req,
+        &state,
+        &principal,
+        id,
+        move |conn, case_id, version, ctx, _| {
+            Ok(repo::appeal(conn, case_id, version, ctx, grounds.trim())?)
+        },
+    )
     .await
 }
-

@@ -6,8 +6,10 @@ pub mod calendar;
 pub mod cases;
 pub mod dev_issuer;
 pub mod disclosure;
+pub mod events;
 pub mod health;
 pub mod me;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -19,4 +21,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     calendar::routes(cfg);
     cases::routes(cfg);
     disclosure::routes(cfg);
+    events::routes(cfg);
+    webhooks::routes(cfg);
 }

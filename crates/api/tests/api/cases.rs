@@ -81,7 +81,9 @@ async fn anonymous_case(app: &TestApp, key: &str) -> (String, String) {
 }
 
 async fn read(app: &TestApp, tok: &str, case_id: &str) -> Response {
-    let r = app.get(&format!("/api/v1/cases/{case_id}"), Some(tok)).await;
+    let r = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some(tok))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     r
 }
@@ -101,7 +103,11 @@ async fn command_with(
     body: &Value,
 ) -> Response {
     let mut request = app
-        .request(Method::POST, &format!("/api/v1/cases/{case_id}/{what}"), Some(tok))
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/{what}"),
+            Some(tok),
+        )
         .json(body);
     if let Some(etag) = etag {
         request = request.header("If-Match", etag);
@@ -110,7 +116,13 @@ async fn command_with(
 }
 
 /// POST an applicant command on the case of application `id`.
-async fn applicant_command(app: &TestApp, tok: &str, id: &str, what: &str, body: &Value) -> Response {
+async fn applicant_command(
+    app: &TestApp,
+    tok: &str,
+    id: &str,
+    what: &str,
+    body: &Value,
+) -> Response {
     let case = app
         .get(&format!("/api/v1/applications/{id}/case"), Some(tok))
         .await;
@@ -183,7 +195,11 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     assert!(r.body["assignee"]["id"].as_str().unwrap().starts_with("h-"));
     assert_eq!(r.body["assignee"]["name"], "Utvikler Testesen");
     let r = app
-        .request(Method::POST, &format!("/api/v1/cases/{case_id}/notes"), Some(&h))
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/notes"),
+            Some(&h),
+        )
         .json(&json!({"text": "Sjekk REK-vedtaket mot prosjektbeskrivelsen."}));
     let r = app.send(r).await;
     assert_eq!(r.status, 200, "{}", r.text);
@@ -215,9 +231,16 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     let report = run_jobs(&app, at(reminder_day));
     assert_eq!(report.reminders.len(), 1, "{report:?}");
     let report = run_jobs(&app, at(reminder_day));
-    assert_eq!(report.acted(), 0, "a second run at the same instant does nothing");
+    assert_eq!(
+        report.acted(),
+        0,
+        "a second run at the same instant does nothing"
+    );
     let reminder_deadline = cal.reminder_reply_deadline(reply_deadline);
-    assert_eq!(cal.working_days_between(reply_deadline, reminder_deadline), 5);
+    assert_eq!(
+        cal.working_days_between(reply_deadline, reminder_deadline),
+        5
+    );
 
     // 3. the applicant sees the question and the reminder, and answers
     let events = timeline(&app, &owner, &id).await;
@@ -225,7 +248,10 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     assert_eq!(asked["details"]["askedOn"], day(asked_on));
     assert_eq!(asked["details"]["replyDeadline"], day(reply_deadline));
     assert_eq!(asked["details"]["questionId"], q1.as_str());
-    assert!(asked["details"]["text"].as_str().unwrap().contains("koblingen"));
+    assert!(asked["details"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("koblingen"));
     let reminded = last_of(&events, "REMINDER_SENT");
     assert_eq!(reminded["details"]["sentOn"], day(reminder_day));
     assert_eq!(reminded["details"]["replyDeadline"], day(reminder_deadline));
@@ -246,24 +272,44 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     let completed_on = answered_on;
     let r = command(&app, &h, &case_id, "complete", &json!({})).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let deadline = cal.statutory_deadline(completed_on, DataLinkage::IdentifiableDataFromSeveralRegisters);
+    let deadline = cal.statutory_deadline(
+        completed_on,
+        DataLinkage::IdentifiableDataFromSeveralRegisters,
+    );
     assert_eq!(cal.working_days_between(completed_on, deadline), 60);
     assert_eq!(r.body["status"], "UNDER_REVIEW");
     assert_eq!(r.body["completedOn"], day(completed_on));
-    assert_eq!(r.body["linkage"], "IDENTIFIABLE_DATA_FROM_SEVERAL_REGISTERS");
+    assert_eq!(
+        r.body["linkage"],
+        "IDENTIFIABLE_DATA_FROM_SEVERAL_REGISTERS"
+    );
     assert_eq!(r.body["statutoryDeadline"], day(deadline));
     assert_eq!(r.body["dueOn"], day(deadline));
 
     // 5. a question after completeness pauses the clock; the answer moves the deadline
     let asked2 = cal.add_working_days(completed_on, 5);
     app.clock.set(Some(at(asked2)));
-    let r = command(&app, &h, &case_id, "questions", &json!({"text": "Hvilken periode trenger dere fra NPR?"})).await;
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "questions",
+        &json!({"text": "Hvilken periode trenger dere fra NPR?"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["clockPaused"], true);
     let q2 = open_question(&r.body);
     let answered2 = cal.add_working_days(asked2, 3);
     app.clock.set(Some(at(answered2)));
-    let r = applicant_command(&app, &owner, &id, &format!("questions/{q2}/answer"), &json!({"answer": "2000 til 2025."})).await;
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        &format!("questions/{q2}/answer"),
+        &json!({"answer": "2000 til 2025."}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "UNDER_REVIEW");
     let moved = cal.add_working_days(deadline, 3);
@@ -273,11 +319,31 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
 
     // 6. postponement: must be later than the current deadline, with a reason
     let postponed_on = answered2;
-    let r = command(&app, &h, &case_id, "postpone", &json!({"expectedOn": day(moved), "reason": "Stor pågang hos NPR."})).await;
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "postpone",
+        &json!({"expectedOn": day(moved), "reason": "Stor pågang hos NPR."}),
+    )
+    .await;
     let p = r.problem(409);
-    assert!(p["detail"].as_str().unwrap().contains(&format!("must be later than the current deadline {moved}")), "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("must be later than the current deadline {moved}")),
+        "{p}"
+    );
     let expected_on = cal.add_working_days(moved, 20);
-    let r = command(&app, &h, &case_id, "postpone", &json!({"expectedOn": day(expected_on), "reason": "Stor pågang hos NPR."})).await;
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "postpone",
+        &json!({"expectedOn": day(expected_on), "reason": "Stor pågang hos NPR."}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["dueOn"], day(expected_on));
     assert_eq!(r.body["postponementReason"], "Stor pågang hos NPR.");
@@ -307,20 +373,48 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     assert_eq!(r.body["status"], "DECIDED");
     assert_eq!(r.body["decidedOn"], day(decided_on));
     assert_eq!(r.body["appealDeadline"], day(appeal_deadline));
-    let tasks: Vec<(String, String)> = r.body["tasks"].as_array().unwrap().iter()
-        .map(|t| (t["kind"].as_str().unwrap().to_owned(), t["dataSource"].as_str().unwrap().to_owned()))
+    let tasks: Vec<(String, String)> = r.body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().unwrap().to_owned(),
+                t["dataSource"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(tasks, vec![("DATA_PREPARATION".to_owned(), "MFR".to_owned()), ("DATA_PREPARATION".to_owned(), "NPR".to_owned())]);
+    assert_eq!(
+        tasks,
+        vec![
+            ("DATA_PREPARATION".to_owned(), "MFR".to_owned()),
+            ("DATA_PREPARATION".to_owned(), "NPR".to_owned())
+        ]
+    );
 
     // 8. the applicant appeals the partial grant; HDS upholds: Helseklage
     let appealed_on = cal.add_working_days(decided_on, 4);
     app.clock.set(Some(at(appealed_on)));
-    let r = applicant_command(&app, &owner, &id, "appeal", &json!({"grounds": "Vi trenger diagnosene for å svare på forskningsspørsmålet."})).await;
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        "appeal",
+        &json!({"grounds": "Vi trenger diagnosene for å svare på forskningsspørsmålet."}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "APPEALED");
     let forwarded_on = cal.add_working_days(appealed_on, 5);
     app.clock.set(Some(at(forwarded_on)));
-    let r = command(&app, &h, &case_id, "appeal/reconsideration", &json!({"result": "UPHELD", "reason": "Diagnosene er ikke nødvendige."})).await;
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "appeal/reconsideration",
+        &json!({"result": "UPHELD", "reason": "Diagnosene er ikke nødvendige."}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "FORWARDED_TO_APPEALS_BODY");
     assert_eq!(r.body["forwardedOn"], day(forwarded_on));
@@ -330,9 +424,19 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     assert_eq!(
         kinds(&events),
         vec![
-            "SUBMITTED", "QUESTION_ASKED", "REMINDER_SENT", "QUESTION_ANSWERED", "MARKED_COMPLETE",
-            "QUESTION_ASKED", "QUESTION_ANSWERED", "CLOCK_RESUMED", "POSTPONED", "DECIDED",
-            "APPEALED", "APPEAL_UPHELD", "FORWARDED_TO_APPEALS_BODY",
+            "SUBMITTED",
+            "QUESTION_ASKED",
+            "REMINDER_SENT",
+            "QUESTION_ANSWERED",
+            "MARKED_COMPLETE",
+            "QUESTION_ASKED",
+            "QUESTION_ANSWERED",
+            "CLOCK_RESUMED",
+            "POSTPONED",
+            "DECIDED",
+            "APPEALED",
+            "APPEAL_UPHELD",
+            "FORWARDED_TO_APPEALS_BODY",
         ]
     );
     assert_eq!(events[0]["details"]["receivedOn"], day(received));
@@ -341,7 +445,10 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     assert_eq!(complete["completedOn"], day(completed_on));
     assert_eq!(complete["statutoryDeadline"], day(deadline));
     assert_eq!(events[5]["details"]["clockPaused"], true);
-    assert_eq!(events[5]["details"]["replyDeadline"], day(cal.question_reply_deadline(asked2)));
+    assert_eq!(
+        events[5]["details"]["replyDeadline"],
+        day(cal.question_reply_deadline(asked2))
+    );
     let resumed = &events[7]["details"];
     assert_eq!(resumed["pausedWorkingDays"], 3);
     assert_eq!(resumed["statutoryDeadline"], day(moved));
@@ -353,27 +460,62 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     let decided = &events[9]["details"];
     assert_eq!(decided["decidedOn"], day(decided_on));
     assert_eq!(decided["appealDeadline"], day(appeal_deadline));
-    assert_eq!(decided["decisions"][1]["grantedVariables"], json!(["INNDATO"]));
-    assert_eq!(decided["decisions"][0]["legalBasis"][0], "helseregisterloven § 19 a");
+    assert_eq!(
+        decided["decisions"][1]["grantedVariables"],
+        json!(["INNDATO"])
+    );
+    assert_eq!(
+        decided["decisions"][0]["legalBasis"][0],
+        "helseregisterloven § 19 a"
+    );
     assert_eq!(events[10]["details"]["appealedOn"], day(appealed_on));
-    assert_eq!(events[10]["details"]["appealDeadline"], day(appeal_deadline));
+    assert_eq!(
+        events[10]["details"]["appealDeadline"],
+        day(appeal_deadline)
+    );
     assert_eq!(events[12]["details"]["forwardedOn"], day(forwarded_on));
     assert_eq!(events[12]["details"]["appealsBody"], "Helseklage");
-    assert!(!events.iter().any(|e| e.to_string().contains("REK-vedtaket")), "no internal note");
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.to_string().contains("REK-vedtaket")),
+        "no internal note"
+    );
 
     // the case handler sees everything, internal entries included
     let detail = read(&app, &h, &case_id).await;
-    let history: Vec<&str> = detail.body["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert!(history.contains(&"ASSIGNED") && history.contains(&"NOTE_ADDED"), "{history:?}");
-    let note = detail.body["history"].as_array().unwrap().iter().find(|e| e["kind"] == "NOTE_ADDED").unwrap();
+    let history: Vec<&str> = detail.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        history.contains(&"ASSIGNED") && history.contains(&"NOTE_ADDED"),
+        "{history:?}"
+    );
+    let note = detail.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "NOTE_ADDED")
+        .unwrap();
     assert_eq!(note["visibleToApplicant"], false);
-    assert_eq!(detail.body["application"]["content"]["project"]["title"], "Fødselsvekt og senere sykehusinnleggelser");
+    assert_eq!(
+        detail.body["application"]["content"]["project"]["title"],
+        "Fødselsvekt og senere sykehusinnleggelser"
+    );
 
     // every transition is audited
     let mut conn = app.db.connect();
     let audit = hds_persistence::audit::history(&mut conn, "case", &case_id).unwrap();
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
-    assert!(actions.contains(&"CASE_SEND_REMINDER") && actions.contains(&"CASE_DECIDE") && actions.contains(&"CASE_RECONSIDER_APPEAL"), "{actions:?}");
+    assert!(
+        actions.contains(&"CASE_SEND_REMINDER")
+            && actions.contains(&"CASE_DECIDE")
+            && actions.contains(&"CASE_RECONSIDER_APPEAL"),
+        "{actions:?}"
+    );
 }
 
 #[actix_rt::test]
@@ -385,7 +527,14 @@ async fn an_unanswered_question_ends_rejected_no_reply_and_a_second_run_changes_
     let (id, case_id) = anonymous_case(&app, "reject").await;
     let asked_on = today();
     app.clock.set(Some(at(asked_on)));
-    let r = command(&app, &h, &case_id, "questions", &json!({"text": "Hvilke aldersgrupper ønsker dere?"})).await;
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "questions",
+        &json!({"text": "Hvilke aldersgrupper ønsker dere?"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let q = open_question(&r.body);
     let reply_deadline = cal.question_reply_deadline(asked_on);
@@ -395,12 +544,22 @@ async fn an_unanswered_question_ends_rejected_no_reply_and_a_second_run_changes_
     // gives the applicant 5 working days
     let late = cal.add_working_days(reminder_deadline, 3);
     let report = run_jobs(&app, at(late));
-    assert_eq!((report.reminders.len(), report.rejections.len()), (1, 0), "{report:?}");
+    assert_eq!(
+        (report.reminders.len(), report.rejections.len()),
+        (1, 0),
+        "{report:?}"
+    );
     let new_deadline = cal.reminder_reply_deadline(late.previous_day().unwrap());
     assert!(run_jobs(&app, at(new_deadline)).rejections.is_empty());
     let events = timeline(&app, &owner, &id).await;
-    assert_eq!(last_of(&events, "REMINDER_SENT")["details"]["sentOn"], day(late));
-    assert_eq!(last_of(&events, "REMINDER_SENT")["details"]["replyDeadline"], day(new_deadline));
+    assert_eq!(
+        last_of(&events, "REMINDER_SENT")["details"]["sentOn"],
+        day(late)
+    );
+    assert_eq!(
+        last_of(&events, "REMINDER_SENT")["details"]["replyDeadline"],
+        day(new_deadline)
+    );
 
     // the reminder's deadline passes: rejected, with the appeal deadline
     let reject_day = new_deadline.next_day().unwrap();
@@ -412,12 +571,30 @@ async fn an_unanswered_question_ends_rejected_no_reply_and_a_second_run_changes_
         hds_persistence::test_support::count_rows(&mut conn, "case_events")
     };
     let report = run_jobs(&app, reject_at);
-    assert_eq!(report, JobReport { at: Some(reject_at), on: Some(reject_day), ..JobReport::default() });
+    assert_eq!(
+        report,
+        JobReport {
+            at: Some(reject_at),
+            on: Some(reject_day),
+            ..JobReport::default()
+        }
+    );
     let mut conn = app.db.connect();
-    assert_eq!(hds_persistence::test_support::count_rows(&mut conn, "case_events"), events_before);
+    assert_eq!(
+        hds_persistence::test_support::count_rows(&mut conn, "case_events"),
+        events_before
+    );
 
     let events = timeline(&app, &owner, &id).await;
-    assert_eq!(kinds(&events), vec!["SUBMITTED", "QUESTION_ASKED", "REMINDER_SENT", "REJECTED_NO_REPLY"]);
+    assert_eq!(
+        kinds(&events),
+        vec![
+            "SUBMITTED",
+            "QUESTION_ASKED",
+            "REMINDER_SENT",
+            "REJECTED_NO_REPLY"
+        ]
+    );
     let rejected = &events[3]["details"];
     let appeal_deadline = cal.appeal_deadline(reject_day);
     assert_eq!(rejected["rejectedOn"], day(reject_day));
@@ -427,14 +604,34 @@ async fn an_unanswered_question_ends_rejected_no_reply_and_a_second_run_changes_
 
     // too late to answer now
     app.clock.set(Some(at(reject_day)));
-    let r = applicant_command(&app, &owner, &id, &format!("questions/{q}/answer"), &json!({"answer": "Alle."})).await;
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        &format!("questions/{q}/answer"),
+        &json!({"answer": "Alle."}),
+    )
+    .await;
     let p = r.problem(409);
-    assert!(p["detail"].as_str().unwrap().contains("a case rejected for no reply cannot record an answer"), "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("a case rejected for no reply cannot record an answer"),
+        "{p}"
+    );
 
     // a late appeal is refused with the deadline
     let too_late = appeal_deadline.next_day().unwrap();
     app.clock.set(Some(at(too_late)));
-    let r = applicant_command(&app, &owner, &id, "appeal", &json!({"grounds": "Vi var på ferie."})).await;
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        "appeal",
+        &json!({"grounds": "Vi var på ferie."}),
+    )
+    .await;
     let p = r.problem(409);
     assert_eq!(
         p["detail"],
@@ -443,12 +640,29 @@ async fn an_unanswered_question_ends_rejected_no_reply_and_a_second_run_changes_
 
     // in time: appealed, and HDS lifts the rejection: handling resumes
     app.clock.set(Some(at(appeal_deadline)));
-    let r = applicant_command(&app, &owner, &id, "appeal", &json!({"grounds": "Vi var på ferie."})).await;
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        "appeal",
+        &json!({"grounds": "Vi var på ferie."}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = command(&app, &h, &case_id, "appeal/reconsideration", &json!({"result": "REJECTION_LIFTED"})).await;
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "appeal/reconsideration",
+        &json!({"result": "REJECTION_LIFTED"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "SUBMITTED");
-    assert_eq!(r.body["questions"][0]["closedWithoutAnswer"], "REJECTION_LIFTED");
+    assert_eq!(
+        r.body["questions"][0]["closedWithoutAnswer"],
+        "REJECTION_LIFTED"
+    );
 }
 
 #[actix_rt::test]
@@ -469,8 +683,18 @@ async fn refused_transitions_are_409_with_the_reason() {
         assert!(p["detail"].as_str().unwrap().starts_with(reason), "{what}: {p}");
     }
     let r = applicant_command(&app, &owner, &id, "appeal", &json!({"grounds": "Uenig."})).await;
-    assert!(r.problem(409)["detail"].as_str().unwrap().starts_with("a submitted case cannot be appealed"));
-    let r = applicant_command(&app, &owner, &id, &format!("questions/{}/answer", uuid::Uuid::new_v4()), &json!({"answer": "Svar."})).await;
+    assert!(r.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("a submitted case cannot be appealed"));
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        &format!("questions/{}/answer", uuid::Uuid::new_v4()),
+        &json!({"answer": "Svar."}),
+    )
+    .await;
     r.problem(404);
 
     // complete: then not again; the decision; then nothing to appeal (all granted)
@@ -478,18 +702,48 @@ async fn refused_transitions_are_409_with_the_reason() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["linkage"], "SINGLE_SOURCE");
     let r = command(&app, &h, &case_id, "complete", &json!({})).await;
-    assert!(r.problem(409)["detail"].as_str().unwrap().starts_with("a case under review cannot be marked complete"));
+    assert!(r.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("a case under review cannot be marked complete"));
     let r = command(&app, &h, &case_id, "decisions", &decision).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(r.body["appealDeadline"].is_null());
     let r = applicant_command(&app, &owner, &id, "appeal", &json!({"grounds": "Uenig."})).await;
-    assert_eq!(r.problem(409)["detail"], "nothing to appeal: every data source was granted");
-    let r = command(&app, &h, &case_id, "questions", &json!({"text": "Noe mer?"})).await;
-    assert!(r.problem(409)["detail"].as_str().unwrap().starts_with("a decided case cannot get a question to the applicant"));
+    assert_eq!(
+        r.problem(409)["detail"],
+        "nothing to appeal: every data source was granted"
+    );
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "questions",
+        &json!({"text": "Noe mer?"}),
+    )
+    .await;
+    assert!(r.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("a decided case cannot get a question to the applicant"));
     // the applicant cannot withdraw a decided case either (the applications API)
-    let case = app.get(&format!("/api/v1/applications/{id}/case"), Some(&owner)).await;
-    let w = app.send(app.request(Method::POST, &format!("/api/v1/applications/{id}/withdraw"), Some(&owner)).header("If-Match", case.header("etag"))).await;
-    assert!(w.problem(409)["detail"].as_str().unwrap().contains("a decided case cannot be withdrawn"));
+    let case = app
+        .get(&format!("/api/v1/applications/{id}/case"), Some(&owner))
+        .await;
+    let w = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/withdraw"),
+                Some(&owner),
+            )
+            .header("If-Match", case.header("etag")),
+        )
+        .await;
+    assert!(w.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("a decided case cannot be withdrawn"));
 
     // If-Match: missing is 428, stale is 412; a refused command changes nothing
     let r = command_with(&app, &h, &case_id, "close", None, &json!({})).await;
@@ -505,18 +759,44 @@ async fn only_case_handlers_handle_cases_and_applicants_see_only_their_part() {
     let h = handler(&app);
     let (id, case_id) = anonymous_case(&app, "roles").await;
 
-    for tok in [owner.clone(), app.token(Role::Custodian), app.token(Role::Admin)] {
+    for tok in [
+        owner.clone(),
+        app.token(Role::Custodian),
+        app.token(Role::Admin),
+    ] {
         app.get("/api/v1/cases", Some(&tok)).await.problem(403);
-        app.get(&format!("/api/v1/cases/{case_id}"), Some(&tok)).await.problem(403);
-        command_with(&app, &tok, &case_id, "complete", Some("\"v1\""), &json!({})).await.problem(403);
+        app.get(&format!("/api/v1/cases/{case_id}"), Some(&tok))
+            .await
+            .problem(403);
+        command_with(&app, &tok, &case_id, "complete", Some("\"v1\""), &json!({}))
+            .await
+            .problem(403);
     }
     app.get("/api/v1/cases", None).await.problem(401);
-    app.get(&format!("/api/v1/cases/{}", uuid::Uuid::new_v4()), Some(&h)).await.problem(404);
+    app.get(&format!("/api/v1/cases/{}", uuid::Uuid::new_v4()), Some(&h))
+        .await
+        .problem(404);
 
     // a note and a question: the applicant sees the question, never the note
-    let r = app.send(app.request(Method::POST, &format!("/api/v1/cases/{case_id}/notes"), Some(&h)).json(&json!({"text": "Søker har tidligere fått avslag, sjekk historikk."}))).await;
+    let r = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/cases/{case_id}/notes"),
+                Some(&h),
+            )
+            .json(&json!({"text": "Søker har tidligere fått avslag, sjekk historikk."})),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = command(&app, &h, &case_id, "questions", &json!({"text": "Hvilke år?"})).await;
+    let r = command(
+        &app,
+        &h,
+        &case_id,
+        "questions",
+        &json!({"text": "Hvilke år?"}),
+    )
+    .await;
     let q = open_question(&r.body);
     let events = timeline(&app, &owner, &id).await;
     assert_eq!(kinds(&events), vec!["SUBMITTED", "QUESTION_ASKED"]);
@@ -524,13 +804,35 @@ async fn only_case_handlers_handle_cases_and_applicants_see_only_their_part() {
 
     // another person: 404; a co-applicant is not the owner
     let stranger = token(&app, STRANGER);
-    let r = app.send(app.request(Method::POST, &format!("/api/v1/applications/{id}/case/questions/{q}/answer"), Some(&stranger)).header("If-Match", "\"v1\"").json(&json!({"answer": "x"}))).await;
+    let r = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/case/questions/{q}/answer"),
+                Some(&stranger),
+            )
+            .header("If-Match", "\"v1\"")
+            .json(&json!({"answer": "x"})),
+        )
+        .await;
     r.problem(404);
-    app.get(&format!("/api/v1/applications/{id}/case/events"), Some(&stranger)).await.problem(404);
+    app.get(
+        &format!("/api/v1/applications/{id}/case/events"),
+        Some(&stranger),
+    )
+    .await
+    .problem(404);
     let _ = MEMBER;
 
     // answers must not carry national identity numbers
-    let r = applicant_command(&app, &owner, &id, &format!("questions/{q}/answer"), &json!({"answer": "Kontakt meg på 15058550040."})).await;
+    let r = applicant_command(
+        &app,
+        &owner,
+        &id,
+        &format!("questions/{q}/answer"),
+        &json!({"answer": "Kontakt meg på 15058550040."}),
+    )
+    .await;
     let p = r.problem(422);
     assert_eq!(p["errors"][0]["pointer"], "/answer");
     assert!(!r.text.contains("15058550040"));
@@ -552,8 +854,18 @@ async fn the_work_queue_filters_on_overdue_at_risk_assignee_source_and_custodian
         let r = command(&app, &h, case, "complete", &json!({})).await;
         assert_eq!(r.status, 200, "{}", r.text);
     }
-    assert_eq!(command(&app, &h, &a, "assign", &json!({})).await.status, 200);
-    let r = command(&app, &h, &b, "assign", &json!({"nationalId": HANDLER_2, "name": "Kari Saksbehandler"})).await;
+    assert_eq!(
+        command(&app, &h, &a, "assign", &json!({})).await.status,
+        200
+    );
+    let r = command(
+        &app,
+        &h,
+        &b,
+        "assign",
+        &json!({"nationalId": HANDLER_2, "name": "Kari Saksbehandler"}),
+    )
+    .await;
     assert_eq!(r.body["assignee"]["name"], "Kari Saksbehandler");
 
     // move on to the day after A's deadline
@@ -562,27 +874,70 @@ async fn the_work_queue_filters_on_overdue_at_risk_assignee_source_and_custodian
     let now = a_due.next_day().unwrap();
     app.clock.set(Some(at(now)));
     let ids = |r: &Response| -> Vec<String> {
-        r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
     };
     let q = |s: &str| format!("/api/v1/cases?{s}");
     let all = app.get(&q(""), Some(&h)).await;
-    assert_eq!(ids(&all), vec![a.clone(), b.clone(), c.clone()], "sorted by due date, no due date last");
+    assert_eq!(
+        ids(&all),
+        vec![a.clone(), b.clone(), c.clone()],
+        "sorted by due date, no due date last"
+    );
     assert_eq!(all.body["items"][0]["overdue"], true);
-    assert_eq!(all.body["items"][0]["workingDaysLeft"], -cal.working_days_between(a_due, now));
-    assert_eq!(ids(&app.get(&q("overdue=true"), Some(&h)).await), vec![a.clone()]);
+    assert_eq!(
+        all.body["items"][0]["workingDaysLeft"],
+        -cal.working_days_between(a_due, now)
+    );
+    assert_eq!(
+        ids(&app.get(&q("overdue=true"), Some(&h)).await),
+        vec![a.clone()]
+    );
     let within = cal.working_days_between(now, b_due);
-    assert_eq!(ids(&app.get(&q(&format!("atRiskWithin={within}")), Some(&h)).await), vec![b.clone()]);
-    assert!(ids(&app.get(&q(&format!("atRiskWithin={}", within - 1)), Some(&h)).await).is_empty());
-    assert_eq!(ids(&app.get(&q("assignee=me"), Some(&h)).await), vec![a.clone()]);
-    assert_eq!(ids(&app.get(&q("assignee=me"), Some(&h2)).await), vec![b.clone()]);
-    assert_eq!(ids(&app.get(&q("assignee=none"), Some(&h)).await), vec![c.clone()]);
-    assert_eq!(ids(&app.get(&q("dataSource=NPR"), Some(&h)).await), vec![b.clone()]);
+    assert_eq!(
+        ids(&app
+            .get(&q(&format!("atRiskWithin={within}")), Some(&h))
+            .await),
+        vec![b.clone()]
+    );
+    assert!(ids(&app
+        .get(&q(&format!("atRiskWithin={}", within - 1)), Some(&h))
+        .await)
+    .is_empty());
+    assert_eq!(
+        ids(&app.get(&q("assignee=me"), Some(&h)).await),
+        vec![a.clone()]
+    );
+    assert_eq!(
+        ids(&app.get(&q("assignee=me"), Some(&h2)).await),
+        vec![b.clone()]
+    );
+    assert_eq!(
+        ids(&app.get(&q("assignee=none"), Some(&h)).await),
+        vec![c.clone()]
+    );
+    assert_eq!(
+        ids(&app.get(&q("dataSource=NPR"), Some(&h)).await),
+        vec![b.clone()]
+    );
     assert_eq!(ids(&app.get(&q("custodian=FHI"), Some(&h)).await).len(), 3);
     assert!(ids(&app.get(&q("custodian=NTNU"), Some(&h)).await).is_empty());
-    assert_eq!(ids(&app.get(&q("status=SUBMITTED"), Some(&h)).await), vec![c.clone()]);
-    assert_eq!(ids(&app.get(&q(&format!("dueBefore={b_due}")), Some(&h)).await), vec![a.clone()]);
+    assert_eq!(
+        ids(&app.get(&q("status=SUBMITTED"), Some(&h)).await),
+        vec![c.clone()]
+    );
+    assert_eq!(
+        ids(&app.get(&q(&format!("dueBefore={b_due}")), Some(&h)).await),
+        vec![a.clone()]
+    );
     app.get(&q("status=NOPE"), Some(&h)).await.problem(400);
-    app.get(&q("dueBefore=tomorrow"), Some(&h)).await.problem(400);
+    app.get(&q("dueBefore=tomorrow"), Some(&h))
+        .await
+        .problem(400);
 
     // cursor pagination in due-date order
     let mut seen = Vec::new();
@@ -606,7 +961,12 @@ async fn the_work_queue_filters_on_overdue_at_risk_assignee_source_and_custodian
     assert_eq!(report.overdue.len(), 1, "{report:?}");
     assert!(run_jobs(&app, at(now)).overdue.is_empty());
     let detail = read(&app, &h, &a).await;
-    let overdue = detail.body["history"].as_array().unwrap().iter().find(|e| e["kind"] == "OVERDUE").unwrap();
+    let overdue = detail.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "OVERDUE")
+        .unwrap();
     assert_eq!(overdue["details"]["dueOn"], day(a_due));
     assert_eq!(overdue["visibleToApplicant"], false);
 }
@@ -635,7 +995,12 @@ async fn two_handlers_acting_at_once_one_succeeds_the_other_gets_412() {
     // one question, not two
     let detail = read(&app, &h1, &case_id).await;
     assert_eq!(detail.body["questions"].as_array().unwrap().len(), 1);
-    let asked = detail.body["history"].as_array().unwrap().iter().filter(|e| e["kind"] == "QUESTION_ASKED").count();
+    let asked = detail.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "QUESTION_ASKED")
+        .count();
     assert_eq!(asked, 1);
 }
 
@@ -671,7 +1036,12 @@ async fn custodian_decided_sources_get_decision_tasks_and_the_case_waits_for_the
     let r = command(&app, &h, &case_id, "decisions", &mfr).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "UNDER_REVIEW", "waits for the custodian");
-    let last = r.body["history"].as_array().unwrap().last().unwrap().clone();
+    let last = r.body["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["kind"], "SOURCES_DECIDED");
     assert_eq!(last["details"]["waitingFor"][0]["dataSource"], "NPR");
 
@@ -686,7 +1056,11 @@ async fn custodian_decided_sources_get_decision_tasks_and_the_case_waits_for_the
     };
     let case_uuid: uuid::Uuid = case_id.parse().unwrap();
     let rules = hds_api::state::case_rules(&app.config, &mut conn).unwrap();
-    let ctx = hds_persistence::cases::Ctx { actor: "org:983744516", at: OffsetDateTime::now_utc(), request_id: None };
+    let ctx = hds_persistence::cases::Ctx {
+        actor: "org:983744516",
+        at: OffsetDateTime::now_utc(),
+        request_id: None,
+    };
     let npr = hds_persistence::cases::NewSourceDecision {
         data_source: "NPR".into(),
         outcome: hds_domain::case::DecisionOutcome::Refused,
@@ -698,15 +1072,36 @@ async fn custodian_decided_sources_get_decision_tasks_and_the_case_waits_for_the
         granted_period_to: None,
     };
     let rec = diesel::Connection::transaction(&mut conn, |c| {
-        hds_persistence::cases::decide(c, case_uuid, None, &ctx, &rules, &[npr], hds_persistence::cases::Authority::Custodian(fhi))
+        hds_persistence::cases::decide(
+            c,
+            case_uuid,
+            None,
+            &ctx,
+            &rules,
+            &[npr],
+            hds_persistence::cases::Authority::Custodian(fhi),
+        )
     })
     .unwrap();
     assert_eq!(rec.status, "DECIDED");
     let detail = read(&app, &h, &case_id).await;
-    let tasks: Vec<String> = detail.body["tasks"].as_array().unwrap().iter()
-        .map(|t| format!("{} {}", t["kind"].as_str().unwrap(), t["dataSource"].as_str().unwrap()))
+    let tasks: Vec<String> = detail.body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {}",
+                t["kind"].as_str().unwrap(),
+                t["dataSource"].as_str().unwrap()
+            )
+        })
         .collect();
-    assert_eq!(tasks, vec!["DECISION NPR", "DATA_PREPARATION MFR"], "no preparation for the refused source");
+    assert_eq!(
+        tasks,
+        vec!["DECISION NPR", "DATA_PREPARATION MFR"],
+        "no preparation for the refused source"
+    );
     assert!(detail.body["appealDeadline"].is_string());
     let _ = Duration::ZERO;
 }

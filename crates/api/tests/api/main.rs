@@ -12,5 +12,7 @@ mod calendar;
 mod cases;
 mod disclosure;
 mod errors;
+mod events;
 mod health;
 mod openapi;
+mod webhooks;

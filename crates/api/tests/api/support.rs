@@ -19,6 +19,7 @@ pub struct TestApp {
     pub clock: hds_api::state::Clock,
     /// The configuration the server runs with.
     pub config: Config,
+    pub state: actix_web::web::Data<hds_api::state::AppState>,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -108,7 +109,7 @@ impl TestApp {
         let state = server::state(config.clone()).unwrap();
         let issuer = state.dev_issuer.clone().unwrap();
         let clock = state.clock.clone();
-        let server = server::http_server(state, listener, false).unwrap();
+        let server = server::http_server(state.clone(), listener, false).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
         Self {
@@ -118,6 +119,7 @@ impl TestApp {
             issuer,
             clock,
             config,
+            state,
             handle,
         }
     }

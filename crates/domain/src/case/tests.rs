@@ -896,10 +896,17 @@ fn linkage_follows_the_sources_and_the_data_kind() {
 fn a_late_reminder_still_gives_five_working_days() {
     let rules = rules();
     let asked = date!(2026 - 03 - 02);
-    let case = Case::submit(asked).case.ask_question(&rules, asked).unwrap().case;
+    let case = Case::submit(asked)
+        .case
+        .ask_question(&rules, asked)
+        .unwrap()
+        .case;
     let first = rules.calendar.question_reply_deadline(asked);
     // on time: 5 working days after the first deadline
-    let on_time = case.send_reminder(&rules, first.next_day().unwrap()).unwrap().case;
+    let on_time = case
+        .send_reminder(&rules, first.next_day().unwrap())
+        .unwrap()
+        .case;
     assert_eq!(
         on_time.question.unwrap().reminder.unwrap().reply_deadline,
         rules.calendar.reminder_reply_deadline(first)

@@ -1,0 +1,201 @@
+//! Rules for webhooks (varsler til registerforvalteres systemer): which
+//! addresses may receive them, and when a failed delivery is tried again.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// The first retry comes after this long; each next one after twice as long.
+pub const FIRST_RETRY: Duration = Duration::from_secs(5);
+/// Retries never wait longer than this.
+pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(3600);
+/// A delivery is retried for this long, then abandoned (the feed still has it).
+pub const RETRY_FOR: Duration = Duration::from_secs(72 * 3600);
+/// An endpoint that has failed without a single success for this long is disabled.
+pub const DISABLE_AFTER: Duration = Duration::from_secs(72 * 3600);
+
+/// The wait before retry number `attempt` (1 = the first retry), with
+/// `jitter` in [0, 1) spreading it by up to ±20 % so that many failed
+/// deliveries do not all come back at once.
+pub fn retry_delay(attempt: u32, jitter: f64) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(20);
+    let base = FIRST_RETRY
+        .saturating_mul(1 << doublings)
+        .min(MAX_RETRY_DELAY);
+    let factor = 0.8 + 0.4 * jitter.clamp(0.0, 1.0);
+    base.mul_f64(factor)
+}
+
+/// Why an address may not receive webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlProblem {
+    #[error("the URL must start with https:// (http:// only to loopback in the local default)")]
+    NotHttps,
+    #[error("the URL has no host")]
+    NoHost,
+    #[error("the URL points at a private, loopback or link-local address")]
+    PrivateAddress,
+    #[error("the URL is longer than 2000 characters")]
+    TooLong,
+}
+
+fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                // carrier-grade NAT 100.64.0.0/10
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local
+                || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
+        }
+    }
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host part of an http(s) URL, without brackets or port.
+fn host_of(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or_default();
+    }
+    authority.split(':').next().unwrap_or_default()
+}
+
+/// Checks a webhook address. In production only public HTTPS hosts; in the
+/// local default also `http://` to loopback (127.0.0.1, ::1, localhost), so a
+/// receiver on the developer's machine works.
+///
+/// Host names are checked as written; a name that resolves to a private
+/// address is caught when delivering, not here.
+pub fn check_url(url: &str, allow_loopback: bool) -> Result<(), UrlProblem> {
+    if url.len() > 2000 {
+        return Err(UrlProblem::TooLong);
+    }
+    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(UrlProblem::NotHttps);
+    };
+    let host = host_of(rest);
+    if host.is_empty() {
+        return Err(UrlProblem::NoHost);
+    }
+    if allow_loopback && is_loopback_host(host) {
+        return Ok(());
+    }
+    if !https {
+        return Err(UrlProblem::NotHttps);
+    }
+    let private = host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host.parse::<IpAddr>().is_ok_and(is_private);
+    if private {
+        return Err(UrlProblem::PrivateAddress);
+    }
+    Ok(())
+}
+
+/// Whether a resolved address may receive webhooks (checked at delivery time
+/// too, against DNS that changes after registration).
+pub fn may_deliver_to(ip: IpAddr, allow_loopback: bool) -> bool {
+    (allow_loopback && ip.is_loopback()) || !is_private(ip)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_double_from_five_seconds_up_to_an_hour_with_jitter() {
+        assert_eq!(retry_delay(1, 0.5), Duration::from_secs(5));
+        assert_eq!(retry_delay(2, 0.5), Duration::from_secs(10));
+        assert_eq!(retry_delay(3, 0.5), Duration::from_secs(20));
+        assert_eq!(retry_delay(30, 0.5), MAX_RETRY_DELAY);
+        assert_eq!(retry_delay(1, 0.0), Duration::from_secs(4));
+        assert_eq!(retry_delay(1, 1.0), Duration::from_secs(6));
+        // the schedule keeps retrying for at least 24 hours before RETRY_FOR ends
+        let mut elapsed = Duration::ZERO;
+        let mut attempt = 1;
+        while elapsed < Duration::from_secs(24 * 3600) {
+            elapsed += retry_delay(attempt, 1.0);
+            attempt += 1;
+        }
+        assert!(elapsed < RETRY_FOR, "{attempt} attempts in {elapsed:?}");
+        assert!(attempt > 20, "many attempts within a day: {attempt}");
+    }
+
+    #[test]
+    fn production_takes_public_https_only() {
+        assert_eq!(check_url("https://api.fhi.no/hooks/hds", false), Ok(()));
+        assert_eq!(check_url("https://193.156.1.10:8443/h", false), Ok(()));
+        assert_eq!(
+            check_url("http://api.fhi.no/hooks", false),
+            Err(UrlProblem::NotHttps)
+        );
+        assert_eq!(
+            check_url("ftp://api.fhi.no", false),
+            Err(UrlProblem::NotHttps)
+        );
+        assert_eq!(check_url("https://", false), Err(UrlProblem::NoHost));
+        for private in [
+            "https://10.0.0.5/h",
+            "https://192.168.1.1/h",
+            "https://172.16.4.4/h",
+            "https://127.0.0.1/h",
+            "https://localhost/h",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::1]/h",
+            "https://[fd00::1]/h",
+            "https://[::ffff:10.0.0.1]/h",
+            "https://100.64.0.1/h",
+            "https://user@10.0.0.5/h",
+        ] {
+            assert_eq!(
+                check_url(private, false),
+                Err(UrlProblem::PrivateAddress),
+                "{private}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_local_default_also_takes_loopback_over_http() {
+        assert_eq!(check_url("http://127.0.0.1:9999/hook", true), Ok(()));
+        assert_eq!(check_url("http://localhost:9999/hook", true), Ok(()));
+        assert_eq!(check_url("http://[::1]:9999/hook", true), Ok(()));
+        assert_eq!(
+            check_url("http://10.0.0.5/hook", true),
+            Err(UrlProblem::NotHttps)
+        );
+        assert_eq!(
+            check_url("https://10.0.0.5/hook", true),
+            Err(UrlProblem::PrivateAddress)
+        );
+    }
+
+    #[test]
+    fn resolved_addresses_are_checked_too() {
+        assert!(may_deliver_to(
+            "193.156.1.10".parse().unwrap_or(IpAddr::from([0, 0, 0, 0])),
+            false
+        ));
+        assert!(!may_deliver_to(IpAddr::from([10, 1, 2, 3]), false));
+        assert!(may_deliver_to(IpAddr::from([127, 0, 0, 1]), true));
+        assert!(!may_deliver_to(IpAddr::from([127, 0, 0, 1]), false));
+    }
+}
