@@ -39,6 +39,7 @@ Every error is RFC 9457 application/problem+json.",
         (name = "cases", description = "Case handling (saksbehandling) for HDS case handlers: the work queue, the case file, completeness and the statutory clock, questions, postponements (foreløpig svar), internal notes, decisions (vedtak) per data source and appeals (klage)."),
         (name = "calendar", description = "Working days (virkedager) and statutory deadlines (frister)."),
         (name = "events", description = "The change feed (hendelsesstrøm): CloudEvents in order, with long-polling."),
+        (name = "tasks", description = "Tasks (oppgaver) of register custodians: poll the list with ETags, read a task, acknowledge, report progress, deliveries, hours, or that the data cannot be delivered, and decide where the custodian holds decision authority."),
         (name = "webhooks", description = "Webhook endpoints of custodian systems (Standard Webhooks) and their delivery log."),
         (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
     )

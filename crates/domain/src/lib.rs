@@ -8,4 +8,5 @@ pub mod calendar;
 pub mod case;
 pub mod disclosure;
 pub mod identity;
+pub mod task;
 pub mod webhook;

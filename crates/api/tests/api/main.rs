@@ -15,4 +15,5 @@ mod errors;
 mod events;
 mod health;
 mod openapi;
+mod tasks;
 mod webhooks;

@@ -1,0 +1,115 @@
+-- Custodian task work (issue 6): the custodian's acknowledgements, progress
+-- reports, deliveries, hours worked and decisions on its tasks, and a feed
+-- event for every task creation and state change.
+
+-- A DECISION task ends DECIDED when the custodian records its decision.
+ALTER TABLE custodian_tasks DROP CONSTRAINT custodian_tasks_state_check;
+ALTER TABLE custodian_tasks ADD CONSTRAINT custodian_tasks_state_check CHECK (state IN
+    ('ASSIGNED', 'ACKNOWLEDGED', 'IN_PREPARATION', 'DELIVERED', 'CANNOT_DELIVER', 'DECIDED', 'CANCELLED'));
+
+-- Polling: the ETag aggregate (count, max(updated_at), sum(version)) and the
+-- page itself come from this index alone (index-only scans). It replaces the
+-- narrower (custodian_id, updated_at, id) index.
+CREATE INDEX custodian_tasks_poll ON custodian_tasks (custodian_id, updated_at, id)
+    INCLUDE (state, kind, version);
+DROP INDEX custodian_tasks_custodian;
+
+-- Everything that happens to a task, append-only: who, when, the state
+-- before and after, and what was reported (progress, delivery, reason, hours).
+CREATE TABLE task_events (
+    id            BIGSERIAL PRIMARY KEY,
+    task_id       UUID NOT NULL REFERENCES custodian_tasks (id),
+    kind          TEXT NOT NULL CHECK (kind IN ('ACKNOWLEDGED', 'PROGRESS_REPORTED', 'DELIVERED',
+                      'CANNOT_DELIVER', 'DECIDED', 'HOURS_REPORTED')),
+    state_before  TEXT NOT NULL,
+    state_after   TEXT NOT NULL,
+    occurred_at   TIMESTAMPTZ NOT NULL,
+    actor         TEXT NOT NULL,
+    data          JSONB NOT NULL DEFAULT '{}'::jsonb,
+    request_id    TEXT
+);
+CREATE INDEX task_events_task ON task_events (task_id, id);
+
+-- Progress reports (framdriftsrapporter).
+CREATE TABLE task_progress_reports (
+    id                    UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    task_id               UUID NOT NULL REFERENCES custodian_tasks (id),
+    note                  TEXT NOT NULL CHECK (btrim(note) <> '' AND length(note) <= 5000),
+    percent_complete      INT CHECK (percent_complete BETWEEN 0 AND 100),
+    expected_delivery_on  DATE,
+    reported_at           TIMESTAMPTZ NOT NULL,
+    reported_by           TEXT NOT NULL
+);
+CREATE INDEX task_progress_reports_task ON task_progress_reports (task_id, reported_at);
+
+-- Deliveries (utleveringer): when, how, and what was delivered.
+CREATE TABLE task_deliveries (
+    id            UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    task_id       UUID NOT NULL REFERENCES custodian_tasks (id),
+    delivered_on  DATE NOT NULL,
+    method        TEXT NOT NULL CHECK (method IN ('EMAIL', 'SECURE_FILE_TRANSFER',
+                      'REMOTE_ACCESS', 'PHYSICAL_MEDIA', 'OTHER')),
+    contents      TEXT NOT NULL CHECK (btrim(contents) <> '' AND length(contents) <= 5000),
+    recorded_at   TIMESTAMPTZ NOT NULL,
+    recorded_by   TEXT NOT NULL
+);
+CREATE UNIQUE INDEX task_deliveries_task ON task_deliveries (task_id);
+
+-- Hours worked (timer), for the custodian's own invoice later.
+CREATE TABLE task_hours (
+    id              UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    task_id         UUID NOT NULL REFERENCES custodian_tasks (id),
+    worked_on       DATE NOT NULL,
+    -- hundredths of an hour: 1.25 h = 125
+    hundredths      INT NOT NULL CHECK (hundredths > 0 AND hundredths <= 2400),
+    description     TEXT NOT NULL CHECK (btrim(description) <> '' AND length(description) <= 2000),
+    recorded_at     TIMESTAMPTZ NOT NULL,
+    recorded_by     TEXT NOT NULL
+);
+CREATE INDEX task_hours_task ON task_hours (task_id, worked_on);
+
+CREATE FUNCTION refuse_task_event_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'task events are append-only (% refused)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER task_events_append_only
+    BEFORE UPDATE OR DELETE ON task_events
+    FOR EACH ROW EXECUTE FUNCTION refuse_task_event_change();
+
+-- A feed event, addressed to the task's custodian, for every task created
+-- and every state change, in the transaction that makes it (whichever code
+-- path: case handling creates and cancels tasks, the custodian acts on them).
+CREATE FUNCTION custodian_task_feed_event() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.state IS NOT DISTINCT FROM NEW.state THEN
+        RETURN NEW;
+    END IF;
+    PERFORM append_feed_event(
+        'no.helsedata.task.' || CASE WHEN TG_OP = 'INSERT' THEN 'assigned' ELSE lower(NEW.state) END,
+        '/api/v1/tasks/' || NEW.id,
+        NEW.id::text,
+        jsonb_build_object('taskId', NEW.id, 'caseId', NEW.case_id, 'kind', NEW.kind,
+                           'state', NEW.state, 'version', NEW.version),
+        NEW.custodian_id,
+        NEW.case_id);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER custodian_tasks_feed
+    AFTER INSERT OR UPDATE OF state ON custodian_tasks
+    FOR EACH ROW EXECUTE FUNCTION custodian_task_feed_event();
+
+-- A withdrawn case cancels its custodians' open tasks, whichever code path
+-- withdraws it (the applicant's withdrawal route sets the status directly).
+CREATE FUNCTION cancel_tasks_of_withdrawn_case() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE custodian_tasks
+       SET state = 'CANCELLED', state_reason = 'the application was withdrawn',
+           version = version + 1, updated_at = now()
+     WHERE case_id = NEW.id AND state IN ('ASSIGNED', 'ACKNOWLEDGED', 'IN_PREPARATION');
+    RETURN NEW;
+END $$;
+CREATE TRIGGER cases_withdrawn_cancel_tasks
+    AFTER UPDATE OF status ON cases
+    FOR EACH ROW WHEN (NEW.status = 'WITHDRAWN' AND OLD.status IS DISTINCT FROM 'WITHDRAWN')
+    EXECUTE FUNCTION cancel_tasks_of_withdrawn_case();
