@@ -5,8 +5,8 @@
 -- (ARKIVVERKET) or NPR (FHI), with a DATA_PREPARATION task per source in a
 -- spread of states and update times over the last year. A shortcut past the
 -- applications and case handling API (which makes the same rows one case at
--- a time): the triggers still fill case_sources and append one
--- no.helsedata.task.assigned feed event per task, as in production.
+-- a time): the trigger still fills case_sources, and each task gets its
+-- no.helsedata.task.assigned feed event, as in production (appended in bulk).
 --
 --   psql "$DATABASE_URL" -v cases=100000 -v first=1 -f scripts/seed-custodian-tasks.sql
 --
@@ -59,7 +59,11 @@ SELECT application_id, 'HDS-2020-' || lpad(g::text, 6, '0'), 'DECIDED', at, (at 
        at, at, (at AT TIME ZONE 'Europe/Oslo')::date
 FROM seed_numbers;
 
--- one task per source; the custodian_tasks_feed trigger appends task.assigned
+-- One task per source. In bulk, the per-row feed trigger would update the
+-- one-row feed counter once per task inside one transaction (quadratic in
+-- the row versions it leaves), so it is off for this INSERT and the same
+-- no.helsedata.task.assigned events are appended below in one statement.
+SET LOCAL session_replication_role = replica;
 INSERT INTO custodian_tasks (case_id, custodian_id, data_source_id, kind, state, state_reason, version,
                              created_at, updated_at)
 SELECT cs.case_id, cs.custodian_id, cs.data_source_id, 'DATA_PREPARATION', st.state,
@@ -74,6 +78,24 @@ CROSS JOIN LATERAL (
                            'ACKNOWLEDGED', 'ASSIGNED', 'CANNOT_DELIVER', 'DELIVERED', 'CANCELLED'])[1 + (n.g + cs.position) % 10]) AS state,
            CASE WHEN :'state' = '' THEN 1 + (n.g + cs.position) % 4 ELSE 1 END AS version
 ) st;
+SET LOCAL session_replication_role = origin;
+
+-- what the trigger would have appended, in one go (webhook outbox trigger included)
+WITH counter AS (SELECT last FROM feed_counter FOR UPDATE),
+new_tasks AS (
+    SELECT t.*, row_number() OVER (ORDER BY n.g, t.id) AS rn
+    FROM seed_numbers n
+    JOIN cases c ON c.application_id = n.application_id
+    JOIN custodian_tasks t ON t.case_id = c.id
+)
+INSERT INTO feed_events (sequence, type, source, subject, data, custodian_id, case_id)
+SELECT counter.last + rn, 'no.helsedata.task.assigned', '/api/v1/tasks/' || t.id, t.id::text,
+       jsonb_build_object('taskId', t.id, 'caseId', t.case_id, 'kind', t.kind, 'state', t.state,
+                          'version', t.version),
+       t.custodian_id, t.case_id
+FROM new_tasks t, counter;
+UPDATE feed_counter SET last = (SELECT COALESCE(max(sequence), 0) FROM feed_events);
+SELECT pg_notify('hds_feed', last::text) FROM feed_counter;
 COMMIT;
 ANALYZE custodian_tasks;
 ANALYZE feed_events;
