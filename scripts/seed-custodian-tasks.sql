@@ -95,6 +95,13 @@ SELECT counter.last + rn, 'no.helsedata.task.assigned', '/api/v1/tasks/' || t.id
        t.custodian_id, t.case_id
 FROM new_tasks t, counter;
 UPDATE feed_counter SET last = (SELECT COALESCE(max(sequence), 0) FROM feed_events);
+-- and what the (statement-level) counter trigger would have counted
+INSERT INTO custodian_task_counters AS k (custodian_id, changes)
+SELECT t.custodian_id, count(*)
+FROM seed_numbers n JOIN cases c ON c.application_id = n.application_id
+JOIN custodian_tasks t ON t.case_id = c.id
+GROUP BY t.custodian_id
+ON CONFLICT (custodian_id) DO UPDATE SET changes = k.changes + EXCLUDED.changes, changed_at = now();
 SELECT pg_notify('hds_feed', last::text) FROM feed_counter;
 COMMIT;
 ANALYZE custodian_tasks;

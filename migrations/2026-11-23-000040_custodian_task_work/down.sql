@@ -1,3 +1,7 @@
+DROP TRIGGER custodian_tasks_count_updates ON custodian_tasks;
+DROP TRIGGER custodian_tasks_count_inserts ON custodian_tasks;
+DROP FUNCTION count_custodian_task_changes();
+DROP TABLE custodian_task_counters;
 DROP TRIGGER cases_withdrawn_cancel_tasks ON cases;
 DROP FUNCTION cancel_tasks_of_withdrawn_case();
 DROP TRIGGER custodian_tasks_feed ON custodian_tasks;

@@ -113,3 +113,31 @@ CREATE TRIGGER cases_withdrawn_cancel_tasks
     AFTER UPDATE OF status ON cases
     FOR EACH ROW WHEN (NEW.status = 'WITHDRAWN' AND OLD.status IS DISTINCT FROM 'WITHDRAWN')
     EXECUTE FUNCTION cancel_tasks_of_withdrawn_case();
+
+-- The task list's ETag: one counter per custodian, raised (in the writing
+-- transaction) by every insert or update of one of its tasks. An unchanged
+-- poll reads one row by primary key, however many tasks the custodian has.
+-- Statement-level, so a bulk change (e.g. cancelling a case's tasks) raises
+-- each custodian's counter once per statement.
+CREATE TABLE custodian_task_counters (
+    custodian_id  UUID PRIMARY KEY REFERENCES custodians (id),
+    changes       BIGINT NOT NULL,
+    changed_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+INSERT INTO custodian_task_counters (custodian_id, changes)
+SELECT custodian_id, sum(version) FROM custodian_tasks GROUP BY custodian_id;
+
+CREATE FUNCTION count_custodian_task_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO custodian_task_counters AS k (custodian_id, changes)
+    SELECT custodian_id, count(*) FROM changed_tasks GROUP BY custodian_id
+    ON CONFLICT (custodian_id) DO UPDATE
+        SET changes = k.changes + EXCLUDED.changes, changed_at = now();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER custodian_tasks_count_inserts
+    AFTER INSERT ON custodian_tasks REFERENCING NEW TABLE AS changed_tasks
+    FOR EACH STATEMENT EXECUTE FUNCTION count_custodian_task_changes();
+CREATE TRIGGER custodian_tasks_count_updates
+    AFTER UPDATE ON custodian_tasks REFERENCING NEW TABLE AS changed_tasks
+    FOR EACH STATEMENT EXECUTE FUNCTION count_custodian_task_changes();

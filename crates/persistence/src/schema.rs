@@ -462,6 +462,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    custodian_task_counters (custodian_id) {
+        custodian_id -> Uuid,
+        changes -> Int8,
+        changed_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(task_events -> custodian_tasks (task_id));
 diesel::joinable!(task_progress_reports -> custodian_tasks (task_id));
 diesel::joinable!(task_deliveries -> custodian_tasks (task_id));
@@ -497,4 +505,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     task_progress_reports,
     task_deliveries,
     task_hours,
+    custodian_task_counters,
 );

@@ -13,7 +13,7 @@
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::case::CaseRules;
 use hds_domain::task::{Refusal, SourceDecision, Task, TaskAction, TaskKind, TaskState};
@@ -63,62 +63,33 @@ pub struct TaskFilter {
     pub updated_since: Option<OffsetDateTime>,
 }
 
-/// What the ETag of a task list is computed from: one aggregate over the
-/// polling index. Versions only grow and tasks are never deleted, so any
-/// change to the filtered set changes `count` or `version_sum`.
+/// What the ETag of a task list is computed from: the custodian's task
+/// change counter (`custodian_task_counters`, raised by a trigger in every
+/// transaction that inserts or updates one of its tasks). Any change to any
+/// of the custodian's tasks changes it, so an ETag made from it (and the
+/// query) changes whenever a list of that custodian's tasks could.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct PollState {
     #[diesel(sql_type = SqlUuid)]
     pub custodian_id: Uuid,
     #[diesel(sql_type = BigInt)]
-    pub count: i64,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    pub max_updated_at: Option<OffsetDateTime>,
-    #[diesel(sql_type = BigInt)]
-    pub version_sum: i64,
+    pub changes: i64,
 }
 
-/// In ONE statement: the custodian registered with `orgnr` (None when
-/// there is none) and the aggregate of its tasks matching `filter`.
+/// In ONE statement (two primary-key/unique index lookups): the custodian
+/// registered with `orgnr` (None when there is none) and its change counter.
 pub fn poll_state(
     conn: &mut PgConnection,
     orgnr: &str,
-    filter: &TaskFilter,
 ) -> std::result::Result<Option<PollState>, StoreError> {
-    let mut q = diesel::sql_query(
-        "SELECT c.id AS custodian_id, a.count, a.max_updated_at, a.version_sum \
-         FROM custodians c CROSS JOIN LATERAL ( \
-           SELECT count(*) AS count, max(t.updated_at) AS max_updated_at, \
-                  COALESCE(sum(t.version), 0)::bigint AS version_sum \
-           FROM custodian_tasks t WHERE t.custodian_id = c.id",
+    Ok(diesel::sql_query(
+        "SELECT c.id AS custodian_id, COALESCE(k.changes, 0) AS changes \
+         FROM custodians c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id \
+         WHERE c.orgnr = $1 AND c.retired_at IS NULL",
     )
-    .into_boxed::<diesel::pg::Pg>();
-    let mut n = 1;
-    let mut next = || {
-        n += 1;
-        n
-    };
-    if filter.updated_since.is_some() {
-        q = q.sql(format!(" AND t.updated_at >= ${}", next()));
-    }
-    if !filter.states.is_empty() {
-        q = q.sql(format!(" AND t.state = ANY(${})", next()));
-    }
-    if filter.kind.is_some() {
-        q = q.sql(format!(" AND t.kind = ${}", next()));
-    }
-    q = q.sql(") a WHERE c.orgnr = $1 AND c.retired_at IS NULL");
-    q = q.bind::<Text, _>(orgnr.to_owned());
-    if let Some(since) = filter.updated_since {
-        q = q.bind::<Timestamptz, _>(since);
-    }
-    if !filter.states.is_empty() {
-        q = q.bind::<Array<Text>, _>(filter.states.clone());
-    }
-    if let Some(kind) = &filter.kind {
-        q = q.bind::<Text, _>(kind.clone());
-    }
-    Ok(q.get_result(conn).optional()?)
+    .bind::<Text, _>(orgnr)
+    .get_result(conn)
+    .optional()?)
 }
 
 /// A task in a list, with its case number and source.

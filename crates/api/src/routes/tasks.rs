@@ -2,10 +2,12 @@
 //! cases assigned to them, machine to machine with a Maskinporten token.
 //!
 //! - `GET /tasks` is built for polling every few seconds: its ETag comes
-//!   from ONE aggregate query over the polling index (count, latest update
-//!   and sum of versions of the filtered set) plus the query parameters, so
-//!   an unchanged poll with `If-None-Match` is a bodiless 304 that loads no
-//!   rows.
+//!   from ONE query (the custodian by orgnr and its task change counter,
+//!   both index lookups) plus the query parameters, so an unchanged poll
+//!   with `If-None-Match` is a bodiless 304 that loads no task rows, however
+//!   many tasks the custodian has. Any change to one of the custodian's
+//!   tasks changes the ETag of all its lists (a filtered list may then
+//!   answer 200 with the same items: never a missed change).
 //! - `GET /tasks/{id}` holds only what the custodian needs for its source.
 //! - Every action is a POST with `If-Match` (the task's ETag `"v<version>"`),
 //!   decided by the task state machine (`hds_domain::task`): a refusal is a
@@ -677,8 +679,8 @@ async fn run_action(
 
 /// The custodian's tasks, oldest change first (by `updatedAt`, then id),
 /// with filters and cursor pagination. Poll it with `If-None-Match`: an
-/// unchanged list is a 304 without a body, answered from one index-only
-/// aggregate query.
+/// unchanged list is a 304 without a body, answered from one indexed
+/// lookup of the custodian's task change counter.
 #[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearerAuth" = [])),
     params(TaskQuery, ("If-None-Match" = Option<String>, Header, description = "The ETag of the list last read")),
     responses(
@@ -712,17 +714,15 @@ async fn list_tasks(
     let lookup = orgnr.clone();
     let outcome = state
         .run(move |conn| {
-            // ONE query: the custodian and the aggregate the ETag is made of
-            let Some(poll) = repo::poll_state(conn, &lookup, &filter)? else {
+            // ONE query (index lookups): the custodian and its task change counter
+            let Some(poll) = repo::poll_state(conn, &lookup)? else {
                 return Ok(None);
             };
             let tag = etag::of_bytes(
                 format!(
-                    "tasks|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{}",
+                    "tasks|{}|{}|{:?}|{:?}|{:?}|{:?}|{}",
                     poll.custodian_id,
-                    poll.count,
-                    poll.max_updated_at.map_or(0, micros),
-                    poll.version_sum,
+                    poll.changes,
                     filter.states,
                     filter.kind,
                     filter.updated_since.map(micros),

@@ -770,6 +770,7 @@ async fn withdrawal_cancels_the_open_tasks_and_tells_the_custodian() {
         .as_str()
         .unwrap()
         .to_owned();
+    let before = list(&app, &hdir, "").await.header("etag").to_owned();
     let owner = token(&app, OWNER);
     let case = app
         .get(&format!("/api/v1/applications/{app_id}/case"), Some(&owner))
@@ -785,6 +786,16 @@ async fn withdrawal_cancels_the_open_tasks_and_tells_the_custodian() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let poll = app
+        .send(
+            app.request(Method::GET, "/api/v1/tasks", Some(&hdir))
+                .header("If-None-Match", &before),
+        )
+        .await;
+    assert_eq!(
+        poll.status, 200,
+        "a change made by case handling changes the poll too"
+    );
     let task = read(&app, &hdir, &did).await;
     assert_eq!(task.body["state"], "CANCELLED");
     assert_eq!(task.body["caseStatus"], "WITHDRAWN");
