@@ -53,17 +53,8 @@ echo "== plans"
 CUST=$(psql -X -tAc "SELECT id FROM custodians WHERE orgnr = '$FHI'" "$DB_URL")
 psql -X "$DB_URL" <<SQL
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT c.id AS custodian_id, a.count, a.max_updated_at, a.version_sum
-FROM custodians c CROSS JOIN LATERAL (
-  SELECT count(*) AS count, max(t.updated_at) AS max_updated_at, COALESCE(sum(t.version), 0)::bigint AS version_sum
-  FROM custodian_tasks t WHERE t.custodian_id = c.id AND t.state = ANY('{ACKNOWLEDGED,ASSIGNED,IN_PREPARATION}')) a
-WHERE c.orgnr = '$FHI' AND c.retired_at IS NULL;
-
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT c.id AS custodian_id, a.count, a.max_updated_at, a.version_sum
-FROM custodians c CROSS JOIN LATERAL (
-  SELECT count(*) AS count, max(t.updated_at) AS max_updated_at, COALESCE(sum(t.version), 0)::bigint AS version_sum
-  FROM custodian_tasks t WHERE t.custodian_id = c.id AND t.updated_at >= now() - interval '1 day') a
+SELECT c.id AS custodian_id, COALESCE(k.changes, 0) AS changes
+FROM custodians c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id
 WHERE c.orgnr = '$FHI' AND c.retired_at IS NULL;
 
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
@@ -74,4 +65,8 @@ ORDER BY t.updated_at, t.id LIMIT 51;
 
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT * FROM feed_events WHERE sequence > $MID AND custodian_id = '$CUST' ORDER BY sequence LIMIT 100;
+
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT * FROM feed_events WHERE sequence > $MID AND custodian_id = (SELECT id FROM custodians WHERE orgnr = '974761122')
+ORDER BY sequence LIMIT 100;
 SQL
