@@ -815,9 +815,18 @@ async fn acknowledge_task(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
-    body: Option<ApiJson<AcknowledgeRequest>>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let note = body.and_then(|b| b.0.note);
+    // the body is optional; when given it must be valid
+    let note = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<AcknowledgeRequest>(&body)
+            .map_err(|e| {
+                ApiError::bad_request(format!("the body is not a valid acknowledgement: {e}"))
+            })?
+            .note
+    };
     if let Some(n) = &note {
         let mut problems = Vec::new();
         text_problem(n, "/note", 2000, &mut problems);
