@@ -459,9 +459,19 @@ async fn refused_actions_are_409_with_why_and_write_nothing() {
     let r = act(&app, &hdir, &prep, "deliveries", &delivery).await;
     let detail = r.problem(409)["detail"].as_str().unwrap().to_owned();
     assert!(
-        detail.contains("refused") || detail.contains("CANCELLED"),
-        "{detail}"
+        detail.contains("CANCELLED"),
+        "the refusal cancelled it: {detail}"
     );
+    assert_eq!(work_rows(&app), before);
+    // even if it were still open (forced by SQL), the state machine refuses the delivery
+    sql(
+        &app,
+        &format!("UPDATE custodian_tasks SET state = 'ACKNOWLEDGED' WHERE id = '{prep}'"),
+    );
+    let before = work_rows(&app);
+    let r = act(&app, &hdir, &prep, "deliveries", &delivery).await;
+    let detail = r.problem(409)["detail"].as_str().unwrap().to_owned();
+    assert!(detail.contains("the source was refused"), "{detail}");
     assert_eq!(work_rows(&app), before);
 }
 
