@@ -1,3 +1,5 @@
+DROP TRIGGER case_decisions_change_tasks ON case_decisions;
+DROP FUNCTION decision_changes_tasks();
 DROP TRIGGER custodian_tasks_count_updates ON custodian_tasks;
 DROP TRIGGER custodian_tasks_count_inserts ON custodian_tasks;
 DROP FUNCTION count_custodian_task_changes();

@@ -141,3 +141,38 @@ CREATE TRIGGER custodian_tasks_count_inserts
 CREATE TRIGGER custodian_tasks_count_updates
     AFTER UPDATE ON custodian_tasks REFERENCING NEW TABLE AS changed_tasks
     FOR EACH STATEMENT EXECUTE FUNCTION count_custodian_task_changes();
+
+-- A new decision round (a reversal on appeal) that changes what is granted
+-- for a source changes its open DATA_PREPARATION task: the version moves (so
+-- ETags and If-Match see it) and the custodian gets a
+-- no.helsedata.task.decision_changed event. A refusal then cancels the task
+-- (case handling), which is its own event.
+CREATE FUNCTION decision_changes_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    t custodian_tasks;
+BEGIN
+    IF EXISTS (SELECT 1 FROM case_decisions p
+               WHERE p.case_id = NEW.case_id AND p.data_source_id = NEW.data_source_id
+                 AND p.round = NEW.round - 1 AND p.outcome = NEW.outcome
+                 AND p.conditions = NEW.conditions
+                 AND p.granted_variables IS NOT DISTINCT FROM NEW.granted_variables
+                 AND p.granted_period_from IS NOT DISTINCT FROM NEW.granted_period_from
+                 AND p.granted_period_to IS NOT DISTINCT FROM NEW.granted_period_to) THEN
+        RETURN NEW;
+    END IF;
+    FOR t IN
+        UPDATE custodian_tasks SET version = version + 1, updated_at = now()
+         WHERE case_id = NEW.case_id AND data_source_id = NEW.data_source_id
+           AND kind = 'DATA_PREPARATION' AND state IN ('ASSIGNED', 'ACKNOWLEDGED', 'IN_PREPARATION')
+        RETURNING *
+    LOOP
+        PERFORM append_feed_event('no.helsedata.task.decision_changed', '/api/v1/tasks/' || t.id, t.id::text,
+            jsonb_build_object('taskId', t.id, 'caseId', t.case_id, 'kind', t.kind, 'state', t.state,
+                               'version', t.version),
+            t.custodian_id, t.case_id);
+    END LOOP;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER case_decisions_change_tasks
+    AFTER INSERT ON case_decisions
+    FOR EACH ROW EXECUTE FUNCTION decision_changes_tasks();
