@@ -8,7 +8,7 @@ LOCAL_DB = $(shell $(DB) url)
 HDS = $(or $(CARGO_TARGET_DIR),target)/debug/hds
 CARGO_TEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run --workspace --no-fail-fast" || echo "cargo test --workspace --no-fail-fast")
 
-.PHONY: help run test build db-start db-stop db-reset token openapi bench bench-catalogue lint guards fmt
+.PHONY: help run test build db-start db-stop db-reset token openapi bench bench-catalogue bench-custodian lint guards fmt
 
 help:
 	@echo "make run        start the service on http://127.0.0.1:8080 (private PostgreSQL, migrated and seeded)"
@@ -18,6 +18,7 @@ help:
 	@echo "make openapi    rewrite openapi/openapi.json from the handlers"
 	@echo "make bench      run the benchmarks (docs/benchmarks.md)"
 	@echo "make bench-catalogue  catalogue page times, shipped vs +50,000 variables, and query plans (docs/benchmarks.md)"
+	@echo "make bench-custodian   custodian polling and feed under load (100,000 cases, wrk; docs/benchmarks.md)"
 
 build:
 	cargo build --workspace --bins
@@ -67,3 +68,9 @@ bench: db-start
 bench-catalogue: db-start
 	cargo build --release --bin hds
 	ADMIN_URL="$$($(DB) admin-url)" scripts/bench-catalogue.sh
+
+# Custodian polling and feed under load: seeds a scratch database bench_tasks
+# with 100,000 cases (once), serves it from a release build, measures with wrk.
+bench-custodian: db-start
+	cargo build --release --bin hds
+	ADMIN_URL="$$($(DB) admin-url | sed 's,/postgres$$,,')" HDS="$(or $(CARGO_TARGET_DIR),target)/release/hds" scripts/bench-custodian.sh

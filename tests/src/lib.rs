@@ -164,3 +164,5 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+pub mod client;

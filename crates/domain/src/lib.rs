@@ -9,4 +9,5 @@ pub mod case;
 pub mod catalogue;
 pub mod disclosure;
 pub mod identity;
+pub mod task;
 pub mod webhook;

@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod migrate;
 pub mod schema;
 pub mod seed;
+pub mod tasks;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod webhooks;

@@ -412,6 +412,69 @@ diesel::joinable!(feed_events -> custodians (custodian_id));
 diesel::joinable!(webhook_endpoints -> custodians (custodian_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 
+diesel::table! {
+    task_events (id) {
+        id -> Int8,
+        task_id -> Uuid,
+        kind -> Text,
+        state_before -> Text,
+        state_after -> Text,
+        occurred_at -> Timestamptz,
+        actor -> Text,
+        data -> Jsonb,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    task_progress_reports (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        note -> Text,
+        percent_complete -> Nullable<Int4>,
+        expected_delivery_on -> Nullable<Date>,
+        reported_at -> Timestamptz,
+        reported_by -> Text,
+    }
+}
+
+diesel::table! {
+    task_deliveries (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        delivered_on -> Date,
+        method -> Text,
+        contents -> Text,
+        recorded_at -> Timestamptz,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    task_hours (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        worked_on -> Date,
+        hundredths -> Int4,
+        description -> Text,
+        recorded_at -> Timestamptz,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    custodian_task_counters (custodian_id) {
+        custodian_id -> Uuid,
+        changes -> Int8,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(task_events -> custodian_tasks (task_id));
+diesel::joinable!(task_progress_reports -> custodian_tasks (task_id));
+diesel::joinable!(task_deliveries -> custodian_tasks (task_id));
+diesel::joinable!(task_hours -> custodian_tasks (task_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     feed_counter,
@@ -438,4 +501,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_questions,
     case_decisions,
     custodian_tasks,
+    task_events,
+    task_progress_reports,
+    task_deliveries,
+    task_hours,
+    custodian_task_counters,
 );

@@ -10,6 +10,7 @@ pub mod disclosure;
 pub mod events;
 pub mod health;
 pub mod me;
+pub mod tasks;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,6 +24,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     cases::routes(cfg);
     disclosure::routes(cfg);
     events::routes(cfg);
+    tasks::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
 }

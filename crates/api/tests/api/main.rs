@@ -18,4 +18,5 @@ mod errors;
 mod events;
 mod health;
 mod openapi;
+mod tasks;
 mod webhooks;

@@ -1,0 +1,918 @@
+//! Custodian tasks: scope (own tasks only, 404 for another's, 403 for an
+//! unknown orgnr), every action and its refusals (409 with why, nothing
+//! written), If-Match, the 304 poll, feed events for task changes, hours
+//! validation, and the custodian's decision through the case rules.
+//!
+//! Cases come from the real applications and case handling API. One SQL
+//! shortcut: the seed has no application form case whose two sources belong
+//! to two custodians, so NPR's `case_sources` row is moved to Helsedirektoratet
+//! (and, for decision tasks, given CUSTODIAN authority) before completion.
+
+use diesel::RunQueryDsl;
+use hds_api::auth::Role;
+use hds_persistence::test_support::count_rows;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::applications::{complete_identifiable, submit, token, OWNER};
+use crate::support::{Response, TestApp};
+
+pub const FHI: &str = "983744516";
+pub const HDIR: &str = "983544622";
+/// A valid organisation number that is not a custodian.
+const UNKNOWN_ORG: &str = "974760673";
+
+fn custodian(app: &TestApp, orgnr: &str) -> String {
+    app.token_for(Role::Custodian, None, Some(orgnr))
+}
+
+fn sql(app: &TestApp, statement: &str) {
+    diesel::sql_query(statement)
+        .execute(&mut app.db.connect())
+        .unwrap();
+}
+
+async fn case_command(app: &TestApp, case_id: &str, what: &str, body: &Value) -> Response {
+    let h = app.token(Role::CaseHandler);
+    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    let request = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/{what}"),
+            Some(&h),
+        )
+        .header("If-Match", read.header("etag"))
+        .json(body);
+    let r = app.send(request).await;
+    assert_eq!(r.status, 200, "{what}: {}", r.text);
+    r
+}
+
+fn granted(code: &str) -> Value {
+    json!({"dataSource": code, "outcome": "GRANTED",
+           "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Data slettes ved prosjektslutt."],
+           "text": "Innvilget."})
+}
+
+/// A submitted MFR + NPR case with NPR moved to HDIR: (application id, case id).
+async fn two_custodian_case(
+    app: &TestApp,
+    key: &str,
+    npr_decided_by_custodian: bool,
+) -> (String, String) {
+    let owner = token(app, OWNER);
+    let (id, etag) = complete_identifiable(app, &owner).await;
+    let r = submit(app, &owner, &id, &etag, key).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let case_id = r.body["id"].as_str().unwrap().to_owned();
+    let authority = if npr_decided_by_custodian {
+        "CUSTODIAN"
+    } else {
+        "HDS"
+    };
+    sql(
+        app,
+        &format!(
+            "UPDATE case_sources SET custodian_id = (SELECT id FROM custodians WHERE orgnr = '{HDIR}'), \
+             decision_authority = '{authority}' WHERE case_id = '{case_id}' AND data_source_code = 'NPR'"
+        ),
+    );
+    (id, case_id)
+}
+
+/// A decided case: DATA_PREPARATION tasks for FHI (MFR) and HDIR (NPR).
+async fn decided_case(app: &TestApp, key: &str) -> String {
+    let (_, case_id) = two_custodian_case(app, key, false).await;
+    case_command(app, &case_id, "complete", &json!({})).await;
+    let r = case_command(
+        app,
+        &case_id,
+        "decisions",
+        &json!({"decisions": [granted("MFR"), granted("NPR")]}),
+    )
+    .await;
+    assert_eq!(r.body["status"], "DECIDED");
+    case_id
+}
+
+async fn list(app: &TestApp, tok: &str, query: &str) -> Response {
+    app.get(&format!("/api/v1/tasks{query}"), Some(tok)).await
+}
+
+async fn only_task(app: &TestApp, tok: &str) -> Value {
+    let r = list(app, tok, "").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.text);
+    items[0].clone()
+}
+
+async fn read(app: &TestApp, tok: &str, task_id: &str) -> Response {
+    app.get(&format!("/api/v1/tasks/{task_id}"), Some(tok))
+        .await
+}
+
+async fn act_with(
+    app: &TestApp,
+    tok: &str,
+    task_id: &str,
+    what: &str,
+    etag: Option<&str>,
+    body: &Value,
+) -> Response {
+    let mut request = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/tasks/{task_id}/{what}"),
+            Some(tok),
+        )
+        .json(body);
+    if let Some(etag) = etag {
+        request = request.header("If-Match", etag);
+    }
+    app.send(request).await
+}
+
+/// POST an action with the task's current ETag.
+async fn act(app: &TestApp, tok: &str, task_id: &str, what: &str, body: &Value) -> Response {
+    let r = read(app, tok, task_id).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    act_with(app, tok, task_id, what, Some(r.header("etag")), body).await
+}
+
+fn feed_types(app: &TestApp, orgnr: &str) -> Vec<(String, String)> {
+    let id = hds_persistence::feed::custodian_for_orgnr(&mut app.db.connect(), orgnr)
+        .unwrap()
+        .unwrap();
+    hds_persistence::feed::read_after(
+        &mut app.db.connect(),
+        hds_persistence::feed::Reader::Custodian(id),
+        0,
+        1000,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|e| {
+        (
+            e.event_type,
+            e.data["taskId"].as_str().unwrap_or_default().to_owned(),
+        )
+    })
+    .collect()
+}
+
+fn today() -> String {
+    hds_domain::calendar::oslo_date(time::OffsetDateTime::now_utc()).to_string()
+}
+
+fn work_rows(app: &TestApp) -> Vec<i64> {
+    let mut conn = app.db.connect();
+    [
+        "task_events",
+        "task_deliveries",
+        "task_progress_reports",
+        "task_hours",
+        "feed_events",
+        "audit_events",
+        "case_decisions",
+    ]
+    .iter()
+    .map(|t| count_rows(&mut conn, t))
+    .collect()
+}
+
+#[actix_rt::test]
+async fn each_custodian_sees_only_its_own_tasks_and_another_custodians_task_is_404() {
+    let app = TestApp::spawn().await;
+    let case_id = decided_case(&app, "scope").await;
+    let (fhi, hdir) = (custodian(&app, FHI), custodian(&app, HDIR));
+    let mine = only_task(&app, &fhi).await;
+    assert_eq!(mine["dataSource"]["code"], "MFR");
+    assert_eq!(mine["kind"], "DATA_PREPARATION");
+    assert_eq!(mine["state"], "ASSIGNED");
+    assert_eq!(mine["caseId"], case_id.as_str());
+    let theirs = only_task(&app, &hdir).await;
+    assert_eq!(theirs["dataSource"]["code"], "NPR");
+    let theirs_id = theirs["id"].as_str().unwrap();
+
+    // another custodian's task does not exist for FHI
+    read(&app, &fhi, theirs_id).await.problem(404);
+    let own = read(&app, &hdir, theirs_id).await;
+    act_with(
+        &app,
+        &fhi,
+        theirs_id,
+        "acknowledge",
+        Some(own.header("etag")),
+        &json!({}),
+    )
+    .await
+    .problem(404);
+
+    // the detail holds only this source's part
+    let detail = read(&app, &fhi, mine["id"].as_str().unwrap()).await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert_eq!(detail.header("etag"), "\"v1\"");
+    let d = &detail.body;
+    assert_eq!(
+        d["project"]["title"],
+        "Fødselsvekt og senere sykehusinnleggelser"
+    );
+    assert_eq!(d["contact"]["email"], "kari.nordmann@medisin.uio.no");
+    assert_eq!(d["decision"]["outcome"], "GRANTED");
+    assert_eq!(
+        d["decision"]["conditions"][0],
+        "Data slettes ved prosjektslutt."
+    );
+    assert!(d["caseNumber"].is_string());
+    assert!(
+        !detail.text.contains("NPR"),
+        "nothing of HDIR's part: {}",
+        detail.text
+    );
+    assert!(!detail.text.contains(OWNER), "no national identity number");
+}
+
+#[actix_rt::test]
+async fn an_unknown_orgnr_is_403_with_a_clear_detail_and_other_roles_are_403() {
+    let app = TestApp::spawn().await;
+    let stranger = custodian(&app, UNKNOWN_ORG);
+    for path in [
+        "/api/v1/tasks",
+        "/api/v1/tasks/00000000-0000-0000-0000-000000000000",
+    ] {
+        let r = app.get(path, Some(&stranger)).await;
+        let p = r.problem(403);
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("not a registered custodian"),
+            "{p}"
+        );
+    }
+    let handler = app.token(Role::CaseHandler);
+    list(&app, &handler, "").await.problem(403);
+    let applicant = token(&app, OWNER);
+    list(&app, &applicant, "").await.problem(403);
+}
+
+#[actix_rt::test]
+async fn a_data_preparation_goes_from_acknowledgement_through_progress_and_hours_to_delivery() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "journey").await;
+    let fhi = custodian(&app, FHI);
+    let task = only_task(&app, &fhi).await;
+    let id = task["id"].as_str().unwrap().to_owned();
+
+    let r = act(
+        &app,
+        &fhi,
+        &id,
+        "acknowledge",
+        &json!({"note": "Vår ref 2026/77"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["state"], "ACKNOWLEDGED");
+    assert_eq!(r.header("etag"), "\"v2\"");
+
+    let progress = json!({"note": "Uttrekk bestilt", "percentComplete": 40, "expectedDeliveryOn": "2026-12-15"});
+    let r = act(&app, &fhi, &id, "progress", &progress).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["state"], "IN_PREPARATION");
+    let r = act(
+        &app,
+        &fhi,
+        &id,
+        "progress",
+        &json!({"note": "Kvalitetssikring"}),
+    )
+    .await;
+    assert_eq!(r.body["state"], "IN_PREPARATION");
+    assert_eq!(r.body["progress"].as_array().unwrap().len(), 2);
+
+    let hours = json!({"workedOn": today(), "hours": 2.5, "description": "Uttrekk og kontroll"});
+    let r = act(&app, &fhi, &id, "hours", &hours).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = act(
+        &app,
+        &fhi,
+        &id,
+        "hours",
+        &json!({"workedOn": today(), "hours": 0.75, "description": "Dokumentasjon"}),
+    )
+    .await;
+    assert_eq!(r.body["totalHours"], 3.25);
+
+    let delivery = json!({"deliveredOn": today(), "method": "SECURE_FILE_TRANSFER", "contents": "mfr_uttrekk.csv (VEKT, KJONN, 2010–2020)"});
+    let r = act(&app, &fhi, &id, "deliveries", &delivery).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["state"], "DELIVERED");
+    assert_eq!(r.body["delivery"]["method"], "SECURE_FILE_TRANSFER");
+    let kinds: Vec<&str> = r.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "ACKNOWLEDGED",
+            "PROGRESS_REPORTED",
+            "PROGRESS_REPORTED",
+            "HOURS_REPORTED",
+            "HOURS_REPORTED",
+            "DELIVERED"
+        ]
+    );
+
+    // every change is a feed event addressed to FHI, in order
+    let types: Vec<String> = feed_types(&app, FHI)
+        .into_iter()
+        .filter(|(_, t)| *t == id)
+        .map(|(ty, _)| ty)
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "no.helsedata.task.assigned",
+            "no.helsedata.task.acknowledged",
+            "no.helsedata.task.in_preparation",
+            "no.helsedata.task.progress_reported",
+            "no.helsedata.task.hours_reported",
+            "no.helsedata.task.hours_reported",
+            "no.helsedata.task.delivered",
+        ]
+    );
+    // and the audit trail has each action
+    let audit =
+        hds_persistence::audit::history(&mut app.db.connect(), "custodian_task", &id).unwrap();
+    assert_eq!(audit.len(), 6);
+    assert!(audit.iter().all(|a| a.actor == format!("org:{FHI}")));
+
+    // a delivered task is closed
+    let p = act(&app, &fhi, &id, "deliveries", &delivery).await;
+    assert!(p.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("DELIVERED"));
+}
+
+#[actix_rt::test]
+async fn refused_actions_are_409_with_why_and_write_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, case_id) = two_custodian_case(&app, "refusals", true).await;
+    case_command(&app, &case_id, "complete", &json!({})).await;
+    let hdir = custodian(&app, HDIR);
+    let decision_task = only_task(&app, &hdir).await;
+    assert_eq!(decision_task["kind"], "DECISION");
+    let did = decision_task["id"].as_str().unwrap().to_owned();
+    let delivery = json!({"deliveredOn": today(), "method": "EMAIL", "contents": "tabeller.xlsx"});
+
+    let check = |r: Response, why: &str| {
+        let p = r.problem(409).clone();
+        assert!(p["detail"].as_str().unwrap().contains(why), "{p}");
+    };
+    let before = work_rows(&app);
+    // hours and progress before acknowledgement; delivery on a DECISION task
+    check(
+        act(
+            &app,
+            &hdir,
+            &did,
+            "hours",
+            &json!({"workedOn": today(), "hours": 1, "description": "Lesing"}),
+        )
+        .await,
+        "acknowledge",
+    );
+    check(
+        act(&app, &hdir, &did, "deliveries", &delivery).await,
+        "recording the decision",
+    );
+    check(
+        act(&app, &hdir, &did, "progress", &json!({"note": "x"})).await,
+        "recording the decision",
+    );
+    check(
+        act(&app, &hdir, &did, "cannot-deliver", &json!({"reason": "x"})).await,
+        "recording the decision",
+    );
+    assert_eq!(
+        work_rows(&app),
+        before,
+        "refusals write nothing (no event, feed, audit)"
+    );
+    assert_eq!(read(&app, &hdir, &did).await.header("etag"), "\"v1\"");
+
+    // a delivery before the source is decided (a preparation task made early by SQL)
+    sql(
+        &app,
+        &format!(
+            "INSERT INTO custodian_tasks (case_id, custodian_id, data_source_id, kind) \
+             SELECT case_id, custodian_id, data_source_id, 'DATA_PREPARATION' FROM case_sources \
+             WHERE case_id = '{case_id}' AND data_source_code = 'NPR'"
+        ),
+    );
+    let prep = list(&app, &hdir, "?kind=DATA_PREPARATION").await.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        act(&app, &hdir, &prep, "acknowledge", &json!({}))
+            .await
+            .status,
+        200
+    );
+    let before = work_rows(&app);
+    check(
+        act(&app, &hdir, &prep, "deliveries", &delivery).await,
+        "no decision yet",
+    );
+    check(
+        act(
+            &app,
+            &hdir,
+            &prep,
+            "decision",
+            &json!({"outcome": "GRANTED", "legalBasis": ["§ 19 a"], "text": "Innvilget."}),
+        )
+        .await,
+        "only a DECISION task",
+    );
+    assert_eq!(work_rows(&app), before);
+
+    // HDS decides MFR, HDIR refuses NPR: a delivery for the refused source is refused
+    case_command(
+        &app,
+        &case_id,
+        "decisions",
+        &json!({"decisions": [granted("MFR")]}),
+    )
+    .await;
+    let r = act(&app, &hdir, &did, "decision", &json!({"outcome": "REFUSED", "legalBasis": ["helseregisterloven § 19 b"], "text": "Avslått."})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let before = work_rows(&app);
+    let r = act(&app, &hdir, &prep, "deliveries", &delivery).await;
+    let detail = r.problem(409)["detail"].as_str().unwrap().to_owned();
+    assert!(
+        detail.contains("CANCELLED"),
+        "the refusal cancelled it: {detail}"
+    );
+    assert_eq!(work_rows(&app), before);
+    // even if it were still open (forced by SQL), the state machine refuses the delivery
+    sql(
+        &app,
+        &format!("UPDATE custodian_tasks SET state = 'ACKNOWLEDGED' WHERE id = '{prep}'"),
+    );
+    let before = work_rows(&app);
+    let r = act(&app, &hdir, &prep, "deliveries", &delivery).await;
+    let detail = r.problem(409)["detail"].as_str().unwrap().to_owned();
+    assert!(detail.contains("the source was refused"), "{detail}");
+    assert_eq!(work_rows(&app), before);
+}
+
+#[actix_rt::test]
+async fn cannot_deliver_needs_a_reason_and_closes_the_task() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "cannot").await;
+    let fhi = custodian(&app, FHI);
+    let id = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let p = act(&app, &fhi, &id, "cannot-deliver", &json!({"reason": "  "})).await;
+    assert_eq!(p.problem(422)["errors"][0]["pointer"], "/reason");
+    let r = act(
+        &app,
+        &fhi,
+        &id,
+        "cannot-deliver",
+        &json!({"reason": "Variablene finnes ikke for 2010"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["state"], "CANNOT_DELIVER");
+    assert_eq!(r.body["stateReason"], "Variablene finnes ikke for 2010");
+    assert!(feed_types(&app, FHI)
+        .iter()
+        .any(|(t, i)| t == "no.helsedata.task.cannot_deliver" && *i == id));
+}
+
+#[actix_rt::test]
+async fn actions_need_if_match_and_a_stale_one_is_412() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "if-match").await;
+    let fhi = custodian(&app, FHI);
+    let id = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    act_with(&app, &fhi, &id, "acknowledge", None, &json!({}))
+        .await
+        .problem(428);
+    act_with(&app, &fhi, &id, "acknowledge", Some("\"v7\""), &json!({}))
+        .await
+        .problem(412);
+    act_with(&app, &fhi, &id, "acknowledge", Some("v1"), &json!({}))
+        .await
+        .problem(400);
+    let garbage = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/tasks/{id}/acknowledge"),
+                Some(&fhi),
+            )
+            .header("If-Match", "\"v1\"")
+            .header("Content-Type", "application/json")
+            .body("{not json"),
+        )
+        .await;
+    garbage.problem(400);
+    // the body is optional
+    let ok = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/tasks/{id}/acknowledge"),
+                Some(&fhi),
+            )
+            .header("If-Match", "\"v1\""),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    // the loser of a race holding the old ETag
+    act_with(
+        &app,
+        &fhi,
+        &id,
+        "progress",
+        Some("\"v1\""),
+        &json!({"note": "x"}),
+    )
+    .await
+    .problem(412);
+}
+
+#[actix_rt::test]
+async fn an_unchanged_poll_is_a_bodiless_304_and_a_change_makes_it_200() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "poll").await;
+    let fhi = custodian(&app, FHI);
+    let first = list(&app, &fhi, "").await;
+    assert_eq!(first.status, 200);
+    let etag = first.header("etag").to_owned();
+    let poll = |etag: String, query: &'static str| {
+        let fhi = fhi.clone();
+        let app = &app;
+        async move {
+            app.send(
+                app.request(Method::GET, &format!("/api/v1/tasks{query}"), Some(&fhi))
+                    .header("If-None-Match", etag),
+            )
+            .await
+        }
+    };
+    let unchanged = poll(etag.clone(), "").await;
+    assert_eq!(unchanged.status, 304);
+    assert!(unchanged.bytes.is_empty());
+    assert_eq!(unchanged.header("etag"), etag);
+
+    // another custodian's change does not change FHI's list
+    let hdir = custodian(&app, HDIR);
+    let npr = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        act(&app, &hdir, &npr, "acknowledge", &json!({}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(poll(etag.clone(), "").await.status, 304);
+
+    // FHI's own change does
+    let id = first.body["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        act(&app, &fhi, &id, "acknowledge", &json!({})).await.status,
+        200
+    );
+    let changed = poll(etag.clone(), "").await;
+    assert_eq!(changed.status, 200);
+    assert_ne!(changed.header("etag"), etag);
+    assert_eq!(changed.body["items"][0]["state"], "ACKNOWLEDGED");
+
+    // the ETag depends on the filters, and filters filter
+    let assigned = poll(changed.header("etag").to_owned(), "?state=ASSIGNED").await;
+    assert_eq!(assigned.status, 200);
+    assert!(assigned.body["items"].as_array().unwrap().is_empty());
+    let acked = list(
+        &app,
+        &fhi,
+        "?state=ACKNOWLEDGED,IN_PREPARATION&kind=DATA_PREPARATION",
+    )
+    .await;
+    assert_eq!(acked.body["items"].as_array().unwrap().len(), 1);
+    let future = list(&app, &fhi, "?updatedSince=2999-01-01T00:00:00Z").await;
+    assert!(future.body["items"].as_array().unwrap().is_empty());
+    let bad = list(&app, &fhi, "?state=DONE&kind=X&updatedSince=yesterday").await;
+    let p = bad.problem(400);
+    assert_eq!(p["errors"].as_array().unwrap().len(), 3, "{p}");
+}
+
+#[actix_rt::test]
+async fn the_task_list_pages_by_update_time_with_a_cursor() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "page-1").await;
+    decided_case(&app, "page-2").await;
+    decided_case(&app, "page-3").await;
+    let fhi = custodian(&app, FHI);
+    let mut seen = Vec::new();
+    let mut query = "?limit=2".to_owned();
+    loop {
+        let r = list(&app, &fhi, &query).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        for item in r.body["items"].as_array().unwrap() {
+            seen.push(
+                item["updatedAt"].as_str().unwrap().to_owned() + item["id"].as_str().unwrap(),
+            );
+        }
+        match r.body["nextCursor"].as_str() {
+            Some(c) => query = format!("?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 3);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 3);
+    list(&app, &fhi, "?cursor=bm9wZQ").await.problem(400);
+}
+
+#[actix_rt::test]
+async fn hours_are_more_than_0_at_most_24_with_a_date_and_a_description() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "hours").await;
+    let fhi = custodian(&app, FHI);
+    let id = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        act(&app, &fhi, &id, "acknowledge", &json!({})).await.status,
+        200
+    );
+    let before = work_rows(&app);
+    for (body, pointers) in [
+        (
+            json!({"workedOn": today(), "hours": 0, "description": "x"}),
+            vec!["/hours"],
+        ),
+        (
+            json!({"workedOn": today(), "hours": 24.5, "description": "x"}),
+            vec!["/hours"],
+        ),
+        (
+            json!({"workedOn": today(), "hours": 1.255, "description": "x"}),
+            vec!["/hours"],
+        ),
+        (
+            json!({"workedOn": "2999-01-01", "hours": 1, "description": " "}),
+            vec!["/workedOn", "/description"],
+        ),
+        (
+            json!({"workedOn": "i går", "hours": -1, "description": "x"}),
+            vec!["/workedOn", "/hours"],
+        ),
+    ] {
+        let r = act(&app, &fhi, &id, "hours", &body).await;
+        let p = r.problem(422);
+        let mut got: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["pointer"].as_str().unwrap())
+            .collect();
+        got.sort_unstable();
+        let mut want = pointers.clone();
+        want.sort_unstable();
+        assert_eq!(got, want, "{body}: {p}");
+    }
+    assert_eq!(work_rows(&app), before, "nothing written");
+    let r = act(
+        &app,
+        &fhi,
+        &id,
+        "hours",
+        &json!({"workedOn": today(), "hours": 24, "description": "Hel dag"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["hours"][0]["hours"], 24.0);
+}
+
+#[actix_rt::test]
+async fn the_custodian_decides_through_the_same_rules_and_granted_sources_become_preparation_tasks()
+{
+    let app = TestApp::spawn().await;
+    let (_, case_id) = two_custodian_case(&app, "decide", true).await;
+    case_command(&app, &case_id, "complete", &json!({})).await;
+    let hdir = custodian(&app, HDIR);
+    let did = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let detail = read(&app, &hdir, &did).await;
+    assert!(detail.body["decision"].is_null());
+    assert!(!detail.body["requested"]["variables"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // before HDS has decided its part the custodian may decide too; first the rules
+    let partly = json!({"outcome": "PARTLY_GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget."});
+    let p = act(&app, &hdir, &did, "decision", &partly).await;
+    assert_eq!(p.problem(422)["errors"][0]["pointer"], "/grantedVariables");
+    let p = act(
+        &app,
+        &hdir,
+        &did,
+        "decision",
+        &json!({"outcome": "GRANTED", "legalBasis": [], "text": ""}),
+    )
+    .await;
+    assert_eq!(p.problem(422)["errors"].as_array().unwrap().len(), 2);
+
+    case_command(
+        &app,
+        &case_id,
+        "decisions",
+        &json!({"decisions": [granted("MFR")]}),
+    )
+    .await;
+    let r = act(&app, &hdir, &did, "decision", &json!({"outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Ingen kobling til andre data"], "text": "Innvilget."})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["state"], "DECIDED");
+    assert_eq!(r.body["decision"]["decidedBy"], "CUSTODIAN");
+
+    // the case is decided; NPR now has a preparation task for HDIR, MFR one for FHI
+    let h = app.token(Role::CaseHandler);
+    let case = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    assert_eq!(case.body["status"], "DECIDED");
+    let prep = list(&app, &hdir, "?kind=DATA_PREPARATION").await;
+    assert_eq!(prep.body["items"][0]["dataSource"]["code"], "NPR");
+    assert_eq!(
+        only_task(&app, &custodian(&app, FHI)).await["dataSource"]["code"],
+        "MFR"
+    );
+    let types: Vec<String> = feed_types(&app, HDIR).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        types,
+        ["no.helsedata.task.assigned", "no.helsedata.task.assigned", "no.helsedata.task.decided"],
+        "the decision task, then (same transaction, trigger first) the new preparation task, then DECIDED"
+    );
+
+    // a decided task is closed
+    let again = act(
+        &app,
+        &hdir,
+        &did,
+        "decision",
+        &json!({"outcome": "REFUSED", "legalBasis": ["x"], "text": "y"}),
+    )
+    .await;
+    assert!(again.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("DECIDED"));
+}
+
+#[actix_rt::test]
+async fn withdrawal_cancels_the_open_tasks_and_tells_the_custodian() {
+    let app = TestApp::spawn().await;
+    let (app_id, case_id) = two_custodian_case(&app, "withdraw", true).await;
+    case_command(&app, &case_id, "complete", &json!({})).await;
+    let hdir = custodian(&app, HDIR);
+    let did = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = list(&app, &hdir, "").await.header("etag").to_owned();
+    let owner = token(&app, OWNER);
+    let case = app
+        .get(&format!("/api/v1/applications/{app_id}/case"), Some(&owner))
+        .await;
+    let r = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{app_id}/withdraw"),
+                Some(&owner),
+            )
+            .header("If-Match", case.header("etag")),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let poll = app
+        .send(
+            app.request(Method::GET, "/api/v1/tasks", Some(&hdir))
+                .header("If-None-Match", &before),
+        )
+        .await;
+    assert_eq!(
+        poll.status, 200,
+        "a change made by case handling changes the poll too"
+    );
+    let task = read(&app, &hdir, &did).await;
+    assert_eq!(task.body["state"], "CANCELLED");
+    assert_eq!(task.body["caseStatus"], "WITHDRAWN");
+    assert_eq!(task.body["stateReason"], "the application was withdrawn");
+    assert!(feed_types(&app, HDIR)
+        .iter()
+        .any(|(t, i)| t == "no.helsedata.task.cancelled" && *i == did));
+    let p = act(&app, &hdir, &did, "acknowledge", &json!({})).await;
+    assert!(p.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("CANCELLED"));
+}
+
+#[actix_rt::test]
+async fn a_reversal_on_appeal_that_changes_a_grant_changes_the_task_and_tells_its_custodian() {
+    let app = TestApp::spawn().await;
+    let (app_id, case_id) = two_custodian_case(&app, "reversal", false).await;
+    case_command(&app, &case_id, "complete", &json!({})).await;
+    let partly = json!({"dataSource": "NPR", "outcome": "PARTLY_GRANTED",
+        "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget.",
+        "grantedVariables": ["INNDATO"]});
+    case_command(
+        &app,
+        &case_id,
+        "decisions",
+        &json!({"decisions": [granted("MFR"), partly]}),
+    )
+    .await;
+    let (fhi, hdir) = (custodian(&app, FHI), custodian(&app, HDIR));
+    let npr = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mfr = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        act(&app, &hdir, &npr, "acknowledge", &json!({}))
+            .await
+            .status,
+        200
+    );
+
+    // the applicant appeals the partial grant; HDS reverses: NPR fully granted, MFR as before
+    let owner = token(&app, OWNER);
+    let case = app
+        .get(&format!("/api/v1/applications/{app_id}/case"), Some(&owner))
+        .await;
+    let r = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{app_id}/case/appeal"),
+                Some(&owner),
+            )
+            .header("If-Match", case.header("etag"))
+            .json(&json!({"grounds": "Vi trenger diagnosene."})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    case_command(
+        &app,
+        &case_id,
+        "appeal/reconsideration",
+        &json!({"result": "REVERSED", "decisions": [granted("MFR"), granted("NPR")], "reason": "Omgjort."}),
+    )
+    .await;
+
+    let task = read(&app, &hdir, &npr).await;
+    assert_eq!(task.body["decision"]["outcome"], "GRANTED");
+    assert_eq!(
+        task.header("etag"),
+        "\"v3\"",
+        "acknowledged (v2), then the decision changed"
+    );
+    assert_eq!(task.body["state"], "ACKNOWLEDGED");
+    assert!(feed_types(&app, HDIR)
+        .iter()
+        .any(|(t, i)| t == "no.helsedata.task.decision_changed" && *i == npr));
+    // MFR's grant did not change: neither did its task
+    assert_eq!(read(&app, &fhi, &mfr).await.header("etag"), "\"v1\"");
+    assert!(!feed_types(&app, FHI)
+        .iter()
+        .any(|(t, _)| t == "no.helsedata.task.decision_changed"));
+}
