@@ -672,7 +672,7 @@ async fn run_action(
         })
         .await?;
     let version = view.summary.version;
-    etag::json_versioned(req, &view, version, PRIVATE_NO_CACHE)
+    etag::json_versioned_composite(req, &view, version, PRIVATE_NO_CACHE)
 }
 
 // -------------------------------------------------------------- handlers
@@ -790,7 +790,7 @@ async fn read_task(
         .run(move |conn| Ok(detail_view(repo::detail(conn, custodian, id)?)))
         .await?;
     let version = view.summary.version;
-    etag::json_versioned(&req, &view, version, PRIVATE_NO_CACHE)
+    etag::json_versioned_composite(&req, &view, version, PRIVATE_NO_CACHE)
 }
 
 /// Acknowledge the task (ASSIGNED → ACKNOWLEDGED).
@@ -1127,5 +1127,5 @@ async fn record_task_decision(
         })
         .await?;
     let version = view.summary.version;
-    etag::json_versioned(&req, &view, version, PRIVATE_NO_CACHE)
+    etag::json_versioned_composite(&req, &view, version, PRIVATE_NO_CACHE)
 }
