@@ -46,6 +46,7 @@ pub async fn serve(
     listener: std::net::TcpListener,
 ) -> std::io::Result<()> {
     crate::jobs::spawn_every_minute(state.clone());
+    crate::webhook_dispatch::spawn_every_two_seconds(state.clone());
     http_server(state, listener, true)?.await
 }
 
