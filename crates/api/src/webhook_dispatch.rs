@@ -177,24 +177,6 @@ pub async fn dispatch_due(
     Ok(report)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The example from the Standard Webhooks specification.
-    #[test]
-    fn signs_like_the_standard_webhooks_example() {
-        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-        let body = br#"{"test": 2432232314}"#;
-        let signature = sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, body);
-        assert_eq!(
-            signature.as_deref(),
-            Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
-        );
-        assert_eq!(sign("not-a-secret", "x", 1, b""), None);
-    }
-}
-
 /// How often `serve` sends due webhooks.
 pub const INTERVAL: Duration = Duration::from_secs(2);
 
@@ -215,4 +197,22 @@ pub fn spawn_every_two_seconds(state: actix_web::web::Data<AppState>) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example from the Standard Webhooks specification.
+    #[test]
+    fn signs_like_the_standard_webhooks_example() {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let body = br#"{"test": 2432232314}"#;
+        let signature = sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, body);
+        assert_eq!(
+            signature.as_deref(),
+            Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        );
+        assert_eq!(sign("not-a-secret", "x", 1, b""), None);
+    }
 }
