@@ -190,7 +190,7 @@ pub fn spawn_every_two_seconds(state: actix_web::web::Data<AppState>) {
             tick.tick().await;
             match dispatch_due(&state, &client, state.clock.now()).await {
                 Ok(report) if report != DispatchReport::default() => {
-                    log::info!("webhooks: {report:?}")
+                    log::info!("webhooks: {report:?}");
                 }
                 Ok(_) => {}
                 Err(e) => log::warn!("webhook dispatch failed: {e}"),
