@@ -36,6 +36,24 @@ fn etag(client: &Client, server: &Server, token: &str, id: &str) -> String {
     headers["etag"].to_str().unwrap().to_owned()
 }
 
+/// A complete application for anonymous data from one register.
+fn anonymous_application() -> Value {
+    json!({
+        "project": {"title": "Fødselsvekt etter kjønn 2010–2020", "summary": "Masteroppgave om fødselsvekt.",
+                    "researchQuestions": ["Hvordan fordeler fødselsvekten seg etter kjønn?"],
+                    "startDate": "2027-01-01", "endDate": "2027-06-30"},
+        "purpose": "HEALTH_ANALYSIS",
+        "dataKind": {"kind": "ANONYMOUS"},
+        "dataSources": [{"code": "MFR", "periodFrom": 2010, "periodTo": 2020}],
+        "responsibility": {"institutionOrgnr": "974760673", "institutionName": "Universitetet i Oslo",
+                           "projectLeader": {"name": "Ola Student", "email": "ola@student.uio.no"}},
+        "fee": {"studentUpToMasters": true},
+        "tableSpecifications": [{"title": "Fødselsvekt etter kjønn", "dataSource": "MFR",
+            "variables": [{"name": "VEKT", "categories": ["under 2500 g", "2500 g og mer"]},
+                          {"name": "KJONN", "categories": ["gutt", "jente"]}]}]
+    })
+}
+
 #[test]
 fn an_applicant_drafts_checks_attaches_and_submits_and_a_case_handler_sees_the_case() {
     let db = TestDatabase::new();
@@ -56,20 +74,7 @@ fn an_applicant_drafts_checks_attaches_and_submits_and_a_case_handler_sees_the_c
         &["--role", "CASE_HANDLER", "--pid", "24129910182"],
     );
 
-    let content = json!({
-        "project": {"title": "Fødselsvekt etter kjønn 2010–2020", "summary": "Masteroppgave om fødselsvekt.",
-                    "researchQuestions": ["Hvordan fordeler fødselsvekten seg etter kjønn?"],
-                    "startDate": "2027-01-01", "endDate": "2027-06-30"},
-        "purpose": "HEALTH_ANALYSIS",
-        "dataKind": {"kind": "ANONYMOUS"},
-        "dataSources": [{"code": "MFR", "periodFrom": 2010, "periodTo": 2020}],
-        "responsibility": {"institutionOrgnr": "974760673", "institutionName": "Universitetet i Oslo",
-                           "projectLeader": {"name": "Ola Student", "email": "ola@student.uio.no"}},
-        "fee": {"studentUpToMasters": true},
-        "tableSpecifications": [{"title": "Fødselsvekt etter kjønn", "dataSource": "MFR",
-            "variables": [{"name": "VEKT", "categories": ["under 2500 g", "2500 g og mer"]},
-                          {"name": "KJONN", "categories": ["gutt", "jente"]}]}]
-    });
+    let content = anonymous_application();
     let (status, _, draft) = send(
         client
             .post(server.url("/api/v1/applications"))
