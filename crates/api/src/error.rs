@@ -66,6 +66,26 @@ impl FieldError {
     }
 }
 
+/// Checks one free-text field: not empty, at most `max` characters, and no
+/// national identity number in it (privacy guard; the number is never echoed).
+pub fn check_free_text(value: &str, pointer: &str, max: usize, problems: &mut Vec<FieldError>) {
+    if value.trim().is_empty() {
+        problems.push(FieldError::new(pointer, "REQUIRED", "must not be empty"));
+    } else if value.chars().count() > max {
+        problems.push(FieldError::new(
+            pointer,
+            "TOO_LONG",
+            format!("at most {max} characters"),
+        ));
+    } else if !hds_domain::identity::find_national_ids(value).is_empty() {
+        problems.push(FieldError::new(
+            pointer,
+            "CONTAINS_NATIONAL_ID",
+            "remove the national identity number from the text",
+        ));
+    }
+}
+
 /// The error every handler returns. Boxed, so `Result<T, ApiError>` stays small.
 #[derive(Debug, Clone)]
 pub struct ApiError(Box<ErrorParts>);

@@ -26,6 +26,11 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// The current request's id (for audit events written by a handler).
+pub fn request_id(req: &actix_web::HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(|r| r.0.clone())
+}
+
 fn incoming_id(req: &ServiceRequest) -> Option<String> {
     let raw = req.headers().get(REQUEST_ID)?.to_str().ok()?;
     let sane = !raw.is_empty()

@@ -28,9 +28,8 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
-use crate::routes::applications::{
-    applicant, audit, check_version, not_draft, request_id, AttachmentView,
-};
+use crate::middleware::request_id;
+use crate::routes::applications::{applicant, audit, check_version, not_draft, AttachmentView};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {

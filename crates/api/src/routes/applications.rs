@@ -8,7 +8,7 @@
 //! Lifecycle, sections and rules: docs/applications.md.
 
 use actix_web::http::header;
-use actix_web::{delete, get, patch, post, web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use hds_domain::application as rules;
 use hds_domain::case::{Case, CaseState};
@@ -30,7 +30,7 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::pagination::{self, Page};
-use crate::middleware::RequestId;
+use crate::middleware::request_id;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -665,10 +665,6 @@ pub(crate) fn applicant(principal: &Principal) -> Result<String, ApiError> {
         .person_id()
         .map(|pid| pid.as_str().to_owned())
         .ok_or_else(|| ApiError::forbidden("applications are made by persons"))
-}
-
-pub(crate) fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }
 
 pub(crate) fn not_draft() -> ApiError {

@@ -29,11 +29,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{Principal, Role};
+use crate::error::check_free_text;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
-use crate::routes::applications::{applicant, request_id};
+use crate::middleware::request_id;
+use crate::routes::applications::applicant;
 use crate::state::{case_rules, AppState};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -476,24 +478,6 @@ fn parse_date(raw: &str, pointer: &str) -> Result<Date, FieldError> {
     .map_err(|_| FieldError::new(pointer, "INVALID_DATE", "expected a date YYYY-MM-DD"))
 }
 
-fn text_problem(value: &str, pointer: &str, max: usize, problems: &mut Vec<FieldError>) {
-    if value.trim().is_empty() {
-        problems.push(FieldError::new(pointer, "REQUIRED", "must not be empty"));
-    } else if value.chars().count() > max {
-        problems.push(FieldError::new(
-            pointer,
-            "TOO_LONG",
-            format!("at most {max} characters"),
-        ));
-    } else if !hds_domain::identity::find_national_ids(value).is_empty() {
-        problems.push(FieldError::new(
-            pointer,
-            "CONTAINS_NATIONAL_ID",
-            "remove the national identity number from the text",
-        ));
-    }
-}
-
 fn decisions_input(
     given: Vec<SourceDecisionInput>,
     pointer: &str,
@@ -504,10 +488,10 @@ fn decisions_input(
     // and lengths.
     for (i, d) in given.iter().enumerate() {
         if !d.text.trim().is_empty() {
-            text_problem(&d.text, &format!("{pointer}/{i}/text"), 20_000, problems);
+            check_free_text(&d.text, &format!("{pointer}/{i}/text"), 20_000, problems);
         }
         for (j, c) in d.conditions.iter().enumerate() {
-            text_problem(c, &format!("{pointer}/{i}/conditions/{j}"), 2_000, problems);
+            check_free_text(c, &format!("{pointer}/{i}/conditions/{j}"), 2_000, problems);
         }
     }
     given
@@ -1007,7 +991,7 @@ async fn ask_question(
 ) -> Result<HttpResponse, ApiError> {
     let text = body.0.text;
     let mut problems = Vec::new();
-    text_problem(&text, "/text", 10_000, &mut problems);
+    check_free_text(&text, "/text", 10_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -1054,7 +1038,7 @@ async fn postpone_case(
     let expected_on = parse_date(&body.expected_on, "/expectedOn")
         .map_err(|e| problems.push(e))
         .ok();
-    text_problem(&body.reason, "/reason", 5_000, &mut problems);
+    check_free_text(&body.reason, "/reason", 5_000, &mut problems);
     let Some(expected_on) = expected_on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
@@ -1100,7 +1084,7 @@ async fn add_case_note(
 ) -> Result<HttpResponse, ApiError> {
     let text = body.0.text;
     let mut problems = Vec::new();
-    text_problem(&text, "/text", 10_000, &mut problems);
+    check_free_text(&text, "/text", 10_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -1220,7 +1204,7 @@ async fn reconsider_appeal(
         ReconsiderationResult::Upheld => NewReconsideration::Upheld,
     };
     if let Some(r) = &body.reason {
-        text_problem(r, "/reason", 5_000, &mut problems);
+        check_free_text(r, "/reason", 5_000, &mut problems);
     }
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
@@ -1369,7 +1353,7 @@ async fn answer_question(
 ) -> Result<HttpResponse, ApiError> {
     let answer = body.0.answer;
     let mut problems = Vec::new();
-    text_problem(&answer, "/answer", 20_000, &mut problems);
+    check_free_text(&answer, "/answer", 20_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -1422,7 +1406,7 @@ async fn appeal_case(
 ) -> Result<HttpResponse, ApiError> {
     let grounds = body.0.grounds;
     let mut problems = Vec::new();
-    text_problem(&grounds, "/grounds", 20_000, &mut problems);
+    check_free_text(&grounds, "/grounds", 20_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

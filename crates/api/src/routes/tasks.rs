@@ -30,11 +30,12 @@ use uuid::Uuid;
 
 use crate::auth::{Principal, Role};
 use crate::custodian::custodian_of;
+use crate::error::check_free_text;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
-use crate::routes::applications::request_id;
+use crate::middleware::request_id;
 use crate::routes::cases::Outcome;
 use crate::state::{case_rules, AppState};
 
@@ -600,24 +601,6 @@ async fn custodian_action(
     Ok((custodian, version))
 }
 
-fn text_problem(value: &str, pointer: &str, max: usize, problems: &mut Vec<FieldError>) {
-    if value.trim().is_empty() {
-        problems.push(FieldError::new(pointer, "REQUIRED", "must not be empty"));
-    } else if value.chars().count() > max {
-        problems.push(FieldError::new(
-            pointer,
-            "TOO_LONG",
-            format!("at most {max} characters"),
-        ));
-    } else if !hds_domain::identity::find_national_ids(value).is_empty() {
-        problems.push(FieldError::new(
-            pointer,
-            "CONTAINS_NATIONAL_ID",
-            "remove the national identity number from the text",
-        ));
-    }
-}
-
 fn date_problem(
     raw: &str,
     pointer: &str,
@@ -829,7 +812,7 @@ async fn acknowledge_task(
     };
     if let Some(n) = &note {
         let mut problems = Vec::new();
-        text_problem(n, "/note", 2000, &mut problems);
+        check_free_text(n, "/note", 2000, &mut problems);
         if !problems.is_empty() {
             return Err(ApiError::validation(problems));
         }
@@ -870,7 +853,7 @@ async fn report_task_progress(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let mut problems = Vec::new();
-    text_problem(&b.note, "/note", 5000, &mut problems);
+    check_free_text(&b.note, "/note", 5000, &mut problems);
     if b.percent_complete.is_some_and(|p| !(0..=100).contains(&p)) {
         problems.push(FieldError::new(
             "/percentComplete",
@@ -929,7 +912,7 @@ async fn record_task_delivery(
     let today = oslo_date(state.clock.now());
     let mut problems = Vec::new();
     let on = date_problem(&b.delivered_on, "/deliveredOn", Some(today), &mut problems);
-    text_problem(&b.contents, "/contents", 5000, &mut problems);
+    check_free_text(&b.contents, "/contents", 5000, &mut problems);
     let Some(delivered_on) = on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
@@ -973,7 +956,7 @@ async fn report_cannot_deliver(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let mut problems = Vec::new();
-    text_problem(&b.reason, "/reason", 5000, &mut problems);
+    check_free_text(&b.reason, "/reason", 5000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -1016,7 +999,7 @@ async fn report_task_hours(
     let today = oslo_date(state.clock.now());
     let mut problems = Vec::new();
     let on = date_problem(&b.worked_on, "/workedOn", None, &mut problems);
-    text_problem(&b.description, "/description", 2000, &mut problems);
+    check_free_text(&b.description, "/description", 2000, &mut problems);
     let mut hundredths = None;
     match hours_worked(b.hours, on.unwrap_or(today), today) {
         Ok(h) => hundredths = Some(i32::from(h)),
@@ -1085,9 +1068,9 @@ async fn record_task_decision(
             "name at least one legal basis (hjemmel)",
         ));
     }
-    text_problem(&b.text, "/text", 20_000, &mut problems);
+    check_free_text(&b.text, "/text", 20_000, &mut problems);
     for (j, c) in b.conditions.iter().enumerate() {
-        text_problem(c, &format!("/conditions/{j}"), 2_000, &mut problems);
+        check_free_text(c, &format!("/conditions/{j}"), 2_000, &mut problems);
     }
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));

@@ -20,7 +20,7 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::PRIVATE_NO_CACHE;
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::pagination::{self, Page};
-use crate::middleware::RequestId;
+use crate::middleware::request_id;
 use crate::state::AppState;
 use crate::webhook_dispatch::new_secret;
 
@@ -171,11 +171,6 @@ impl From<Delivery> for WebhookDelivery {
             created_at: d.created_at,
         }
     }
-}
-
-fn request_id(req: &HttpRequest) -> Option<String> {
-    use actix_web::HttpMessage;
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }
 
 fn with_secret(endpoint: Endpoint) -> WebhookWithSecret {

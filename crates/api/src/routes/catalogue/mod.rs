@@ -11,7 +11,7 @@ pub mod search;
 pub mod service_notices;
 pub mod variables;
 
-use actix_web::{HttpMessage, HttpRequest};
+use actix_web::HttpRequest;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hds_domain::catalogue::{self as rules, Problem, SearchError};
@@ -23,7 +23,6 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError};
-use crate::middleware::RequestId;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     purposes::routes(cfg);
@@ -68,7 +67,7 @@ impl Who {
     pub fn of(principal: &Principal, req: &HttpRequest) -> Self {
         Self {
             actor: principal.actor(),
-            request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
+            request_id: crate::middleware::request_id(req),
         }
     }
 
