@@ -94,7 +94,10 @@ fn production_mode_refuses_development_settings() {
                     "HDS_ISSUERS",
                     r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
                 ),
-                ("HDS_CORS_ORIGINS", "https://helsedata.no,http://localhost:*"),
+                (
+                    "HDS_CORS_ORIGINS",
+                    "https://helsedata.no,http://localhost:*",
+                ),
             ],
             "CORS origin http://localhost:* is not HTTPS",
         ),
