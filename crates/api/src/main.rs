@@ -125,7 +125,7 @@ fn main() -> ExitCode {
             org.as_deref(),
             name.as_deref(),
         ),
-        Command::Openapi => Ok(()),
+        Command::Openapi => unreachable!("printed above, without configuration"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
