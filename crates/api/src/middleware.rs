@@ -18,6 +18,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, ResponseError};
 
 use crate::error::{ApiError, InternalCause, PROBLEM_JSON};
+use crate::http::cors;
 use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -106,6 +107,8 @@ async fn as_problem(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with(PROBLEM_JSON));
     let (req, res) = response.into_parts();
+    // a framework error we can name (a refused CORS preflight)
+    let known = res.error().and_then(cors::refusal);
     let (head, body) = res.into_parts();
     let bytes = body::to_bytes(body).await.unwrap_or_default();
     let mut problem: serde_json::Value = if is_problem {
@@ -114,7 +117,10 @@ async fn as_problem(
         serde_json::Value::Null
     };
     if !problem.is_object() {
-        problem = fallback(status);
+        problem = match known {
+            Some(err) => serde_json::to_value(err.problem()).unwrap_or_default(),
+            None => fallback(status),
+        };
     }
     if let Some(obj) = problem.as_object_mut() {
         let slug = obj
@@ -162,17 +168,12 @@ fn fallback(status: StatusCode) -> serde_json::Value {
     serde_json::to_value(problem).unwrap_or_default()
 }
 
-/// Unknown routes: 405 with `Allow` when the path exists with other methods
-/// (read from the published spec), else 404.
+/// Unknown routes: 404. (A known path with a method its route does not
+/// declare never gets here: `http::allow` answers it with 405 and `Allow`.)
 pub async fn no_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
-    let allowed = crate::app::methods_for_path(req.path());
-    if allowed.is_empty() {
-        ApiError::not_found(format!(
-            "no resource at {}",
-            without_national_ids(req.path())
-        ))
-        .error_response()
-    } else {
-        ApiError::method_not_allowed(&allowed).error_response()
-    }
+    ApiError::not_found(format!(
+        "no resource at {}",
+        without_national_ids(req.path())
+    ))
+    .error_response()
 }
