@@ -9,5 +9,6 @@ pub mod case;
 pub mod catalogue;
 pub mod disclosure;
 pub mod identity;
+pub mod statistics;
 pub mod task;
 pub mod webhook;
