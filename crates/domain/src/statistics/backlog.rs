@@ -253,10 +253,10 @@ pub fn backlog_by(
 ) -> Vec<GroupBacklog> {
     let seen: Vec<CaseHistory> = cases.iter().filter_map(|c| c.as_of(on)).collect();
     let days = WorkingDays::spanning(&rules.calendar, &seen, &[on]);
-    let mut groups: BTreeMap<String, Backlog> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, Backlog> = BTreeMap::new();
     for case in &seen {
         for key in dimension.keys(case) {
-            if let Some(view) = CaseView::group(case, dimension, &key) {
+            if let Some(view) = CaseView::group(case, dimension, key) {
                 groups
                     .entry(key)
                     .or_insert_with(|| Backlog::empty(on, buckets))
@@ -268,7 +268,7 @@ pub fn backlog_by(
         .into_iter()
         .map(|(key, backlog)| GroupBacklog {
             dimension,
-            key,
+            key: key.to_owned(),
             backlog,
         })
         .collect()

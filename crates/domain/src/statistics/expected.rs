@@ -134,9 +134,14 @@ pub fn expected_dates(
     };
     let window_start = months_before(today, settings.window_months);
     let in_window = |d: Date| window_start < d && d <= today;
+    let shares_a_source = |h: &CaseHistory| {
+        h.sources
+            .iter()
+            .any(|s| case.sources.iter().any(|c| c.data_source == s.data_source))
+    };
     let past: Vec<CaseHistory> = history
         .iter()
-        .filter(|h| h.case_id != case.case_id)
+        .filter(|h| h.case_id != case.case_id && shares_a_source(h))
         .filter_map(|h| h.as_of(today))
         .collect();
     let days = WorkingDays::spanning(calendar, &past, &[window_start, today]);

@@ -179,10 +179,10 @@ pub fn report(
     let overall = tally(&mut seen.iter().map(CaseView::whole));
     let mut groups = Vec::new();
     for &dimension in dimensions {
-        let mut members: BTreeMap<String, Vec<CaseView<'_>>> = BTreeMap::new();
+        let mut members: BTreeMap<&str, Vec<CaseView<'_>>> = BTreeMap::new();
         for case in &seen {
             for key in dimension.keys(case) {
-                if let Some(view) = CaseView::group(case, dimension, &key) {
+                if let Some(view) = CaseView::group(case, dimension, key) {
                     members.entry(key).or_default().push(view);
                 }
             }
@@ -190,7 +190,7 @@ pub fn report(
         for (key, views) in members {
             groups.push(GroupFigures {
                 dimension,
-                key,
+                key: key.to_owned(),
                 figures: tally(&mut views.into_iter()),
             });
         }

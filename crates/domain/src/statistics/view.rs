@@ -4,8 +4,6 @@
 //! (when a case is decided, when its data were made available, when the
 //! statutory clock stopped) are stated once here, for any such part.
 
-use std::collections::BTreeSet;
-
 use time::Date;
 
 use super::code_traits;
@@ -56,18 +54,21 @@ impl Dimension {
         }
     }
 
-    /// The groups a case belongs to in this dimension.
-    pub(crate) fn keys(self, case: &CaseHistory) -> BTreeSet<String> {
-        match self {
-            Self::Purpose => BTreeSet::from([case.purpose.as_str().to_owned()]),
-            Self::DataSource => case.sources.iter().map(|s| s.data_source.clone()).collect(),
-            Self::Custodian => case.sources.iter().map(|s| s.custodian.clone()).collect(),
-            Self::DecisionAuthority => case
+    /// The groups a case belongs to in this dimension, each once, in order.
+    pub(crate) fn keys(self, case: &CaseHistory) -> Vec<&str> {
+        let mut keys: Vec<&str> = match self {
+            Self::Purpose => vec![case.purpose.as_str()],
+            Self::DataSource => case
                 .sources
                 .iter()
-                .map(|s| s.authority.as_str().to_owned())
+                .map(|s| s.data_source.as_str())
                 .collect(),
-        }
+            Self::Custodian => case.sources.iter().map(|s| s.custodian.as_str()).collect(),
+            Self::DecisionAuthority => case.sources.iter().map(|s| s.authority.as_str()).collect(),
+        };
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
 }
 
@@ -123,15 +124,10 @@ impl<'a> CaseView<'a> {
     /// source was refused, otherwise partly granted.
     pub fn outcome(&self) -> Option<DecisionOutcome> {
         self.decided_on()?;
-        let outcomes: Vec<DecisionOutcome> = self
-            .sources
-            .iter()
-            .filter_map(|s| s.first_decision())
-            .map(|d| d.outcome)
-            .collect();
-        Some(if outcomes.iter().all(|o| *o == DecisionOutcome::Granted) {
+        let first = || self.sources.iter().filter_map(|s| s.first_decision());
+        Some(if first().all(|d| d.outcome == DecisionOutcome::Granted) {
             DecisionOutcome::Granted
-        } else if outcomes.iter().all(|o| *o == DecisionOutcome::Refused) {
+        } else if first().all(|d| d.outcome == DecisionOutcome::Refused) {
             DecisionOutcome::Refused
         } else {
             DecisionOutcome::PartlyGranted
