@@ -106,6 +106,18 @@ pub enum Expectation {
     Estimated(Estimate),
 }
 
+impl Expectation {
+    /// `HAPPENED`, `NOT_EXPECTED`, `TOO_LITTLE_HISTORY` or `ESTIMATED`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Happened { .. } => "HAPPENED",
+            Self::NotExpected => "NOT_EXPECTED",
+            Self::TooLittleHistory { .. } => "TOO_LITTLE_HISTORY",
+            Self::Estimated(_) => "ESTIMATED",
+        }
+    }
+}
+
 /// The expected decision and data dates for one source of the case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceExpectation {

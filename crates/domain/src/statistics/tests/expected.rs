@@ -144,7 +144,9 @@ fn a_complete_case_counts_from_its_completion() {
         (data.likely_on, data.nine_in_ten_by),
         (date!(2026 - 07 - 16), date!(2026 - 09 - 03))
     );
+    assert_eq!(got[0].decision.as_str(), "ESTIMATED");
     assert_eq!(got[1].data_source, "KREFT");
+    assert_eq!(got[1].decision.as_str(), "TOO_LITTLE_HISTORY");
     assert_eq!(
         got[1].decision,
         Expectation::TooLittleHistory {
@@ -220,6 +222,10 @@ fn what_has_happened_is_said_plainly() {
     assert_eq!(got[0].data, happened(date!(2026 - 04 - 28)));
     assert_eq!(got[1].decision, happened(date!(2026 - 04 - 23)));
     assert_eq!(got[1].data, Expectation::NotExpected);
+    assert_eq!(
+        [got[0].decision.as_str(), got[1].data.as_str()],
+        ["HAPPENED", "NOT_EXPECTED"]
+    );
     // Seen a day before the decision, nothing has happened yet.
     let before = expected_dates(
         &new,
