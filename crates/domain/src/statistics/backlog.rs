@@ -223,53 +223,61 @@ pub struct GroupBacklog {
     pub backlog: Backlog,
 }
 
-/// The backlog at the end of `on`: every case seen as of that day. The age
-/// is the working days from the day received to `on` (received day is 0).
+/// The backlog on one day, overall and per group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BacklogReport {
+    pub overall: Backlog,
+    /// For each dimension asked for, in that order, a group for every key
+    /// that a case received by then has, keys in order.
+    pub groups: Vec<GroupBacklog>,
+}
+
+/// The backlog at the end of `on`, overall. See [`backlog_report`].
 pub fn backlog(
     cases: &[CaseHistory],
     on: Date,
     rules: &CaseRules,
     buckets: &AgeBuckets,
 ) -> Backlog {
-    let seen: Vec<CaseHistory> = cases.iter().filter_map(|c| c.as_of(on)).collect();
-    let days = WorkingDays::spanning(&rules.calendar, &seen, &[on]);
-    let mut out = Backlog::empty(on, buckets);
-    for case in &seen {
-        out.add(&CaseView::whole(case), rules, buckets, &days);
-    }
-    out
+    backlog_report(cases, on, &[], rules, buckets).overall
 }
 
-/// The backlog at the end of `on` per group of `dimension`: a group for
-/// every key that a case received by then has, keys in order. A case counts
-/// in a group with the group's sources (e.g. awaiting data only when one of
-/// the group's granted sources waits).
-pub fn backlog_by(
+/// The backlog at the end of `on`, overall and per group of each of
+/// `dimensions`: every case seen as of that day. The age is the working
+/// days from the day received to `on` (received on `on` is age 0). In a
+/// group a case counts with the group's sources (e.g. awaiting data only
+/// when one of the group's granted sources waits).
+pub fn backlog_report(
     cases: &[CaseHistory],
     on: Date,
+    dimensions: &[Dimension],
     rules: &CaseRules,
     buckets: &AgeBuckets,
-    dimension: Dimension,
-) -> Vec<GroupBacklog> {
+) -> BacklogReport {
     let seen: Vec<CaseHistory> = cases.iter().filter_map(|c| c.as_of(on)).collect();
     let days = WorkingDays::spanning(&rules.calendar, &seen, &[on]);
-    let mut groups: BTreeMap<&str, Backlog> = BTreeMap::new();
+    let mut overall = Backlog::empty(on, buckets);
     for case in &seen {
-        for key in dimension.keys(case) {
-            if let Some(view) = CaseView::group(case, dimension, key) {
-                groups
-                    .entry(key)
-                    .or_insert_with(|| Backlog::empty(on, buckets))
-                    .add(&view, rules, buckets, &days);
+        overall.add(&CaseView::whole(case), rules, buckets, &days);
+    }
+    let mut groups = Vec::new();
+    for &dimension in dimensions {
+        let mut members: BTreeMap<&str, Backlog> = BTreeMap::new();
+        for case in &seen {
+            for key in dimension.keys(case) {
+                if let Some(view) = CaseView::group(case, dimension, key) {
+                    members
+                        .entry(key)
+                        .or_insert_with(|| Backlog::empty(on, buckets))
+                        .add(&view, rules, buckets, &days);
+                }
             }
         }
-    }
-    groups
-        .into_iter()
-        .map(|(key, backlog)| GroupBacklog {
+        groups.extend(members.into_iter().map(|(key, backlog)| GroupBacklog {
             dimension,
             key: key.to_owned(),
             backlog,
-        })
-        .collect()
+        }));
+    }
+    BacklogReport { overall, groups }
 }

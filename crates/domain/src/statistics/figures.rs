@@ -169,32 +169,30 @@ pub fn report(
         .filter_map(|c| c.as_of(period.last()))
         .collect();
     let days = WorkingDays::spanning(&rules.calendar, &seen, &[period.first(), period.last()]);
-    let tally = |views: &mut dyn Iterator<Item = CaseView<'_>>| {
-        let mut t = Tally::default();
-        for v in views {
-            t.add(&v, period, rules, &days);
-        }
-        t.figures()
-    };
-    let overall = tally(&mut seen.iter().map(CaseView::whole));
+    let mut overall = Tally::default();
+    for case in &seen {
+        overall.add(&CaseView::whole(case), period, rules, &days);
+    }
     let mut groups = Vec::new();
     for &dimension in dimensions {
-        let mut members: BTreeMap<&str, Vec<CaseView<'_>>> = BTreeMap::new();
+        let mut members: BTreeMap<&str, Tally> = BTreeMap::new();
         for case in &seen {
             for key in dimension.keys(case) {
                 if let Some(view) = CaseView::group(case, dimension, key) {
-                    members.entry(key).or_default().push(view);
+                    members
+                        .entry(key)
+                        .or_default()
+                        .add(&view, period, rules, &days);
                 }
             }
         }
-        for (key, views) in members {
-            groups.push(GroupFigures {
-                dimension,
-                key: key.to_owned(),
-                figures: tally(&mut views.into_iter()),
-            });
-        }
+        groups.extend(members.into_iter().map(|(key, tally)| GroupFigures {
+            dimension,
+            key: key.to_owned(),
+            figures: tally.figures(),
+        }));
     }
+    let overall = overall.figures();
     Report {
         period,
         overall,

@@ -34,7 +34,8 @@ mod working_days;
 mod tests;
 
 pub use backlog::{
-    backlog, backlog_by, AgeBucket, AgeBuckets, Backlog, BacklogStage, GroupBacklog,
+    backlog, backlog_report, AgeBucket, AgeBuckets, Backlog, BacklogReport, BacklogStage,
+    GroupBacklog,
 };
 pub use expected::{
     expected_dates, CountedFrom, Estimate, Expectation, ExpectationSettings, SourceExpectation,

@@ -2,7 +2,7 @@
 //! [`write_csv`](super::csv::write_csv). Column names are the API's JSON
 //! names (camelCase); the overall row has dimension `ALL` and an empty group.
 
-use super::backlog::{Backlog, BacklogStage, GroupBacklog};
+use super::backlog::{Backlog, BacklogReport, BacklogStage};
 use super::csv::{Cell, Table};
 use super::figures::{PeriodFigures, Report};
 use super::percentile::Durations;
@@ -124,7 +124,8 @@ pub fn report_table(report: &Report) -> Table {
 /// Columns: `date`, `dimension`, `group`, `total`, `overdue`, one per stage
 /// (its code, in [`BacklogStage::ALL`] order), one per age bucket (its
 /// label, e.g. `0-30`, youngest first).
-pub fn backlog_table(overall: &Backlog, groups: &[GroupBacklog]) -> Table {
+pub fn backlog_table(report: &BacklogReport) -> Table {
+    let overall = &report.overall;
     let mut columns: Vec<String> = ["date", "dimension", "group", "total", "overdue"]
         .iter()
         .map(|c| (*c).to_owned())
@@ -145,7 +146,8 @@ pub fn backlog_table(overall: &Backlog, groups: &[GroupBacklog]) -> Table {
     };
     let mut rows = vec![row(OVERALL, "", overall)];
     rows.extend(
-        groups
+        report
+            .groups
             .iter()
             .map(|g| row(g.dimension.as_str(), &g.key, &g.backlog)),
     );

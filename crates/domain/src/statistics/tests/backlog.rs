@@ -6,7 +6,7 @@ use super::fixture::cases;
 use crate::case::CaseRules;
 use crate::statistics::csv::{write_csv, CsvOptions};
 use crate::statistics::tables::backlog_table;
-use crate::statistics::{backlog, backlog_by, AgeBucket, AgeBuckets, BacklogStage, Dimension};
+use crate::statistics::{backlog, backlog_report, AgeBucket, AgeBuckets, BacklogStage, Dimension};
 
 fn counts<T>(pairs: &[(T, u64)]) -> Vec<u64> {
     pairs.iter().map(|(_, n)| *n).collect()
@@ -123,12 +123,11 @@ fn buckets_are_data() {
 fn per_data_source_and_as_csv() {
     let on = date!(2026 - 04 - 30);
     let (rules, buckets) = (CaseRules::default(), AgeBuckets::default());
-    let all = cases();
-    let overall = backlog(&all, on, &rules, &buckets);
-    let groups = backlog_by(&all, on, &rules, &buckets, Dimension::DataSource);
+    let r = backlog_report(&cases(), on, &[Dimension::DataSource], &rules, &buckets);
+    assert_eq!(r.overall, backlog(&cases(), on, &rules, &buckets));
     // MOBA: C2's MOBA data were delivered and C6 was withdrawn, so nothing
     // waits, but the group is listed. NPR: C8, C7, and C2 waiting for NPR.
-    let csv = write_csv(&backlog_table(&overall, &groups), CsvOptions::default());
+    let csv = write_csv(&backlog_table(&r), CsvOptions::default());
     assert_eq!(
         csv,
         "date;dimension;group;total;overdue;SUBMITTED;AWAITING_APPLICANT;UNDER_REVIEW;APPEALED;AWAITING_DATA;0-30;31-60;61-120;>120\r\n\
