@@ -10,5 +10,6 @@ pub mod catalogue;
 pub mod disclosure;
 pub mod fees;
 pub mod identity;
+pub mod statistics;
 pub mod task;
 pub mod webhook;
