@@ -23,13 +23,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::access::applicant;
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
-use crate::middleware::request_id;
-use crate::routes::applications::{applicant, audit, check_version, not_draft, AttachmentView};
+use crate::http::request_id::request_id;
+use crate::routes::applications::{audit, check_version, not_draft, AttachmentView};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {

@@ -24,13 +24,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::{Principal, Role};
+use crate::access::applicant;
+use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::pagination::{self, Page};
-use crate::middleware::request_id;
+use crate::http::request_id::request_id;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -657,15 +658,6 @@ pub struct ListApplicationsQuery {
 }
 
 // --------------------------------------------------------------- helpers
-
-/// The caller's national identity number: applicants are persons.
-pub(crate) fn applicant(principal: &Principal) -> Result<String, ApiError> {
-    principal.require(Role::Applicant)?;
-    principal
-        .person_id()
-        .map(|pid| pid.as_str().to_owned())
-        .ok_or_else(|| ApiError::forbidden("applications are made by persons"))
-}
 
 pub(crate) fn not_draft() -> ApiError {
     ApiError::conflict("the application has been submitted and is read-only; contact HDS with the case number to change it")

@@ -8,8 +8,6 @@
 //! The state machine (`hds_domain::case`) decides; a refused transition is a
 //! 409 whose detail is the domain's reason.
 
-use std::fmt::Write as _;
-
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
@@ -22,20 +20,19 @@ use hds_persistence::cases::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::{Principal, Role};
+use crate::access::{applicant, case_handler, handler_id};
+use crate::auth::Principal;
 use crate::error::check_free_text;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
-use crate::middleware::request_id;
-use crate::routes::applications::applicant;
+use crate::http::request_id::request_id;
 use crate::state::{case_rules, AppState};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -79,26 +76,6 @@ pub struct HandlerRef {
     #[schema(example = "h-3f2a9c0d1e2b4a5c")]
     pub id: String,
     pub name: Option<String>,
-}
-
-/// The handler id of a national identity number.
-pub fn handler_id(pid: &str) -> String {
-    let digest = Sha256::digest(format!("hds-case-handler:{pid}").as_bytes());
-    let mut hex = String::with_capacity(16);
-    for b in digest.iter().take(8) {
-        let _ = write!(hex, "{b:02x}");
-    }
-    format!("h-{hex}")
-}
-
-fn case_handler(principal: &Principal) -> Result<(String, Option<String>), ApiError> {
-    principal.require(Role::CaseHandler)?;
-    match &principal.subject {
-        crate::auth::Subject::Person { pid, name } => Ok((handler_id(pid.as_str()), name.clone())),
-        crate::auth::Subject::Organisation { .. } => Err(ApiError::forbidden(
-            "case handling is done by persons (HelseID)",
-        )),
-    }
 }
 
 /// One case in the work queue (arbeidsliste).

@@ -28,14 +28,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::access::custodian_of;
 use crate::auth::{Principal, Role};
-use crate::custodian::custodian_of;
 use crate::error::check_free_text;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
-use crate::middleware::request_id;
+use crate::http::request_id::request_id;
 use crate::routes::cases::Outcome;
 use crate::state::{case_rules, AppState};
 

@@ -12,15 +12,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::access::custodian_of;
 use crate::auth::Principal;
 use crate::config::Mode;
-use crate::custodian::custodian_of;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::PRIVATE_NO_CACHE;
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::pagination::{self, Page};
-use crate::middleware::request_id;
+use crate::http::request_id::request_id;
 use crate::state::AppState;
 use crate::webhook_dispatch::new_secret;
 

@@ -67,7 +67,7 @@ impl Who {
     pub fn of(principal: &Principal, req: &HttpRequest) -> Self {
         Self {
             actor: principal.actor(),
-            request_id: crate::middleware::request_id(req),
+            request_id: crate::http::request_id::request_id(req),
         }
     }
 
