@@ -1,6 +1,5 @@
 //! The handlers, one module per resource.
 
-pub mod application_attachments;
 pub mod applications;
 pub mod calendar;
 pub mod cases;
@@ -19,7 +18,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
     applications::routes(cfg);
-    application_attachments::routes(cfg);
     calendar::routes(cfg);
     cases::routes(cfg);
     disclosure::routes(cfg);
