@@ -4,6 +4,7 @@ pub mod applications;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
+pub mod common;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;

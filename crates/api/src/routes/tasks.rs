@@ -36,7 +36,7 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
 use crate::http::request_id::request_id;
-use crate::routes::cases::Outcome;
+use crate::routes::common::{outcome_of, Outcome};
 use crate::state::{case_rules, AppState};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -319,14 +319,6 @@ fn summary(row: repo::TaskListRow) -> TaskSummary {
     }
 }
 
-fn outcome(code: &str) -> Outcome {
-    match code {
-        "GRANTED" => Outcome::Granted,
-        "PARTLY_GRANTED" => Outcome::PartlyGranted,
-        _ => Outcome::Refused,
-    }
-}
-
 fn detail_view(d: TaskDetail) -> TaskDetailView {
     let requested = Requested {
         variables: d
@@ -367,7 +359,7 @@ fn detail_view(d: TaskDetail) -> TaskDetailView {
         case_status: d.case_status,
         requested,
         decision: d.decision.map(|x| SourceDecisionView {
-            outcome: outcome(&x.outcome),
+            outcome: outcome_of(&x.outcome),
             legal_basis: x.legal_basis,
             conditions: x.conditions,
             text: x.text,
