@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::schema::{case_questions, case_sources, cases};
 
 use super::commit::{audit_case, bump, commit, internal_event, no_extra, rules_refuse};
-use super::custodian_tasks::{cancel_tasks, create_task};
+use super::custodian_tasks::create_task;
 use super::load::{lock, parse_state, snapshot, sources, to_domain};
 use super::rows::CaseRecord;
 use super::{CaseError, Ctx, Result, TASK_DECISION};
@@ -169,8 +169,10 @@ pub fn close(conn: &mut PgConnection, id: Uuid, version: i32, ctx: &Ctx<'_>) -> 
     )
 }
 
-/// The applicant withdraws: the case is WITHDRAWN and the custodians' open
-/// tasks are cancelled.
+/// The applicant withdraws: the case is WITHDRAWN and an open question
+/// closes. The custodians' open tasks are cancelled in the same transaction
+/// by the database trigger `cases_withdrawn_cancel_tasks` (migration
+/// `2026-11-23-000040_custodian_task_work`), whichever code path withdraws.
 pub fn withdraw(
     conn: &mut PgConnection,
     id: Uuid,
@@ -185,6 +187,5 @@ pub fn withdraw(
             .set(case_questions::closed_without_answer.eq("WITHDRAWN"))
             .execute(conn)?;
     }
-    cancel_tasks(conn, id, None, "the application was withdrawn", ctx)?;
     commit(conn, &rec, &t, ctx, Command::Withdraw, None, &no_extra)
 }

@@ -75,7 +75,8 @@ pub(super) fn restore_rejected_tasks(
         .execute(conn)?)
 }
 
-/// Cancels a case's open tasks (for one source, or all), e.g. after withdrawal.
+/// Cancels a case's open tasks (for one source, or all), e.g. after a
+/// rejection for no reply. (Withdrawal's are cancelled by a trigger.)
 pub(super) fn cancel_tasks(
     conn: &mut PgConnection,
     case_id: Uuid,

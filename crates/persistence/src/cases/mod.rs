@@ -20,6 +20,10 @@
 //! (`commands`, `questions`, `decisions`, `appeals`), `custodian_tasks`
 //! (the tasks case handling creates and cancels), `queue` (the work queue
 //! and history) and `jobs` (the scheduled rules).
+//!
+//! Withdrawal's cancellation of the custodians' open tasks is the database
+//! trigger's job (`cases_withdrawn_cancel_tasks`): it covers every code path
+//! that sets a case WITHDRAWN, so no code here does it a second time.
 
 mod appeals;
 mod commands;

@@ -53,8 +53,9 @@ pub(super) async fn withdraw_application(
                     return Err(owner_only("withdraw it"));
                 }
                 // The case-handling repository: the state machine decides,
-                // withdrawn_on is recorded, open custodian tasks are cancelled,
-                // and the event and audit are written in this transaction.
+                // withdrawn_on is recorded, and the event and audit are
+                // written in this transaction; a database trigger cancels
+                // the open custodian tasks in it.
                 let ctx = hds_persistence::cases::Ctx {
                     actor: &actor,
                     at: now,
