@@ -34,7 +34,7 @@ Every error is RFC 9457 application/problem+json.",
     ),
     modifiers(&BearerAuth),
     // SearchLang is only a query parameter: no response names it
-    components(schemas(Problem, FieldError, routes::catalogue::SearchLang)),
+    components(schemas(Problem, FieldError, routes::catalogue::common::SearchLang)),
     tags(
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),

@@ -12,35 +12,16 @@ use std::time::Instant;
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, ResponseError};
 
 use crate::error::{ApiError, InternalCause, PROBLEM_JSON};
 use crate::http::cors;
+use crate::http::privacy::without_national_ids;
+use crate::http::request_id::{incoming_id, RequestId, REQUEST_ID};
 use crate::state::AppState;
-
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the current request, in the request's extensions.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-/// The current request's id (for audit events written by a handler).
-pub fn request_id(req: &actix_web::HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
-}
-
-fn incoming_id(req: &ServiceRequest) -> Option<String> {
-    let raw = req.headers().get(REQUEST_ID)?.to_str().ok()?;
-    let sane = !raw.is_empty()
-        && raw.len() <= 64
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    sane.then(|| raw.to_owned())
-}
 
 pub async fn request_context(
     req: ServiceRequest,
@@ -50,6 +31,8 @@ pub async fn request_context(
     let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
+    // The path as it may be logged and echoed: a national identity number a
+    // client put in a URL is masked (our routes never carry one).
     let path = without_national_ids(req.path());
     let base = req
         .app_data::<web::Data<AppState>>()
@@ -78,19 +61,6 @@ pub async fn request_context(
     }
     log::info!("{method} {path} {status} {millis:.1}ms request_id={id}");
     Ok(response)
-}
-
-/// The path as it may be logged and echoed: a national identity number a
-/// client put in a URL is masked (our routes never carry one).
-pub(crate) fn without_national_ids(path: &str) -> String {
-    let mut masked = path.to_owned();
-    for range in hds_domain::identity::find_national_ids(path)
-        .into_iter()
-        .rev()
-    {
-        masked.replace_range(range, "***********");
-    }
-    masked
 }
 
 /// Rewrites an error response as a complete problem document.

@@ -16,92 +16,21 @@ use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use hds_domain::application as rules;
 use hds_persistence::applications::{self as repo, NewAttachment};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use super::common::{audit, check_version, not_draft};
+use super::requests::{FileBytes, UploadQuery};
+use super::views::AttachmentView;
+use crate::access::applicant;
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
-use crate::middleware::request_id;
-use crate::routes::applications::{applicant, audit, check_version, not_draft, AttachmentView};
+use crate::http::request_id::request_id;
 use crate::state::AppState;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(upload_attachment)
-        .service(list_attachments)
-        .service(download_attachment)
-        .service(delete_attachment);
-}
-
-/// The kind of attachment (vedleggstype).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum AttachmentKindCode {
-    /// Prosjektbeskrivelse (always required).
-    ProjectDescription,
-    /// REK-vedtak (required for medical and health research with identifiable data).
-    RekDecision,
-    /// Personvernkonsekvensvurdering.
-    Dpia,
-    /// Tabellbestilling.
-    TableSpecification,
-    /// Variabelliste.
-    VariableList,
-    /// Informasjonsskriv.
-    InformationLetter,
-    /// Annet.
-    Other,
-}
-
-impl AttachmentKindCode {
-    fn domain(self) -> rules::AttachmentKind {
-        match self {
-            Self::ProjectDescription => rules::AttachmentKind::ProjectDescription,
-            Self::RekDecision => rules::AttachmentKind::RekDecision,
-            Self::Dpia => rules::AttachmentKind::Dpia,
-            Self::TableSpecification => rules::AttachmentKind::TableSpecification,
-            Self::VariableList => rules::AttachmentKind::VariableList,
-            Self::InformationLetter => rules::AttachmentKind::InformationLetter,
-            Self::Other => rules::AttachmentKind::Other,
-        }
-    }
-
-    pub(crate) fn from_code(code: &str) -> Option<Self> {
-        const ALL: [AttachmentKindCode; 7] = [
-            AttachmentKindCode::ProjectDescription,
-            AttachmentKindCode::RekDecision,
-            AttachmentKindCode::Dpia,
-            AttachmentKindCode::TableSpecification,
-            AttachmentKindCode::VariableList,
-            AttachmentKindCode::InformationLetter,
-            AttachmentKindCode::Other,
-        ];
-        ALL.into_iter().find(|k| k.domain().as_str() == code)
-    }
-}
-
-/// A file's bytes (the raw body of an upload, or of a download).
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct FileBytes(pub Vec<u8>);
-
-/// What the uploaded file is.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct UploadQuery {
-    pub kind: AttachmentKindCode,
-    /// A title the case handler understands (1 to 200 characters).
-    pub title: String,
-    /// The file's name (sanitised before it is stored).
-    pub filename: String,
-}
 
 /// Upload an attachment to a draft (raw body; see the module docs).
 #[utoipa::path(tag = "applications", operation_id = "upload_attachment", security(("bearerAuth" = [])),
@@ -124,7 +53,7 @@ pub struct UploadQuery {
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/applications/{id}/attachments")]
-async fn upload_attachment(
+pub(super) async fn upload_attachment(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
@@ -261,7 +190,7 @@ async fn read_limited(
         (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/applications/{id}/attachments")]
-async fn list_attachments(
+pub(super) async fn list_attachments(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -284,7 +213,7 @@ async fn list_attachments(
 }
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266, 8187).
-pub fn content_disposition(filename: &str) -> String {
+fn content_disposition(filename: &str) -> String {
     use std::fmt::Write as _;
     let fallback: String = filename
         .chars()
@@ -318,7 +247,7 @@ pub fn content_disposition(filename: &str) -> String {
         (status = 404, description = "No such application or attachment for the caller", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/applications/{id}/attachments/{attachmentId}")]
-async fn download_attachment(
+pub(super) async fn download_attachment(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<(Uuid, Uuid)>,
@@ -358,7 +287,7 @@ async fn download_attachment(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/applications/{id}/attachments/{attachmentId}")]
-async fn delete_attachment(
+pub(super) async fn delete_attachment(
     req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
