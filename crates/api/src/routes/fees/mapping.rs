@@ -1,0 +1,599 @@
+//! From the domain's fees and the stored rows to the views; and from a new
+//! price version's request to the domain's version (every problem at once).
+
+use hds_domain::fees::{
+    BasicFee, Covers, CreditNote, Estimate, FreeHoursFor, Ground, HourCounting, HourRange, Hours,
+    InvoiceBasis, Line, LineKind, Money, PartyEstimate, Payer, PriceVersion, Quantity, Range,
+    Rounding, RoundingScope, Status, Totals, Unit, VatRate, VatTreatment,
+};
+use hds_persistence::fees::{
+    codes, CaseHoursRow, CreditNoteRecord, EstimateRecord, PartyBases, PriceListRecord,
+    StoredBasis, WaiverRow,
+};
+use time::Date;
+
+use super::requests::NewPriceVersionRequest;
+use super::views::{
+    AddressView, AmountRange, BasicFeeView, CaseHoursView, CostEstimateView, CountingView,
+    CoversDto, CreditNoteRef, CreditNoteView, ExemptionView, FreeHoursForDto, GroundDto,
+    HourRangeView, HoursEntryView, InvoiceBasisView, InvoiceStatusDto, LineKindDto, LineView,
+    MoneyAmount, NotAppliedView, PartyEstimateView, PartyInvoicesView, PayerKind, PayerView,
+    PriceListVersionView, PriceListView, PricesView, QuantityAmount, RoundingDto, RoundingScopeDto,
+    TotalsView, UnitCode, VatKind, VatSubtotalView, VatView, WaiverCovers, WaiverView,
+};
+use crate::error::{ApiError, FieldError};
+use crate::routes::common::{
+    ledger_totals, parse_hours, work_activity, HoursAmount, HoursCorrection,
+};
+
+pub(super) fn money(m: Money) -> MoneyAmount {
+    MoneyAmount {
+        ore: m.ore(),
+        nok: m.to_decimal(),
+    }
+}
+
+fn quantity(q: Quantity) -> QuantityAmount {
+    QuantityAmount {
+        hundredths: q.hundredths(),
+        value: q.to_decimal(),
+    }
+}
+
+fn vat_view(v: &VatTreatment) -> VatView {
+    VatView {
+        kind: match v {
+            VatTreatment::NotSubject { .. } => VatKind::NotSubject,
+            VatTreatment::Exempt { .. } => VatKind::Exempt,
+            VatTreatment::Standard(_) => VatKind::Standard,
+        },
+        category: v.category_code().to_owned(),
+        rate_basis_points: v.rate().map(VatRate::basis_points),
+        rate_percent: v.rate().map(VatRate::percent_text),
+        reason: v.exemption_reason().map(str::to_owned),
+    }
+}
+
+fn ground(g: Ground) -> GroundDto {
+    match g {
+        Ground::Student => GroundDto::Student,
+        Ground::ChangeRequest => GroundDto::ChangeRequest,
+        Ground::Appeal => GroundDto::Appeal,
+        Ground::Waiver => GroundDto::Waiver,
+    }
+}
+
+fn covers(c: Covers) -> CoversDto {
+    match c {
+        Covers::Everything => CoversDto::Everything,
+        Covers::BasicFee => CoversDto::BasicFee,
+        Covers::Hours => CoversDto::Hours,
+        Covers::AppealHours => CoversDto::AppealHours,
+    }
+}
+
+fn hour_range(r: HourRange) -> HourRangeView {
+    HourRangeView {
+        low: r.low.into(),
+        high: r.high.into(),
+    }
+}
+
+fn counting(c: &HourCounting) -> CountingView {
+    let (rounding, scope) = match c.rounding {
+        Rounding::Exact => (RoundingDto::Exact, None),
+        Rounding::PerStartedHour(s) => (
+            RoundingDto::PerStartedHour,
+            Some(match s {
+                RoundingScope::Entry => RoundingScopeDto::Entry,
+                RoundingScope::Day => RoundingScopeDto::Day,
+                RoundingScope::Case => RoundingScopeDto::Case,
+            }),
+        ),
+    };
+    CountingView {
+        rounding,
+        scope,
+        free_hours: c.free_hours.into(),
+        free_hours_for: match c.free_hours_for {
+            FreeHoursFor::AllApplications => FreeHoursForDto::AllApplications,
+            FreeHoursFor::AnonymousDataOnly => FreeHoursForDto::AnonymousDataOnly,
+        },
+    }
+}
+
+pub(super) fn prices_view(v: &PriceVersion) -> PricesView {
+    PricesView {
+        valid_from: v.valid_from.to_string(),
+        valid_to: v.valid_to.map(|d| d.to_string()),
+        basic_fee: BasicFeeView {
+            one_source: money(v.basic_fee.one_source),
+            several_sources: money(v.basic_fee.several_sources),
+        },
+        hourly_rate: money(v.hourly_rate),
+        counting: counting(&v.counting),
+        vat: vat_view(&v.vat),
+        estimated_hours: v.estimated_hours.map(hour_range),
+        exemptions: v.exemptions.iter().copied().map(ground).collect(),
+    }
+}
+
+pub(super) fn price_list_view(r: &PriceListRecord) -> Result<PriceListView, ApiError> {
+    let versions = r
+        .versions
+        .iter()
+        .map(|row| {
+            Ok(PriceListVersionView {
+                prices: prices_view(&codes::price_version(row)?),
+                source: row.source.clone(),
+                note: row.note.clone(),
+                created_at: row.created_at,
+            })
+        })
+        .collect::<Result<Vec<_>, hds_persistence::StoreError>>()?;
+    Ok(PriceListView {
+        party: r.party.code.clone(),
+        legal_name: r.party.legal_name.clone(),
+        orgnr: r.party.orgnr.clone(),
+        custodian: r.custodian_code.clone(),
+        data_sources: r.party.data_sources.clone(),
+        payment_days: r.party.payment_days,
+        version: r.party.version,
+        versions,
+        source: r.party.source.clone(),
+    })
+}
+
+fn date(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> Option<Date> {
+    match Date::parse(
+        raw.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    ) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            problems.push(FieldError::new(
+                pointer,
+                "INVALID_DATE",
+                "expected a date YYYY-MM-DD",
+            ));
+            None
+        }
+    }
+}
+
+fn amount(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> Option<Money> {
+    match Money::parse_nok(raw.trim()) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            problems.push(FieldError::new(
+                pointer,
+                "INVALID_AMOUNT",
+                format!("kroner as a decimal string such as \"1155.00\": {e}"),
+            ));
+            None
+        }
+    }
+}
+
+/// The request as the domain's version, or every problem in its shape (the
+/// rules' own checks come after, in the repository).
+pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, ApiError> {
+    let mut p = Vec::new();
+    let valid_from = date(&b.valid_from, "/validFrom", &mut p);
+    let valid_to = b
+        .valid_to
+        .as_deref()
+        .and_then(|d| date(d, "/validTo", &mut p));
+    let one = amount(&b.basic_fee.one_source, "/basicFee/oneSource", &mut p);
+    let several = amount(
+        &b.basic_fee.several_sources,
+        "/basicFee/severalSources",
+        &mut p,
+    );
+    let rate = amount(&b.hourly_rate, "/hourlyRate", &mut p);
+    let rounding = match (b.counting.rounding, b.counting.scope) {
+        (RoundingDto::Exact, None) => Some(Rounding::Exact),
+        (RoundingDto::PerStartedHour, Some(s)) => Some(Rounding::PerStartedHour(match s {
+            RoundingScopeDto::Entry => RoundingScope::Entry,
+            RoundingScopeDto::Day => RoundingScope::Day,
+            RoundingScopeDto::Case => RoundingScope::Case,
+        })),
+        (RoundingDto::Exact, Some(_)) => {
+            p.push(FieldError::new(
+                "/counting/scope",
+                "NOT_ALLOWED",
+                "exact hours have no rounding scope",
+            ));
+            None
+        }
+        (RoundingDto::PerStartedHour, None) => {
+            p.push(FieldError::new(
+                "/counting/scope",
+                "REQUIRED",
+                "per started hour needs a scope: ENTRY, DAY or CASE",
+            ));
+            None
+        }
+    };
+    let free_hours = match &b.counting.free_hours {
+        Some(h) => parse_hours(h, "/counting/freeHours", &mut p),
+        None => Some(Hours::ZERO),
+    };
+    let vat = match (b.vat.kind, b.vat.rate_basis_points, &b.vat.reason) {
+        (VatKind::Standard, Some(bp), None) => match VatRate::from_basis_points(bp) {
+            Some(r) => Some(VatTreatment::Standard(r)),
+            None => {
+                p.push(FieldError::new(
+                    "/vat/rateBasisPoints",
+                    "OUT_OF_RANGE",
+                    "a rate from 1 to 10000 basis points (25 % = 2500)",
+                ));
+                None
+            }
+        },
+        (VatKind::Standard, None, _) => {
+            p.push(FieldError::new(
+                "/vat/rateBasisPoints",
+                "REQUIRED",
+                "a standard rate needs its rate in basis points",
+            ));
+            None
+        }
+        (VatKind::Standard, Some(_), Some(_)) => {
+            p.push(FieldError::new(
+                "/vat/reason",
+                "NOT_ALLOWED",
+                "a standard rate has no exemption reason",
+            ));
+            None
+        }
+        (kind, None, reason) => {
+            let reason = reason.clone().unwrap_or_default();
+            Some(if kind == VatKind::Exempt {
+                VatTreatment::Exempt { reason }
+            } else {
+                VatTreatment::NotSubject { reason }
+            })
+        }
+        (_, Some(_), _) => {
+            p.push(FieldError::new(
+                "/vat/rateBasisPoints",
+                "NOT_ALLOWED",
+                "only a STANDARD rate has a rate",
+            ));
+            None
+        }
+    };
+    let estimated = b.estimated_hours.as_ref().map(|r| {
+        (
+            parse_hours(&r.low, "/estimatedHours/low", &mut p),
+            parse_hours(&r.high, "/estimatedHours/high", &mut p),
+        )
+    });
+    let estimated_hours = match estimated {
+        Some((Some(low), Some(high))) => Some(HourRange { low, high }),
+        _ => None,
+    };
+    let exemptions: Vec<Ground> = b
+        .exemptions
+        .iter()
+        .map(|g| match g {
+            GroundDto::Student => Ground::Student,
+            GroundDto::ChangeRequest => Ground::ChangeRequest,
+            GroundDto::Appeal => Ground::Appeal,
+            GroundDto::Waiver => Ground::Waiver,
+        })
+        .collect();
+    for (pointer, text, max) in [("/source", &b.source, 2000), ("/note", &b.note, 2000)] {
+        if text.as_ref().is_some_and(|t| t.chars().count() > max) {
+            p.push(FieldError::new(
+                pointer,
+                "TOO_LONG",
+                format!("at most {max} characters"),
+            ));
+        }
+    }
+    let (
+        Some(valid_from),
+        Some(one),
+        Some(several),
+        Some(rate),
+        Some(rounding),
+        Some(free),
+        Some(vat),
+        true,
+    ) = (
+        valid_from,
+        one,
+        several,
+        rate,
+        rounding,
+        free_hours,
+        vat,
+        p.is_empty(),
+    )
+    else {
+        return Err(ApiError::validation(p));
+    };
+    Ok(PriceVersion {
+        valid_from,
+        valid_to,
+        basic_fee: BasicFee {
+            one_source: one,
+            several_sources: several,
+        },
+        hourly_rate: rate,
+        counting: HourCounting {
+            rounding,
+            free_hours: free,
+            free_hours_for: match b.counting.free_hours_for {
+                Some(FreeHoursForDto::AnonymousDataOnly) => FreeHoursFor::AnonymousDataOnly,
+                _ => FreeHoursFor::AllApplications,
+            },
+        },
+        vat,
+        estimated_hours,
+        exemptions,
+    })
+}
+
+fn range(r: Range) -> AmountRange {
+    AmountRange {
+        low: money(r.low),
+        high: money(r.high),
+    }
+}
+
+fn party_estimate(
+    p: &PartyEstimate,
+    names: &std::collections::BTreeMap<String, String>,
+) -> PartyEstimateView {
+    let code = p.party.to_string();
+    PartyEstimateView {
+        party_name: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
+        party: code,
+        sources: p.sources.clone(),
+        prices: p.prices.as_ref().map(prices_view),
+        basic_fee: money(p.basic_fee),
+        hours: p.hours.map(hour_range),
+        excluding_vat: p.excluding_vat.map(range),
+        including_vat: p.including_vat.map(range),
+        exemptions: p
+            .exemptions
+            .applied
+            .iter()
+            .map(|e| ExemptionView {
+                ground: ground(e.ground),
+                covers: covers(e.covers),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+        not_applied: p
+            .exemptions
+            .not_applied
+            .iter()
+            .map(|n| NotAppliedView {
+                ground: ground(n.ground),
+                why: n.why.clone(),
+            })
+            .collect(),
+        notes: p.notes.clone(),
+    }
+}
+
+pub(super) fn estimate_view(r: &EstimateRecord) -> CostEstimateView {
+    let e: &Estimate = &r.estimate;
+    CostEstimateView {
+        on: e.on.to_string(),
+        parties: e
+            .parties
+            .iter()
+            .map(|p| party_estimate(p, &r.names))
+            .collect(),
+        total_excluding_vat: range(e.total_excluding_vat),
+        total_including_vat: range(e.total_including_vat),
+        complete: e.complete,
+    }
+}
+
+pub(super) fn ledger_view(rows: &[CaseHoursRow]) -> Result<CaseHoursView, ApiError> {
+    let entries = hds_persistence::fees::hours::to_entries(rows)?;
+    let (handling, appeal) = ledger_totals(&entries);
+    Ok(CaseHoursView {
+        entries: rows
+            .iter()
+            .map(|r| HoursEntryView {
+                id: r.id,
+                worked_on: r.worked_on.to_string(),
+                hours: codes::hours(r.hundredths).into(),
+                activity: work_activity(&r.activity),
+                note: r.note.clone(),
+                correction: HoursCorrection::stored(r.correction_kind.as_deref(), r.corrects_id),
+                recorded_at: r.recorded_at,
+                recorded_by: r.recorded_by.clone(),
+            })
+            .collect(),
+        case_handling: HoursAmount::from(handling),
+        appeal_handling: HoursAmount::from(appeal),
+    })
+}
+
+pub(super) fn waiver_view(w: &WaiverRow) -> WaiverView {
+    WaiverView {
+        id: w.id,
+        party: w.party.clone(),
+        covers: match w.covers.as_str() {
+            "BASIC_FEE" => WaiverCovers::BasicFee,
+            "HOURS" => WaiverCovers::Hours,
+            _ => WaiverCovers::Everything,
+        },
+        reason: w.reason.clone(),
+        granted_on: w.granted_on.to_string(),
+        granted_at: w.granted_at,
+    }
+}
+
+fn line_view(n: usize, l: &Line) -> LineView {
+    LineView {
+        line_number: i32::try_from(n + 1).unwrap_or(i32::MAX),
+        kind: match l.kind {
+            LineKind::BasicFee => LineKindDto::BasicFee,
+            LineKind::Hours => LineKindDto::Hours,
+            LineKind::FreeHours => LineKindDto::FreeHours,
+            LineKind::Exemption(_) => LineKindDto::Exemption,
+        },
+        exemption_ground: match l.kind {
+            LineKind::Exemption(g) => Some(ground(g)),
+            _ => None,
+        },
+        description: l.description.clone(),
+        activity: l.activity.map(|a| work_activity(a.as_str())),
+        period_from: l.period.map(|p| p.0.to_string()),
+        period_to: l.period.map(|p| p.1.to_string()),
+        quantity: quantity(l.quantity),
+        unit: match l.unit {
+            Unit::Hour => UnitCode::Hur,
+            Unit::Piece => UnitCode::Ea,
+        },
+        unit_price: money(l.unit_price),
+        amount: money(l.amount),
+        vat: vat_view(&l.vat),
+        reason: l.reason.clone(),
+    }
+}
+
+fn totals_view(t: &Totals) -> TotalsView {
+    TotalsView {
+        excluding_vat: money(t.excluding_vat),
+        vat_breakdown: t
+            .vat_breakdown
+            .iter()
+            .map(|s| VatSubtotalView {
+                vat: vat_view(&s.vat),
+                taxable: money(s.taxable),
+                amount: money(s.amount),
+            })
+            .collect(),
+        vat: money(t.vat),
+        including_vat: money(t.including_vat),
+    }
+}
+
+fn payer_view(p: &Payer) -> PayerView {
+    let a = p.address();
+    PayerView {
+        kind: match p {
+            Payer::Organisation { .. } => PayerKind::Organisation,
+            Payer::Person { .. } => PayerKind::Person,
+        },
+        name: p.name().to_owned(),
+        orgnr: p.orgnr().map(|o| o.as_str().to_owned()),
+        address: AddressView {
+            street: a.street.clone(),
+            postal_code: a.postal_code.clone(),
+            city: a.city.clone(),
+            country: a.country.clone(),
+        },
+    }
+}
+
+/// A basis as the API shows it: a draft (no id) or a stored one.
+pub(super) fn basis_view(
+    basis: &InvoiceBasis,
+    stored: Option<&StoredBasis>,
+    case_id: uuid::Uuid,
+    party: &str,
+    party_name: &str,
+) -> InvoiceBasisView {
+    let issue = basis.status.issue();
+    InvoiceBasisView {
+        id: stored.map(|s| s.row.id),
+        case_id,
+        case_number: basis.case_number.clone(),
+        party: party.to_owned(),
+        party_name: party_name.to_owned(),
+        status: match basis.status {
+            Status::Draft => InvoiceStatusDto::Draft,
+            Status::Issued(_) => InvoiceStatusDto::Issued,
+            Status::Credited { .. } => InvoiceStatusDto::Credited,
+        },
+        number: issue.map(|i| i.number.clone()),
+        issued_on: issue.map(|i| i.issued_on.to_string()),
+        due_on: issue.map(|i| i.due_on.to_string()),
+        payer: payer_view(&basis.payer),
+        payer_reference: basis.payer_reference.clone(),
+        currency: "NOK".to_owned(),
+        lines: basis
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(n, l)| line_view(n, l))
+            .collect(),
+        totals: totals_view(&basis.totals),
+        credit_note: stored.and_then(|s| {
+            s.credit_note.as_ref().map(|c| CreditNoteRef {
+                id: c.id,
+                number: c.number.clone(),
+                issued_on: c.issued_on.to_string(),
+            })
+        }),
+        version: stored.map(|s| s.row.version),
+    }
+}
+
+/// A stored basis.
+pub(super) fn stored_view(s: &StoredBasis, party_name: &str) -> InvoiceBasisView {
+    basis_view(&s.basis, Some(s), s.row.case_id, &s.row.party, party_name)
+}
+
+/// One party's bases on a case.
+pub(super) fn party_view(b: &PartyBases, case_id: uuid::Uuid) -> PartyInvoicesView {
+    let (current, problems) = match (&b.issued, &b.draft) {
+        (Some(issued), _) => (Some(stored_view(issued, &b.name)), Vec::new()),
+        (None, Some(Ok(draft))) => (
+            Some(basis_view(draft, None, case_id, &b.party, &b.name)),
+            Vec::new(),
+        ),
+        (None, Some(Err(problems))) => (
+            None,
+            problems
+                .iter()
+                .map(|p| FieldError::new(p.pointer.clone(), p.code, p.message.clone()))
+                .collect(),
+        ),
+        (None, None) => (None, Vec::new()),
+    };
+    PartyInvoicesView {
+        party: b.party.clone(),
+        party_name: b.name.clone(),
+        current,
+        problems,
+        credited: b.credited.iter().map(|s| stored_view(s, &b.name)).collect(),
+    }
+}
+
+pub(super) fn credit_note_view(r: &CreditNoteRecord, party_name: &str) -> CreditNoteView {
+    let n: &CreditNote = &r.note;
+    CreditNoteView {
+        id: r.row.id,
+        number: n.number.clone(),
+        issued_on: n.issued_on.to_string(),
+        reason: n.reason.clone(),
+        invoice_basis_id: r.credited.row.id,
+        invoice_number: n.credits.number.clone(),
+        case_id: r.credited.row.case_id,
+        case_number: n.case_number.clone(),
+        party: r.credited.row.party.clone(),
+        party_name: party_name.to_owned(),
+        payer: payer_view(&n.payer),
+        payer_reference: n.payer_reference.clone(),
+        currency: "NOK".to_owned(),
+        lines: n
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| line_view(i, l))
+            .collect(),
+        totals: totals_view(&n.totals),
+    }
+}
