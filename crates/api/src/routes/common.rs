@@ -7,7 +7,9 @@
 //! `extract`, `error`).
 
 use hds_domain::case::DecisionOutcome;
-use hds_domain::fees::{work_items, Activity, Correction, EntryId, Hours, WorkEntry};
+use hds_domain::fees::{
+    check_new_entry, work_items, Activity, Correction, EntryId, Hours, WorkEntry,
+};
 use hds_persistence::cases::CaseError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -185,4 +187,30 @@ pub(crate) fn ledger_totals(entries: &[WorkEntry]) -> (Hours, Hours) {
             })
     };
     (sum(Activity::CaseHandling), sum(Activity::AppealHandling))
+}
+
+/// The problems of new work's hours that need no ledger (more than 0, at
+/// most 24), by the domain's rules, so that they come with the body's other
+/// problems; a correction's hours are checked against its ledger when it
+/// is recorded.
+pub(crate) fn check_new_work_hours(hours: Hours, correction: bool, problems: &mut Vec<FieldError>) {
+    if correction {
+        return;
+    }
+    let day = time::Date::MIN;
+    let entry = WorkEntry {
+        id: EntryId(0),
+        worked_on: day,
+        hours,
+        note: String::new(),
+        recorded_by: String::new(),
+        activity: Activity::CaseHandling,
+        correction: None,
+    };
+    problems.extend(
+        check_new_entry(&[], &entry, day)
+            .into_iter()
+            .filter(|p| p.pointer == "/hours")
+            .map(|p| FieldError::new(p.pointer, p.code, p.message)),
+    );
 }

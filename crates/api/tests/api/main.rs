@@ -18,6 +18,7 @@ mod cors;
 mod disclosure;
 mod errors;
 mod events;
+mod fees;
 mod health;
 mod openapi;
 mod tasks;

@@ -9,7 +9,7 @@ use hds_persistence::fees::{self as repo, NewHours};
 use uuid::Uuid;
 
 use super::common::staff;
-use super::mapping::ledger_view;
+use super::mapping::{date, ledger_view};
 use super::requests::HoursEntryRequest;
 use super::views::CaseHoursView;
 use crate::access::case_handler;
@@ -19,7 +19,7 @@ use crate::extract::ApiJson;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
-use crate::routes::common::{parse_hours, HoursCorrection};
+use crate::routes::common::{check_new_work_hours, parse_hours, HoursCorrection};
 use crate::state::AppState;
 
 /// HDS's ledger of hours on the case, in the order recorded, with the work
@@ -84,21 +84,11 @@ pub(super) async fn record_case_hours(
     let (handler, _) = case_handler(&principal)?;
     let b = body.0;
     let mut problems: Vec<FieldError> = Vec::new();
-    let worked_on = match time::Date::parse(
-        b.worked_on.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    ) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            problems.push(FieldError::new(
-                "/workedOn",
-                "INVALID_DATE",
-                "expected a date YYYY-MM-DD",
-            ));
-            None
-        }
-    };
+    let worked_on = date(&b.worked_on, "/workedOn", &mut problems);
     let hours = parse_hours(&b.hours, "/hours", &mut problems);
+    if let Some(h) = hours {
+        check_new_work_hours(h, b.correction.is_some(), &mut problems);
+    }
     check_free_text(&b.note, "/note", 2000, &mut problems);
     let (Some(worked_on), Some(hours), true) = (worked_on, hours, problems.is_empty()) else {
         return Err(ApiError::validation(problems));

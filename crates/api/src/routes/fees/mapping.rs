@@ -12,7 +12,7 @@ use hds_persistence::fees::{
 };
 use time::Date;
 
-use super::requests::NewPriceVersionRequest;
+use super::requests::{NewPriceVersionRequest, VatRequest};
 use super::views::{
     AddressView, AmountRange, BasicFeeView, CaseHoursView, CostEstimateView, CountingView,
     CoversDto, CreditNoteRef, CreditNoteView, ExemptionView, FreeHoursForDto, GroundDto,
@@ -144,21 +144,21 @@ pub(super) fn price_list_view(r: &PriceListRecord) -> Result<PriceListView, ApiE
     })
 }
 
-fn date(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> Option<Date> {
-    match Date::parse(
+/// A `YYYY-MM-DD` date, or a problem at `pointer`.
+pub(super) fn date(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> Option<Date> {
+    let parsed = Date::parse(
         raw.trim(),
         &time::format_description::well_known::Iso8601::DATE,
-    ) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            problems.push(FieldError::new(
-                pointer,
-                "INVALID_DATE",
-                "expected a date YYYY-MM-DD",
-            ));
-            None
-        }
+    )
+    .ok();
+    if parsed.is_none() {
+        problems.push(FieldError::new(
+            pointer,
+            "INVALID_DATE",
+            "expected a date YYYY-MM-DD",
+        ));
     }
+    parsed
 }
 
 fn amount(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> Option<Money> {
@@ -175,23 +175,12 @@ fn amount(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> Option<Mo
     }
 }
 
-/// The request as the domain's version, or every problem in its shape (the
-/// rules' own checks come after, in the repository).
-pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, ApiError> {
-    let mut p = Vec::new();
-    let valid_from = date(&b.valid_from, "/validFrom", &mut p);
-    let valid_to = b
-        .valid_to
-        .as_deref()
-        .and_then(|d| date(d, "/validTo", &mut p));
-    let one = amount(&b.basic_fee.one_source, "/basicFee/oneSource", &mut p);
-    let several = amount(
-        &b.basic_fee.several_sources,
-        "/basicFee/severalSources",
-        &mut p,
-    );
-    let rate = amount(&b.hourly_rate, "/hourlyRate", &mut p);
-    let rounding = match (b.counting.rounding, b.counting.scope) {
+fn rounding_of(
+    rounding: RoundingDto,
+    scope: Option<RoundingScopeDto>,
+    p: &mut Vec<FieldError>,
+) -> Option<Rounding> {
+    match (rounding, scope) {
         (RoundingDto::Exact, None) => Some(Rounding::Exact),
         (RoundingDto::PerStartedHour, Some(s)) => Some(Rounding::PerStartedHour(match s {
             RoundingScopeDto::Entry => RoundingScope::Entry,
@@ -214,23 +203,22 @@ pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, Ap
             ));
             None
         }
-    };
-    let free_hours = match &b.counting.free_hours {
-        Some(h) => parse_hours(h, "/counting/freeHours", &mut p),
-        None => Some(Hours::ZERO),
-    };
-    let vat = match (b.vat.kind, b.vat.rate_basis_points, &b.vat.reason) {
-        (VatKind::Standard, Some(bp), None) => match VatRate::from_basis_points(bp) {
-            Some(r) => Some(VatTreatment::Standard(r)),
-            None => {
+    }
+}
+
+fn vat_of(v: &VatRequest, p: &mut Vec<FieldError>) -> Option<VatTreatment> {
+    match (v.kind, v.rate_basis_points, &v.reason) {
+        (VatKind::Standard, Some(bp), None) => {
+            let rate = VatRate::from_basis_points(bp).filter(|r| r.basis_points() > 0);
+            if rate.is_none() {
                 p.push(FieldError::new(
                     "/vat/rateBasisPoints",
                     "OUT_OF_RANGE",
                     "a rate from 1 to 10000 basis points (25 % = 2500)",
                 ));
-                None
             }
-        },
+            rate.map(VatTreatment::Standard)
+        }
         (VatKind::Standard, None, _) => {
             p.push(FieldError::new(
                 "/vat/rateBasisPoints",
@@ -263,7 +251,31 @@ pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, Ap
             ));
             None
         }
+    }
+}
+
+/// The request as the domain's version, or every problem in its shape (the
+/// rules' own checks come after, in the repository).
+pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, ApiError> {
+    let mut p = Vec::new();
+    let valid_from = date(&b.valid_from, "/validFrom", &mut p);
+    let valid_to = b
+        .valid_to
+        .as_deref()
+        .and_then(|d| date(d, "/validTo", &mut p));
+    let one = amount(&b.basic_fee.one_source, "/basicFee/oneSource", &mut p);
+    let several = amount(
+        &b.basic_fee.several_sources,
+        "/basicFee/severalSources",
+        &mut p,
+    );
+    let rate = amount(&b.hourly_rate, "/hourlyRate", &mut p);
+    let rounding = rounding_of(b.counting.rounding, b.counting.scope, &mut p);
+    let free_hours = match &b.counting.free_hours {
+        Some(h) => parse_hours(h, "/counting/freeHours", &mut p),
+        None => Some(Hours::ZERO),
     };
+    let vat = vat_of(&b.vat, &mut p);
     let estimated = b.estimated_hours.as_ref().map(|r| {
         (
             parse_hours(&r.low, "/estimatedHours/low", &mut p),

@@ -127,7 +127,7 @@ pub(super) async fn add_price_list_version(
                                     .into_iter()
                                     .map(|mut p| {
                                         if p.pointer == "/vat/rate" {
-                                            p.pointer = "/vat/rateBasisPoints".to_owned();
+                                            "/vat/rateBasisPoints".clone_into(&mut p.pointer);
                                         }
                                         p
                                     })

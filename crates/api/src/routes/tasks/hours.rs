@@ -10,8 +10,8 @@ use super::views::TaskDetailView;
 use crate::auth::Principal;
 use crate::error::{check_free_text, ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::routes::common::parse_hours;
 use crate::routes::common::HoursCorrection;
+use crate::routes::common::{check_new_work_hours, parse_hours};
 use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
 use hds_persistence::fees::NewHours;
@@ -49,6 +49,9 @@ pub(super) async fn report_task_hours(
     let on = date_problem(&b.worked_on, "/workedOn", Some(today), &mut problems);
     check_free_text(&b.description, "/description", 2000, &mut problems);
     let hours = parse_hours(&b.hours, "/hours", &mut problems);
+    if let Some(h) = hours {
+        check_new_work_hours(h, b.correction.is_some(), &mut problems);
+    }
     let (Some(worked_on), Some(hours), true) = (on, hours, problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };

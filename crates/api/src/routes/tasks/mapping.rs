@@ -52,24 +52,9 @@ pub(super) fn summary(row: repo::TaskListRow) -> TaskSummary {
     }
 }
 
-pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
-    let requested = Requested {
-        variables: d
-            .requested
-            .get("variables")
-            .and_then(Value::as_array)
-            .map(|vs| {
-                vs.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        period_from: d.requested.get("periodFrom").and_then(Value::as_i64),
-        period_to: d.requested.get("periodTo").and_then(Value::as_i64),
-    };
-    let ledger: Vec<WorkEntry> = d
-        .hours
+/// The task's ledger of hours as views, and the work that counts after the corrections.
+fn hours_views(hours: Vec<repo::HoursRow>) -> (Vec<HoursView>, HoursAmount) {
+    let ledger: Vec<WorkEntry> = hours
         .iter()
         .map(|h| WorkEntry {
             id: EntryId(h.id.as_u128()),
@@ -88,8 +73,7 @@ pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
         .collect();
     let (handling, appeal) = ledger_totals(&ledger);
     let total_hours = HoursAmount::from(handling.checked_add(appeal).unwrap_or(handling));
-    let hours: Vec<HoursView> = d
-        .hours
+    let views: Vec<HoursView> = hours
         .into_iter()
         .map(|h| HoursView {
             id: h.id,
@@ -101,6 +85,26 @@ pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
             recorded_at: h.recorded_at,
         })
         .collect();
+    (views, total_hours)
+}
+
+pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
+    let requested = Requested {
+        variables: d
+            .requested
+            .get("variables")
+            .and_then(Value::as_array)
+            .map(|vs| {
+                vs.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        period_from: d.requested.get("periodFrom").and_then(Value::as_i64),
+        period_to: d.requested.get("periodTo").and_then(Value::as_i64),
+    };
+    let (hours, total_hours) = hours_views(d.hours);
     TaskDetailView {
         summary: summary(d.row),
         case_status: d.case_status,
