@@ -13,8 +13,9 @@
 //! - `inputs`: what the rules read about a case or a draft: sources and
 //!   their parties, the facts, the payer.
 //! - `estimate`: the cost estimate (kostnadsberegning).
-//! - `invoices`: drafts computed live; issuing (numbered, locked) and
-//!   crediting (credit notes), with their feed events.
+//! - `invoices`: a case's bases per party (drafts computed live), stored
+//!   bases and credit notes read back through the domain; `issuing`:
+//!   issuing (numbered, locked) and crediting, with their feed events.
 //! - `codes`: stored codes ↔ the domain's types; `rows`: the row structs.
 //!
 //! Every state change is one transaction with its audit event; the case row
@@ -26,6 +27,7 @@ pub mod estimate;
 pub mod hours;
 pub mod inputs;
 pub mod invoices;
+pub mod issuing;
 pub mod price_lists;
 pub mod rows;
 pub mod seed;

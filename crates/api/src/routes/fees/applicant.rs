@@ -9,7 +9,7 @@ use hds_persistence::fees::invoices as repo;
 use uuid::Uuid;
 
 use super::common::party_name;
-use super::mapping::stored_view;
+use super::documents::stored_view;
 use super::views::InvoiceBasesView;
 use crate::access::applicant;
 use crate::auth::Principal;

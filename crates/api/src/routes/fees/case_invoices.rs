@@ -8,7 +8,7 @@ use hds_persistence::cases::Ctx;
 use hds_persistence::fees::invoices as repo;
 
 use super::common::{case_viewer, if_match, issuer, party_name};
-use super::mapping::{party_view, stored_view};
+use super::documents::{party_view, stored_view};
 use super::views::{CaseInvoicesView, InvoiceBasisView, PartyInvoicesView};
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
@@ -114,6 +114,7 @@ pub(super) async fn get_case_invoice_basis(
         (status = 404, description = "No such case, or the party does not invoice on it or is not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Issued already, nothing to pay, or no draft can be made", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The basis changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The Idempotency-Key was used for another request", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/cases/{id}/invoice-bases/{party}/issue")]
@@ -147,7 +148,7 @@ pub(super) async fn issue_invoice_basis(
                     at,
                     request_id: request_id.as_deref(),
                 };
-                let issued = repo::issue(conn, &fees, &bases, &ctx)?;
+                let issued = hds_persistence::fees::issuing::issue(conn, &fees, &bases, &ctx)?;
                 let view: InvoiceBasisView = stored_view(&issued, &party_name(conn, &party)?);
                 let headers = vec![
                     (

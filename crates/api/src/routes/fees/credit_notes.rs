@@ -7,8 +7,8 @@ use hds_persistence::fees::invoices as repo;
 use uuid::Uuid;
 
 use super::common::{may_read, party_name, reader};
+use super::documents::credit_note_view;
 use super::invoices::download;
-use super::mapping::credit_note_view;
 use super::views::CreditNoteView;
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};

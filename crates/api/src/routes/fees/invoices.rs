@@ -11,7 +11,7 @@ use hds_persistence::fees::invoices as repo;
 use uuid::Uuid;
 
 use super::common::{issuer, may_read, party_name, reader};
-use super::mapping::{credit_note_view, stored_view};
+use super::documents::{credit_note_view, stored_view};
 use super::requests::CreditRequest;
 use super::views::{CreditNoteView, InvoiceBasisView};
 use crate::auth::Principal;
@@ -179,7 +179,7 @@ pub(super) async fn get_invoice_basis_ehf(
         (status = 404, description = "No such invoice basis for the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Credited already", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The basis changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or an Idempotency-Key used for another request", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/invoice-bases/{id}/credit")]
@@ -214,7 +214,9 @@ pub(super) async fn credit_invoice_basis(
                     at,
                     request_id: request_id.as_deref(),
                 };
-                let note = repo::credit(conn, id, version, &reason, viewer, &ctx)?;
+                let note = hds_persistence::fees::issuing::credit(
+                    conn, id, version, &reason, viewer, &ctx,
+                )?;
                 let name = party_name(conn, &note.credited.row.party)?;
                 let view: CreditNoteView = credit_note_view(&note, &name);
                 let headers = vec![

@@ -25,6 +25,7 @@ mod applicant;
 mod case_invoices;
 mod common;
 mod credit_notes;
+mod documents;
 mod estimate;
 mod hours;
 mod invoices;

@@ -89,6 +89,22 @@ async fn hds_records_hours_and_corrects_them_with_new_entries_only() {
     assert_eq!(ledger.body["caseHandling"]["hours"], "0.75");
     assert_eq!(ledger.body["appealHandling"]["hours"], "0.50");
 
+    // appeal handling is free at HDS (the appeal exemption takes its hours off)
+    let basis = super::party_bases(&app, &h, &case_id, "HDS").await;
+    let current = &basis.body["current"];
+    assert_eq!(
+        super::lines(current),
+        [
+            super::line("BASIC_FEE", "1.00", "1500.00", "1500.00"),
+            super::line("HOURS", "1.00", "1155.00", "1155.00"),
+            super::line("HOURS", "1.00", "1155.00", "1155.00"),
+            super::line("EXEMPTION", "-1.00", "1155.00", "-1155.00"),
+        ]
+    );
+    assert_eq!(current["lines"][2]["activity"], "APPEAL_HANDLING");
+    assert_eq!(current["lines"][3]["exemptionGround"], "APPEAL");
+    assert_eq!(super::ore(&current["totals"]["includingVat"]), 265_500);
+
     // every problem at once, with a pointer; nothing written
     let rows = || count_rows(&mut app.db.connect(), "case_hours");
     let before = rows();
