@@ -138,6 +138,15 @@ pub fn find(conn: &mut PgConnection, code: &str) -> Result<PriceListRecord, Stor
     })
 }
 
+/// A party's legal name, if it has a row.
+pub fn legal_name(conn: &mut PgConnection, code: &str) -> Result<Option<String>, StoreError> {
+    Ok(invoicing_parties::table
+        .find(code)
+        .select(invoicing_parties::legal_name)
+        .first(conn)
+        .optional()?)
+}
+
 /// Every party's price list.
 pub fn list(conn: &mut PgConnection) -> Result<Vec<PriceListRecord>, StoreError> {
     let mut out = Vec::new();

@@ -135,12 +135,8 @@ pub(super) fn may_read(
 
 /// A party's name for people (its legal name, else its code).
 pub(super) fn party_name(conn: &mut PgConnection, party: &str) -> Result<String, ApiError> {
-    Ok(hds_persistence::fees::price_lists::find(conn, party)
-        .map(|r| r.party.legal_name)
-        .or_else(|e| match e {
-            hds_persistence::StoreError::NotFound => Ok(party.to_owned()),
-            other => Err(other),
-        })?)
+    Ok(hds_persistence::fees::price_lists::legal_name(conn, party)?
+        .unwrap_or_else(|| party.to_owned()))
 }
 
 /// The `If-Match` header as sent: 428 without it.

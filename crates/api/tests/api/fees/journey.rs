@@ -511,3 +511,54 @@ async fn hds_and_two_custodians_hours_become_three_invoice_bases_issued_credited
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
     assert_eq!(actions, ["INVOICE_ISSUED", "INVOICE_CREDITED"]);
 }
+
+#[actix_rt::test]
+async fn invoice_numbers_are_gapless_when_issued_at_once_and_after_a_refused_issue() {
+    let app = TestApp::spawn().await;
+    let h = handler(&app);
+    let t0 = received();
+    on(&app, t0);
+    let mut cases = Vec::new();
+    for key in ["gapless-a", "gapless-b", "gapless-waived"] {
+        let id = draft(&app, &tables_content(&["MFR"], false)).await;
+        let case_id = submit_draft(&app, &id, key).await;
+        case_hours(
+            &app,
+            &case_id,
+            &json!({"workedOn": iso(t0), "hours": "1", "note": "Vurdert"}),
+        )
+        .await;
+        cases.push(case_id);
+    }
+    let r = app
+        .post_json(
+            &format!("/api/v1/cases/{}/fee-waivers", cases[2]),
+            Some(&h),
+            &json!({"party": "HDS", "covers": "EVERYTHING", "reason": "Feil hos HDS"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // a refused issue takes no number
+    let refused = issue(&app, &h, &cases[2], "HDS").await;
+    assert!(refused.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("nothing to invoice"));
+    // two issues at once get the next two numbers, one each
+    let (a, b) = futures_util::future::join(
+        issue(&app, &h, &cases[0], "HDS"),
+        issue(&app, &h, &cases[1], "HDS"),
+    )
+    .await;
+    assert_eq!((a.status, b.status), (201, 201), "{} {}", a.text, b.text);
+    let year = t0.year();
+    let mut numbers = [
+        a.body["number"].as_str().unwrap().to_owned(),
+        b.body["number"].as_str().unwrap().to_owned(),
+    ];
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        [format!("HDS-{year}-000001"), format!("HDS-{year}-000002")]
+    );
+}
