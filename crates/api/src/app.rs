@@ -159,10 +159,12 @@ pub fn build_app(
     >,
 > {
     let dev_issuer = state.dev_issuer.clone();
+    let auth = state.auth.clone();
     let (app, _) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(state)
+        .app_data(auth)
         .app_data(path_config())
         // registered before the /api/v1 scope, which would otherwise claim it
         .route(SPEC_PATH, web::get().to(serve_spec))
