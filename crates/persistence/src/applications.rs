@@ -21,7 +21,7 @@
 use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{
-    Array, Bool, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+    Array, BigInt, Bool, Bytea, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
 };
 use diesel::PgConnection;
 use hds_domain::application::{
@@ -160,17 +160,18 @@ pub fn update_content(
     )
 }
 
+crate::prepared_sql! {
+    struct Touch<'a> { id: &'a Uuid }
+    returns Integer;
+    sql = [
+        "UPDATE applications SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = "
+        {id as SqlUuid} " RETURNING version"
+    ];
+}
+
 /// Bumps the version (attachments and members are part of the application).
 pub fn touch(conn: &mut PgConnection, id: Uuid) -> Result<i32, StoreError> {
-    Ok(
-        diesel::update(applications::table.filter(applications::id.eq(id)))
-            .set((
-                applications::version.eq(applications::version + 1),
-                applications::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(applications::version)
-            .get_result(conn)?,
-    )
+    Ok(Touch { id: &id }.get_result(conn)?)
 }
 
 /// One line of "my applications".
@@ -336,14 +337,25 @@ pub struct NewAttachment<'a> {
     pub uploaded_by: &'a str,
 }
 
+crate::prepared_sql! {
+    struct InsertAttachment<'a> { new: &'a NewAttachment<'a> }
+    returns (SqlUuid, SqlUuid, Text, Text, Text, Text, BigInt, Text, Text, Timestamptz);
+    sql = [
+        "INSERT INTO application_attachments (application_id, kind, title, filename, content_type, \
+         size_bytes, sha256, content, uploaded_by) VALUES ("
+        {new.application_id as SqlUuid} ", " {new.kind as Text} ", " {new.title as Text} ", "
+        {new.filename as Text} ", " {new.content_type as Text} ", " {new.size_bytes as BigInt}
+        ", " {new.sha256 as Text} ", " {new.content as Bytea} ", " {new.uploaded_by as Text}
+        ") RETURNING id, application_id, kind, title, filename, content_type, size_bytes, sha256, \
+         uploaded_by, uploaded_at"
+    ];
+}
+
 pub fn insert_attachment(
     conn: &mut PgConnection,
     new: &NewAttachment<'_>,
 ) -> Result<AttachmentMeta, StoreError> {
-    Ok(diesel::insert_into(application_attachments::table)
-        .values(new)
-        .returning(AttachmentMeta::as_returning())
-        .get_result(conn)?)
+    Ok(InsertAttachment { new }.get_result(conn)?)
 }
 
 pub fn list_attachments(
@@ -657,13 +669,23 @@ pub struct CaseEventRow {
     pub request_id: Option<String>,
 }
 
+crate::prepared_sql! {
+    struct InsertCaseEvent<'a> { e: &'a NewCaseEvent<'a> }
+    sql = [
+        "INSERT INTO case_events (case_id, kind, occurred_at, actor, visible_to_applicant, \
+         status_before, status_after, data, request_id) VALUES (" {e.case_id as SqlUuid} ", "
+        {e.kind as Text} ", " {e.occurred_at as Timestamptz} ", " {e.actor as Text} ", "
+        {e.visible_to_applicant as Bool} ", " {e.status_before as Nullable<Text>} ", "
+        {e.status_after as Nullable<Text>} ", " {e.data as Jsonb} ", "
+        {e.request_id as Nullable<Text>} ")"
+    ];
+}
+
 pub fn record_case_event(
     conn: &mut PgConnection,
     event: &NewCaseEvent<'_>,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(case_events::table)
-        .values(event)
-        .execute(conn)?;
+    InsertCaseEvent { e: event }.execute(conn)?;
     Ok(())
 }
 

@@ -64,6 +64,9 @@ macro_rules! prepared_sql {
     (@part $out:ident, $this:ident, {$field:ident as $st:ty}) => {
         $out.push_bind_param::<$st, _>(&$this.$field)?;
     };
+    (@part $out:ident, $this:ident, {$field:ident.$inner:ident as $st:ty}) => {
+        $out.push_bind_param::<$st, _>(&$this.$field.$inner)?;
+    };
 }
 
 #[cfg(test)]

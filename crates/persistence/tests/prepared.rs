@@ -10,7 +10,7 @@ use hds_persistence::feed::{self, NewFeedEvent, PageReader};
 use hds_persistence::idempotency::{self, KeyedRequest, StoredResponse};
 use hds_persistence::tasks::{self, TaskFilter};
 use hds_persistence::test_support::TestDatabase;
-use hds_persistence::{applications, StoreError};
+use hds_persistence::{applications, audit, StoreError};
 use serde_json::json;
 
 #[derive(QueryableByName)]
@@ -29,7 +29,7 @@ fn prepared(conn: &mut PgConnection) -> Vec<String> {
 }
 
 #[test]
-fn the_poll_the_task_page_the_feed_page_and_submits_writes_are_prepared() {
+fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
     let db = TestDatabase::new();
     let mut conn = db.connect();
     assert!(prepared(&mut conn).is_empty());
@@ -48,7 +48,61 @@ fn the_poll_the_task_page_the_feed_page_and_submits_writes_are_prepared() {
         let app = applications::create(c, "15058550040", &json!({})).unwrap();
         applications::catalogue_facts(c, &["MFR".to_owned()]).unwrap();
         applications::next_case_number(c, 2031).unwrap();
-        applications::mark_submitted(c, app.id, time::OffsetDateTime::now_utc()).unwrap();
+        applications::insert_attachment(
+            c,
+            &applications::NewAttachment {
+                application_id: app.id,
+                kind: "PROJECT_DESCRIPTION",
+                title: "t",
+                filename: "p.pdf",
+                content_type: "application/pdf",
+                size_bytes: 1,
+                sha256: &"0".repeat(64),
+                content: b"x",
+                uploaded_by: "person:150585*****",
+            },
+        )
+        .unwrap();
+        applications::touch(c, app.id).unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        applications::mark_submitted(c, app.id, now).unwrap();
+        let case = applications::insert_case(
+            c,
+            app.id,
+            "HDS-2031-000001",
+            "SUBMITTED",
+            now,
+            time::macros::date!(2031 - 01 - 02),
+        )
+        .unwrap();
+        applications::record_case_event(
+            c,
+            &applications::NewCaseEvent {
+                case_id: case.id,
+                kind: "SUBMITTED",
+                occurred_at: now,
+                actor: "person:150585*****",
+                visible_to_applicant: true,
+                status_before: None,
+                status_after: Some("SUBMITTED"),
+                data: json!({}),
+                request_id: None,
+            },
+        )
+        .unwrap();
+        audit::record(
+            c,
+            &audit::NewAuditEvent {
+                actor: "person:150585*****",
+                action: "APPLICATION_SUBMITTED",
+                entity_type: "application",
+                entity_id: &app.id.to_string(),
+                before_state: None,
+                after_state: Some(json!({})),
+                request_id: None,
+            },
+        )
+        .unwrap();
         feed::append(
             c,
             &NewFeedEvent {
@@ -100,6 +154,14 @@ fn the_poll_the_task_page_the_feed_page_and_submits_writes_are_prepared() {
         ("catalogue facts", "ARRAY(SELECT p.purpose_code"),
         ("case number", "INSERT INTO case_number_counters"),
         ("submitted", "UPDATE applications SET status = 'SUBMITTED'"),
+        ("attachment", "INSERT INTO application_attachments"),
+        (
+            "version bump",
+            "UPDATE applications SET version = version + 1",
+        ),
+        ("case", r#"INSERT INTO "cases""#),
+        ("case event", "INSERT INTO case_events"),
+        ("audit event", "INSERT INTO audit_events"),
         ("feed append", "SELECT append_feed_event($1"),
         ("idempotency", "UPDATE idempotency_keys SET status"),
     ] {
