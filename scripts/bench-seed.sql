@@ -1,8 +1,8 @@
 -- BENCH ONLY: never run against a real database.
 --
--- Bulk-loads :cases submitted and decided cases, numbers :first to
--- :first + :cases - 1 of the current year (HDS-<year>-000001 ..., seven
--- digits past 999,999), each with what submission and case handling would
+-- Bulk-loads :cases submitted and decided cases (the :first-th to the
+-- (:first + :cases - 1)-th seeded), numbered after the current year's case
+-- number counter (HDS-<year>-000001 ..., seven digits past 999,999), each with what submission and case handling would
 -- have left: the application and its frozen snapshot, the case and its
 -- sources, a GRANTED decision per source, the SUBMITTED and DECIDED case
 -- events, a DATA_PREPARATION task per source (custodian FHI for MFR, and
@@ -47,15 +47,23 @@ ALTER TABLE feed_events DISABLE TRIGGER ALL;
 -- received (spread over the 300 days before the last 50, so that decisions
 -- and task updates are in the past; numbered in the current year whatever
 -- the received date: bench data)
+-- the case numbers continue the year's counter (API submits between two
+-- seeds take numbers too)
+CREATE TEMP TABLE seed_year ON COMMIT DROP AS
+SELECT y.year, COALESCE(k.last_value, 0)::bigint AS base
+FROM (SELECT extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::int AS year) y
+LEFT JOIN case_number_counters k ON k.year = y.year;
+
 CREATE TEMP TABLE seed ON COMMIT DROP AS
 SELECT g,
        gen_random_uuid() AS application_id,
        gen_random_uuid() AS case_id,
-       'HDS-' || extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::int || '-'
-           || CASE WHEN g < 1000000 THEN lpad(g::text, 6, '0') ELSE g::text END AS case_number,
+       'HDS-' || y.year || '-'
+           || CASE WHEN y.base + g - :first + 1 < 1000000 THEN lpad((y.base + g - :first + 1)::text, 6, '0')
+                   ELSE (y.base + g - :first + 1)::text END AS case_number,
        (ARRAY['BIVIRK', 'HELSEARKIV', 'NPR'])[1 + g % 3] AS second_source,
        now() - interval '50 days' - interval '300 days' * (((g * 7919) % 100003) / 100003.0) AS at
-FROM generate_series(:first::bigint, :first + :cases - 1) g;
+FROM generate_series(:first::bigint, :first + :cases - 1) g, seed_year y;
 
 INSERT INTO applications (id, owner_pid, status, content, version, submitted_at, created_at, updated_at)
 SELECT application_id, '15058550040', 'SUBMITTED',
@@ -170,8 +178,8 @@ ON CONFLICT (custodian_id) DO UPDATE SET changes = k.changes + EXCLUDED.changes,
 
 -- the year's case number counter: the next submit continues after the seed
 INSERT INTO case_number_counters AS k (year, last_value)
-SELECT extract(year FROM now() AT TIME ZONE 'Europe/Oslo')::int, :first + :cases - 1
-ON CONFLICT (year) DO UPDATE SET last_value = greatest(k.last_value, EXCLUDED.last_value);
+SELECT year, base + :cases FROM seed_year
+ON CONFLICT (year) DO UPDATE SET last_value = EXCLUDED.last_value;
 
 ALTER TABLE applications ENABLE TRIGGER ALL;
 ALTER TABLE application_snapshots ENABLE TRIGGER ALL;

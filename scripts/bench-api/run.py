@@ -573,6 +573,14 @@ def main():
                                 statistics.median(apis), statistics.median(pgs)))
         finally:
             server.stop()
+        plans = os.path.join(RESULTS, f"plans-{scale}.txt")
+        with open(plans, "w") as f:
+            subprocess.run(
+                ["psql", "-X", "-q", "-v", f"custodian={ctx.custodian_id}",
+                 "-v", f"after={int(psql('SELECT last FROM feed_counter')) // 2}",
+                 "-f", os.path.join(HERE, "plans.sql"), db_url()],
+                check=True, stdout=f, stderr=subprocess.STDOUT)
+        print(f"plans of the prepared statements: {plans}", flush=True)
     print("\n| cases | request | API /s | pgbench /s | ratios (API / pgbench) | median ratio | largest RSS |")
     print("|---:|---|---:|---:|---|---:|---:|")
     lines = []

@@ -180,14 +180,22 @@ crate::prepared_sql! {
 crate::prepared_sql! {
     /// A custodian system: its custodian (by orgnr; no row when there is
     /// none), the counter and its events after `after`, one snapshot.
+    ///
+    /// The events are a range of the `(custodian_id, sequence)` index,
+    /// written as row comparisons on purpose: with `custodian_id = c.id` the
+    /// planner (which cannot know the custodian of a generic plan) may walk
+    /// the primary key instead and filter, which for a custodian with few
+    /// events reads the whole feed (measured: 3 million rows, 1 to 2 s, for
+    /// a custodian with none); the range reads exactly the page.
     struct PageOfCustodian<'a> { orgnr: &'a str, after: &'a i64, limit: &'a i64 }
     returns (BigInt, EventColumns);
     sql = [
         "SELECT k.last, e.sequence, e.id, e.type, e.source, e.subject, e.time, e.data, \
          e.custodian_id, e.case_id FROM feed_counter k JOIN custodians c ON c.orgnr = "
         {orgnr as Text} " AND c.retired_at IS NULL LEFT JOIN LATERAL (SELECT * FROM \
-         feed_events f WHERE f.custodian_id = c.id AND f.sequence > " {after as BigInt}
-        " ORDER BY f.sequence LIMIT " {limit as BigInt} ") e ON true"
+         feed_events f WHERE (f.custodian_id, f.sequence) > (c.id, " {after as BigInt}
+        ") AND (f.custodian_id, f.sequence) <= (c.id, 9223372036854775807) \
+         ORDER BY f.custodian_id, f.sequence LIMIT " {limit as BigInt} ") e ON true"
     ];
 }
 

@@ -404,4 +404,80 @@ mod tests {
         assert!(VerifyingKey::ec(&EllipticCurve::P256, &[1; 32], &[2; 31]).is_none());
         assert!(VerifyingKey::ec(&EllipticCurve::P521, &[1; 66], &[2; 66]).is_none());
     }
+
+    /// A compact JWS signed by `sign` over `header.payload`.
+    fn jws(alg: &str, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
+        let header = URL_SAFE_NO_PAD.encode(json!({"alg": alg, "kid": "k"}).to_string());
+        let payload = URL_SAFE_NO_PAD.encode(json!({"iss": "i", "aud": "a", "exp": 9}).to_string());
+        let signed = format!("{header}.{payload}");
+        let signature = URL_SAFE_NO_PAD.encode(sign(signed.as_bytes()));
+        format!("{signed}.{signature}")
+    }
+
+    /// Verifies `token` under `key`; also that a changed payload does not.
+    fn verifies(token: &str, key: &VerifyingKey) -> bool {
+        let good = Compact::parse(token).unwrap().verified_claims(key).is_ok();
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let forged = URL_SAFE_NO_PAD.encode(json!({"iss": "i", "aud": "a", "exp": 99}).to_string());
+        parts[1] = &forged;
+        let tampered = parts.join(".");
+        assert_eq!(
+            Compact::parse(&tampered).unwrap().verified_claims(key),
+            Err(Refusal::InvalidSignature),
+            "a changed payload must not verify"
+        );
+        good
+    }
+
+    #[test]
+    fn es256_eddsa_and_ps256_signatures_verify_and_only_under_their_key() {
+        use ring::rand::SystemRandom;
+        use ring::signature::{
+            EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING,
+            RSA_PSS_SHA256,
+        };
+        let rng = SystemRandom::new();
+
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+        let ec = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
+            .unwrap();
+        let point = ec.public_key().as_ref();
+        let ec_key = VerifyingKey::ec(&EllipticCurve::P256, &point[1..33], &point[33..]).unwrap();
+        let es256 = jws("ES256", |m| ec.sign(&rng, m).unwrap().as_ref().to_vec());
+        assert!(verifies(&es256, &ec_key));
+
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let ed = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let ed_key = VerifyingKey::ed25519(ed.public_key().as_ref()).unwrap();
+        let eddsa = jws("EdDSA", |m| ed.sign(m).as_ref().to_vec());
+        assert!(verifies(&eddsa, &ed_key));
+
+        let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let der = rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&private).unwrap();
+        let rsa_pair = RsaKeyPair::from_pkcs8(der.as_bytes()).unwrap();
+        let public = ring::rsa::PublicKeyComponents::<Vec<u8>>::from(rsa_pair.public());
+        let rsa_key = VerifyingKey::rsa(&public.n, &public.e).unwrap();
+        let ps256 = jws("PS256", |m| {
+            let mut sig = vec![0; rsa_pair.public().modulus_len()];
+            rsa_pair.sign(&RSA_PSS_SHA256, &rng, m, &mut sig).unwrap();
+            sig
+        });
+        assert!(verifies(&ps256, &rsa_key));
+
+        // every signature only under its own key and algorithm
+        let under = |t: &str, key: &VerifyingKey| Compact::parse(t).unwrap().verified_claims(key);
+        assert!(under(&es256, &ed_key).is_err());
+        assert!(under(&eddsa, &ec_key).is_err());
+        assert!(under(&ps256, &ec_key).is_err());
+        let ps_as_rs = ps256.replacen(
+            &URL_SAFE_NO_PAD.encode(json!({"alg": "PS256", "kid": "k"}).to_string()),
+            &URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "kid": "k"}).to_string()),
+            1,
+        );
+        assert_eq!(
+            under(&ps_as_rs, &rsa_key),
+            Err(Refusal::InvalidSignature),
+            "a PSS signature is not a PKCS#1 v1.5 one"
+        );
+    }
 }
