@@ -28,6 +28,97 @@ fn prepared(conn: &mut PgConnection) -> Vec<String> {
         .collect()
 }
 
+fn journeys_writes(c: &mut PgConnection) {
+    let app = applications::create(c, "15058550040", &json!({})).unwrap();
+    applications::catalogue_facts(c, &["MFR".to_owned()]).unwrap();
+    applications::next_case_number(c, 2031).unwrap();
+    applications::insert_attachment(
+        c,
+        &applications::NewAttachment {
+            application_id: app.id,
+            kind: "PROJECT_DESCRIPTION",
+            title: "t",
+            filename: "p.pdf",
+            content_type: "application/pdf",
+            size_bytes: 1,
+            sha256: &"0".repeat(64),
+            content: b"x",
+            uploaded_by: "person:150585*****",
+        },
+    )
+    .unwrap();
+    applications::touch(c, app.id).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    applications::mark_submitted(c, app.id, now).unwrap();
+    let case = applications::insert_case(
+        c,
+        app.id,
+        "HDS-2031-000001",
+        "SUBMITTED",
+        now,
+        time::macros::date!(2031 - 01 - 02),
+    )
+    .unwrap();
+    applications::record_case_event(
+        c,
+        &applications::NewCaseEvent {
+            case_id: case.id,
+            kind: "SUBMITTED",
+            occurred_at: now,
+            actor: "person:150585*****",
+            visible_to_applicant: true,
+            status_before: None,
+            status_after: Some("SUBMITTED"),
+            data: json!({}),
+            request_id: None,
+        },
+    )
+    .unwrap();
+    audit::record(
+        c,
+        &audit::NewAuditEvent {
+            actor: "person:150585*****",
+            action: "APPLICATION_SUBMITTED",
+            entity_type: "application",
+            entity_id: &app.id.to_string(),
+            before_state: None,
+            after_state: Some(json!({})),
+            request_id: None,
+        },
+    )
+    .unwrap();
+    feed::append(
+        c,
+        &NewFeedEvent {
+            event_type: "no.helsedata.test.appended",
+            source: "/test",
+            subject: None,
+            data: json!({}),
+            custodian_id: None,
+            case_id: None,
+        },
+    )
+    .unwrap();
+    let request = KeyedRequest {
+        principal: "p".into(),
+        key: "k".into(),
+        method: "POST".into(),
+        path: "/x".into(),
+        request_hash: "h".into(),
+    };
+    idempotency::claim(c, &request).unwrap();
+    idempotency::complete(
+        c,
+        &request,
+        &StoredResponse {
+            status: 201,
+            headers: json!({}),
+            body: Vec::new(),
+        },
+    )
+    .unwrap();
+}
+
 #[test]
 fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
     let db = TestDatabase::new();
@@ -44,95 +135,9 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
     tasks::list(&mut conn, poll.custodian_id, &filter, after, 50).unwrap();
     feed::page(&mut conn, PageReader::Orgnr("983744516"), 0, 100).unwrap();
     feed::page(&mut conn, PageReader::Everything, 0, 100).unwrap();
+    // the writes of create, upload and submit, rolled back
     let _ = conn.transaction::<(), StoreError, _>(|c| {
-        let app = applications::create(c, "15058550040", &json!({})).unwrap();
-        applications::catalogue_facts(c, &["MFR".to_owned()]).unwrap();
-        applications::next_case_number(c, 2031).unwrap();
-        applications::insert_attachment(
-            c,
-            &applications::NewAttachment {
-                application_id: app.id,
-                kind: "PROJECT_DESCRIPTION",
-                title: "t",
-                filename: "p.pdf",
-                content_type: "application/pdf",
-                size_bytes: 1,
-                sha256: &"0".repeat(64),
-                content: b"x",
-                uploaded_by: "person:150585*****",
-            },
-        )
-        .unwrap();
-        applications::touch(c, app.id).unwrap();
-        let now = time::OffsetDateTime::now_utc();
-        applications::mark_submitted(c, app.id, now).unwrap();
-        let case = applications::insert_case(
-            c,
-            app.id,
-            "HDS-2031-000001",
-            "SUBMITTED",
-            now,
-            time::macros::date!(2031 - 01 - 02),
-        )
-        .unwrap();
-        applications::record_case_event(
-            c,
-            &applications::NewCaseEvent {
-                case_id: case.id,
-                kind: "SUBMITTED",
-                occurred_at: now,
-                actor: "person:150585*****",
-                visible_to_applicant: true,
-                status_before: None,
-                status_after: Some("SUBMITTED"),
-                data: json!({}),
-                request_id: None,
-            },
-        )
-        .unwrap();
-        audit::record(
-            c,
-            &audit::NewAuditEvent {
-                actor: "person:150585*****",
-                action: "APPLICATION_SUBMITTED",
-                entity_type: "application",
-                entity_id: &app.id.to_string(),
-                before_state: None,
-                after_state: Some(json!({})),
-                request_id: None,
-            },
-        )
-        .unwrap();
-        feed::append(
-            c,
-            &NewFeedEvent {
-                event_type: "no.helsedata.test.appended",
-                source: "/test",
-                subject: None,
-                data: json!({}),
-                custodian_id: None,
-                case_id: None,
-            },
-        )
-        .unwrap();
-        let request = KeyedRequest {
-            principal: "p".into(),
-            key: "k".into(),
-            method: "POST".into(),
-            path: "/x".into(),
-            request_hash: "h".into(),
-        };
-        idempotency::claim(c, &request).unwrap();
-        idempotency::complete(
-            c,
-            &request,
-            &StoredResponse {
-                status: 201,
-                headers: json!({}),
-                body: Vec::new(),
-            },
-        )
-        .unwrap();
+        journeys_writes(c);
         Err(StoreError::StaleVersion)
     });
     diesel::sql_query("SELECT 'the control' AS statement")

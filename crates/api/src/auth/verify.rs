@@ -442,15 +442,15 @@ mod tests {
         let ec = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
             .unwrap();
         let point = ec.public_key().as_ref();
-        let ec_key = VerifyingKey::ec(&EllipticCurve::P256, &point[1..33], &point[33..]).unwrap();
+        let p256_key = VerifyingKey::ec(&EllipticCurve::P256, &point[1..33], &point[33..]).unwrap();
         let es256 = jws("ES256", |m| ec.sign(&rng, m).unwrap().as_ref().to_vec());
-        assert!(verifies(&es256, &ec_key));
+        assert!(verifies(&es256, &p256_key));
 
         let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
         let ed = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-        let ed_key = VerifyingKey::ed25519(ed.public_key().as_ref()).unwrap();
+        let ed25519_key = VerifyingKey::ed25519(ed.public_key().as_ref()).unwrap();
         let eddsa = jws("EdDSA", |m| ed.sign(m).as_ref().to_vec());
-        assert!(verifies(&eddsa, &ed_key));
+        assert!(verifies(&eddsa, &ed25519_key));
 
         let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
         let der = rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&private).unwrap();
@@ -466,9 +466,9 @@ mod tests {
 
         // every signature only under its own key and algorithm
         let under = |t: &str, key: &VerifyingKey| Compact::parse(t).unwrap().verified_claims(key);
-        assert!(under(&es256, &ed_key).is_err());
-        assert!(under(&eddsa, &ec_key).is_err());
-        assert!(under(&ps256, &ec_key).is_err());
+        assert!(under(&es256, &ed25519_key).is_err());
+        assert!(under(&eddsa, &p256_key).is_err());
+        assert!(under(&ps256, &p256_key).is_err());
         let ps_as_rs = ps256.replacen(
             &URL_SAFE_NO_PAD.encode(json!({"alg": "PS256", "kid": "k"}).to_string()),
             &URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "kid": "k"}).to_string()),
