@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use diesel::PgConnection;
 use hds_domain::catalogue::Problem;
 use hds_domain::fees::state::StateError;
-use hds_domain::fees::{Line, LineKind, Payer, Status};
+use hds_domain::fees::{InvoiceBasis, Line, LineKind, Payer, Status};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -70,7 +70,7 @@ fn state_error(e: StateError) -> FeeError {
         StateError::ReasonRequired => {
             FeeError::Invalid(vec![Problem::new("/reason", "REQUIRED", e.to_string())])
         }
-        other => FeeError::Conflict(other.to_string(), Vec::new()),
+        other => FeeError::conflict(other.to_string(), other.nb()),
     }
 }
 
@@ -100,7 +100,36 @@ fn line_row(basis_id: Uuid, n: usize, l: &Line) -> Result<InvoiceLineRow, StoreE
     })
 }
 
-/// Issues the party's current draft (read by [`lock_party`] in this
+/// The draft to issue, or why there is none: issued already, or no draft
+/// can be made (every reason).
+fn issuable(current: &PartyBases) -> Result<&InvoiceBasis, FeeError> {
+    if let Some(issued) = &current.issued {
+        return Err(FeeError::conflict(
+            format!(
+                "{}'s invoice on this case is issued as {}; credit it before issuing a new one",
+                current.party, issued.row.number
+            ),
+            format!(
+                "{}s faktura i saken er utstedt som {}; krediter den før en ny utstedes",
+                current.party, issued.row.number
+            ),
+        ));
+    }
+    match &current.draft {
+        Some(Ok(d)) => Ok(d),
+        Some(Err(problems)) => Err(FeeError::Conflict {
+            en: "the invoice basis cannot be computed; see errors".to_owned(),
+            nb: "fakturagrunnlaget kan ikke regnes ut; se feilene".to_owned(),
+            problems: problems.clone(),
+        }),
+        None => Err(FeeError::conflict(
+            "nothing to issue",
+            "ingenting å utstede",
+        )),
+    }
+}
+
+/// Issues the party's current draft (read by `invoices::lock_party` in this
 /// transaction): numbered, dated today, due after the party's payment
 /// terms, stored with its lines, audited. Refused (409) when one is issued
 /// already, when the draft cannot be computed (with every reason), or when
@@ -112,30 +141,7 @@ pub fn issue(
     ctx: &Ctx<'_>,
 ) -> Result<StoredBasis, FeeError> {
     conn.transaction(|conn| {
-        if let Some(issued) = &current.issued {
-            return Err(FeeError::Conflict(
-                format!(
-                    "{}'s invoice on this case is issued as {}; credit it before issuing a new one",
-                    current.party, issued.row.number
-                ),
-                Vec::new(),
-            ));
-        }
-        let draft = match &current.draft {
-            Some(Ok(d)) => d,
-            Some(Err(problems)) => {
-                return Err(FeeError::Conflict(
-                    "the invoice basis cannot be computed; see errors".to_owned(),
-                    problems.clone(),
-                ))
-            }
-            None => {
-                return Err(FeeError::Conflict(
-                    "nothing to issue".to_owned(),
-                    Vec::new(),
-                ))
-            }
-        };
+        let draft = issuable(current)?;
         let party: PartyRow = invoicing_parties::table
             .find(&current.party)
             .select(PartyRow::as_select())

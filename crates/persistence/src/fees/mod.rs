@@ -57,9 +57,25 @@ pub enum FeeError {
     /// The input breaks the rules (422): every problem, with its pointer.
     #[error("invalid input")]
     Invalid(Vec<Problem>),
-    /// Refused in the current state (409), with the problems behind it, if any.
-    #[error("{0}")]
-    Conflict(String, Vec<Problem>),
+    /// Refused in the current state (409), in English and bokmål, with the
+    /// problems behind it, if any.
+    #[error("{en}")]
+    Conflict {
+        en: String,
+        nb: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl FeeError {
+    /// A refusal with no problems behind it.
+    pub fn conflict(en: impl Into<String>, nb: impl Into<String>) -> Self {
+        Self::Conflict {
+            en: en.into(),
+            nb: nb.into(),
+            problems: Vec::new(),
+        }
+    }
 }
 
 impl From<diesel::result::Error> for FeeError {

@@ -31,8 +31,8 @@ impl From<FeeError> for ApiError {
         match e {
             FeeError::Store(e) => e.into(),
             FeeError::Invalid(problems) => ApiError::validation(fields(problems)),
-            FeeError::Conflict(message, problems) => {
-                ApiError::conflict(message).with_errors(fields(problems))
+            FeeError::Conflict { en, problems, .. } => {
+                ApiError::conflict(en).with_errors(fields(problems))
             }
         }
     }
