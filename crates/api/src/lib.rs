@@ -13,5 +13,6 @@ pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod server;
+pub mod spec;
 pub mod state;
 pub mod webhook_dispatch;

@@ -8,9 +8,10 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
+use crate::spec::IfNoneMatch;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -115,10 +116,9 @@ async fn calendar(
 
 /// The Nth working day after a date (day 0), e.g. the 30 working days of
 /// helseregisterloven § 19 f from a complete application.
-#[utoipa::path(tag = "calendar", operation_id = "compute_deadline", params(DeadlineQuery),
+#[utoipa::path(tag = "calendar", operation_id = "compute_deadline", params(DeadlineQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The deadline", body = Deadline),
-        (status = 400, description = "A parameter is missing or malformed", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/calendar/deadline")]
 async fn compute_deadline(
@@ -152,10 +152,9 @@ async fn compute_deadline(
 }
 
 /// Norwegian public holidays and the service's closure days in a year.
-#[utoipa::path(tag = "calendar", operation_id = "list_holidays", params(HolidaysQuery),
+#[utoipa::path(tag = "calendar", operation_id = "list_holidays", params(HolidaysQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The year's non-working days besides weekends", body = Holidays),
-        (status = 400, description = "The year is missing or out of range", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/calendar/holidays")]
 async fn list_holidays(

@@ -14,7 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::custodian_of;
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http::etag::PRIVATE_NO_CACHE;
 use crate::state::AppState;
@@ -124,12 +124,9 @@ async fn reader(state: &web::Data<AppState>, principal: &Principal) -> Result<Re
 
 /// Events after a sequence number, in order, as CloudEvents; long-polls
 /// with `wait`: answers as soon as an event arrives, or empty at the timeout.
-#[utoipa::path(tag = "events", operation_id = "read_events", params(FeedQuery), security(("bearerAuth" = [])),
+#[utoipa::path(tag = "events", operation_id = "read_events", params(FeedQuery), security(("bearerAuth" = ["CUSTODIAN", "CASE_HANDLER", "ADMIN"])),
     responses(
         (status = 200, description = "The next events (possibly none)", body = FeedPage),
-        (status = 400, description = "A parameter is out of range", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not HDS staff or a registered custodian", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/events")]
 async fn read_events(

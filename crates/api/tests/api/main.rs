@@ -14,6 +14,7 @@ mod cases;
 mod catalogue;
 mod catalogue_admin;
 mod catalogue_import;
+mod conformance;
 mod cors;
 mod disclosure;
 mod errors;

@@ -1,11 +1,13 @@
 //! A test application: its own database, its own port, the dev issuer on.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use hds_api::auth::dev_issuer::DevIssuer;
 use hds_api::auth::Role;
 use hds_api::config::{Config, Mode};
 use hds_api::server;
+use hds_contract::{Checked, Contract, Observed};
 use hds_persistence::test_support::TestDatabase;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -95,6 +97,41 @@ impl Response {
     }
 }
 
+/// The contract the server serves (`GET /api/v1/openapi.json`, the same
+/// document as `hds_api::app::openapi_json`; `openapi::served_spec_equals_the_committed_file`
+/// proves
+/// it), ready to check responses against.
+pub fn contract() -> &'static Contract {
+    static CONTRACT: OnceLock<Contract> = OnceLock::new();
+    CONTRACT.get_or_init(|| {
+        Contract::new(serde_json::from_str(&hds_api::app::openapi_json()).unwrap())
+            // described elsewhere on purpose: the spec itself, its docs, the dev issuer
+            .outside(&[hds_api::app::SPEC_PATH, "/docs", "/docs/", "/dev-issuer/"])
+    })
+}
+
+/// Panics, naming the operation, the status and the validator's message,
+/// unless the contract documents this response: the operation exists, the
+/// status is one of its responses, the content type is the documented one
+/// and a JSON body validates against the documented schema.
+pub fn conforms(method: &str, path: &str, response: &Response) -> Checked {
+    let content_type = response
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
+    let seen = Observed {
+        method,
+        path,
+        status: response.status,
+        content_type,
+        body: &response.bytes,
+    };
+    match contract().check(&seen) {
+        Ok(checked) => checked,
+        Err(violation) => panic!("{violation}\nbody: {}", response.text),
+    }
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
@@ -150,20 +187,27 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Sends a request and holds the response to the contract (see
+    /// [`conforms`]): every API test is also a contract test.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        let response = request.send().await.unwrap();
+        let request = request.build().unwrap();
+        let method = request.method().clone();
+        let path = request.url().path().to_owned();
+        let response = self.client.execute(request).await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.unwrap().to_vec();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Response {
+        let response = Response {
             status,
             headers,
             body,
             text,
             bytes,
-        }
+        };
+        conforms(method.as_str(), &path, &response);
+        response
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -25,32 +25,28 @@ use super::requests::{FileBytes, UploadQuery};
 use super::views::AttachmentView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IdempotencyKey, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// Upload an attachment to a draft (raw body; see the module docs).
-#[utoipa::path(tag = "applications", operation_id = "upload_attachment", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "upload_attachment", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         UploadQuery,
-        ("If-Match" = String, Header, description = "The application's ETag last read (an upload changes the application's version)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the same attachment"),
+        IfMatch,
+        IdempotencyKey,
     ),
     request_body(content = FileBytes, content_type = "application/octet-stream",
         description = "The file itself. PDF, Office Open XML, OpenDocument, legacy Office, CSV or plain UTF-8 text."),
     responses(
         (status = 201, description = "Stored; `Location` downloads it", body = AttachmentView),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The application changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not an accepted kind of file (sniffed from its bytes)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad title or file name", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/applications/{id}/attachments")]
 pub(super) async fn upload_attachment(
@@ -183,14 +179,15 @@ async fn read_limited(
 }
 
 /// The application's attachments (metadata).
-#[utoipa::path(tag = "applications", operation_id = "list_attachments", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "applications", operation_id = "list_attachments", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The attachments, oldest first", body = Vec<AttachmentView>),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/attachments")]
 pub(super) async fn list_attachments(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -203,13 +200,8 @@ pub(super) async fn list_attachments(
             Ok(repo::list_attachments(conn, id)?)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(
-            rows.iter()
-                .map(AttachmentView::from_meta)
-                .collect::<Vec<_>>(),
-        ))
+    let views: Vec<_> = rows.iter().map(AttachmentView::from_meta).collect();
+    etag::json_with_etag(&req, &views, PRIVATE_NO_CACHE)
 }
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266, 8187).
@@ -237,17 +229,33 @@ fn content_disposition(filename: &str) -> String {
 }
 
 /// Download an attachment, with its sniffed content type.
-#[utoipa::path(tag = "applications", operation_id = "download_attachment", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "download_attachment", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         ("attachmentId" = Uuid, Path, description = "The attachment's id"),
+        IfNoneMatch,
     ),
     responses(
-        (status = 200, description = "The file; `Content-Disposition: attachment`", content_type = "application/octet-stream", body = FileBytes),
-        (status = 404, description = "No such application or attachment for the caller", body = Problem, content_type = "application/problem+json"),
+        // the type sniffed from its bytes on upload (hds_domain::application::sniff)
+        (status = 200, description = "The file, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
+            (FileBytes = "application/pdf"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (FileBytes = "application/vnd.oasis.opendocument.text"),
+            (FileBytes = "application/vnd.oasis.opendocument.spreadsheet"),
+            (FileBytes = "application/vnd.oasis.opendocument.presentation"),
+            (FileBytes = "application/msword"),
+            (FileBytes = "application/vnd.ms-excel"),
+            (FileBytes = "application/vnd.ms-powerpoint"),
+            (FileBytes = "text/csv"),
+            (FileBytes = "text/plain")
+        )),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/attachments/{attachmentId}")]
 pub(super) async fn download_attachment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<(Uuid, Uuid)>,
@@ -260,6 +268,14 @@ pub(super) async fn download_attachment(
             Ok(repo::attachment_content(conn, id, attachment_id)?)
         })
         .await?;
+    // an attachment never changes: its ETag is its content's hash
+    let tag = format!("\"{}\"", meta.sha256);
+    if etag::none_match(&req, &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, "private, no-store"))
+            .finish());
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, meta.content_type.clone()))
         .insert_header((
@@ -268,23 +284,21 @@ pub(super) async fn download_attachment(
         ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::ETAG, format!("\"{}\"", meta.sha256)))
+        .insert_header((header::ETAG, tag))
         .body(content))
 }
 
 /// Delete an attachment while the application is a draft.
-#[utoipa::path(tag = "applications", operation_id = "delete_attachment", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "delete_attachment", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         ("attachmentId" = Uuid, Path, description = "The attachment's id"),
-        ("If-Match" = String, Header, description = "The application's ETag last read"),
+        IfMatch,
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "No such application or attachment for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The application changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[delete("/applications/{id}/attachments/{attachmentId}")]
 pub(super) async fn delete_attachment(

@@ -11,20 +11,19 @@ use super::requests::{parse_date, QueueQuery};
 use super::views::CaseSummary;
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
+use crate::spec::IfNoneMatch;
 use crate::state::{case_rules, AppState};
 
 /// The work queue (arbeidsliste): cases sorted by due date (cases without
 /// one last), with filters. Case handlers only.
-#[utoipa::path(tag = "cases", operation_id = "list_cases", security(("bearerAuth" = [])),
-    params(QueueQuery),
+#[utoipa::path(tag = "cases", operation_id = "list_cases", security(("bearerAuth" = ["CASE_HANDLER"])),
+    params(QueueQuery, IfNoneMatch),
     responses(
         (status = 200, description = "One page of the queue", body = Page<CaseSummary>),
-        (status = 400, description = "A malformed filter or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/cases")]
 pub(super) async fn list_cases(

@@ -12,10 +12,11 @@ use super::mapping::summary;
 use super::requests::TaskQuery;
 use super::views::TaskSummary;
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
+use crate::spec::IfNoneMatch;
 use crate::state::AppState;
 
 fn list_filter(q: &TaskQuery) -> Result<TaskFilter, ApiError> {
@@ -102,14 +103,10 @@ fn parse_cursor(raw: Option<&str>) -> Result<Option<(OffsetDateTime, Uuid)>, Api
 /// with filters and cursor pagination. Poll it with `If-None-Match`: an
 /// unchanged list is a 304 without a body, answered from one indexed
 /// lookup of the custodian's task change counter.
-#[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearerAuth" = [])),
-    params(TaskQuery, ("If-None-Match" = Option<String>, Header, description = "The ETag of the list last read")),
+#[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearerAuth" = ["CUSTODIAN"])),
+    params(TaskQuery, IfNoneMatch),
     responses(
         (status = 200, description = "One page of tasks", body = Page<TaskSummary>),
-        (status = 304, description = "Nothing changed since the ETag in If-None-Match"),
-        (status = 400, description = "A malformed filter or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/tasks")]
 pub(super) async fn list_tasks(
