@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod feed_listener;
 pub mod http;
+pub mod i18n;
 pub mod jobs;
 pub mod middleware;
 pub mod routes;

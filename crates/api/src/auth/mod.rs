@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::state::AppState;
 use issuers::{IssuerConfig, IssuerKind};
 use jwks::JwksCache;
@@ -90,9 +90,15 @@ impl Principal {
         if self.has(role) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!(
-                "this needs the {} role, which your token does not give",
-                role.as_str()
+            Err(ApiError::forbidden(Text::new(
+                format!(
+                    "dette krever rollen {}, som tokenet ditt ikke gir",
+                    role.as_str()
+                ),
+                format!(
+                    "this needs the {} role, which your token does not give",
+                    role.as_str()
+                ),
             )))
         }
     }
@@ -163,38 +169,65 @@ impl Authenticator {
     /// Validates a token and maps its claims to a principal.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, ApiError> {
         let header = decode_header(token).map_err(|_| {
-            ApiError::unauthorized("the token is malformed or uses an unsupported algorithm")
+            ApiError::unauthorized(Text::new(
+                "tokenet er misdannet eller bruker en algoritme som ikke støttes",
+                "the token is malformed or uses an unsupported algorithm",
+            ))
         })?;
-        let iss = unverified_issuer(token)
-            .ok_or_else(|| ApiError::unauthorized("the token has no issuer (iss)"))?;
+        let iss = unverified_issuer(token).ok_or_else(|| {
+            ApiError::unauthorized(Text::new(
+                "tokenet mangler utsteder (iss)",
+                "the token has no issuer (iss)",
+            ))
+        })?;
         let trusted = self
             .issuers
             .iter()
             .find(|i| i.config.issuer == iss)
-            .ok_or_else(|| ApiError::unauthorized("the token's issuer is not trusted"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized(Text::new(
+                    "tokenets utsteder er ikke godkjent",
+                    "the token's issuer is not trusted",
+                ))
+            })?;
         if !trusted.config.algorithms.contains(&header.alg) {
-            return Err(ApiError::unauthorized(format!(
-                "algorithm {:?} is not accepted from this issuer",
-                header.alg
+            return Err(ApiError::unauthorized(Text::new(
+                format!(
+                    "algoritmen {:?} godtas ikke fra denne utstederen",
+                    header.alg
+                ),
+                format!(
+                    "algorithm {:?} is not accepted from this issuer",
+                    header.alg
+                ),
             )));
         }
-        let kid = header
-            .kid
-            .ok_or_else(|| ApiError::unauthorized("the token has no key id (kid)"))?;
+        let kid = header.kid.ok_or_else(|| {
+            ApiError::unauthorized(Text::new(
+                "tokenet mangler nøkkel-id (kid)",
+                "the token has no key id (kid)",
+            ))
+        })?;
         let key = trusted
             .jwks
             .key(&kid)
             .await
             .map_err(ApiError::unavailable)?
-            .ok_or_else(|| ApiError::unauthorized("the token is signed with an unknown key"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized(Text::new(
+                    "tokenet er signert med en ukjent nøkkel",
+                    "the token is signed with an unknown key",
+                ))
+            })?;
         if key
             .alg
             .as_deref()
             .is_some_and(|a| a != format!("{:?}", header.alg))
         {
-            return Err(ApiError::unauthorized(
+            return Err(ApiError::unauthorized(Text::new(
+                "tokenets algoritme passer ikke til nøkkelen",
                 "the token's algorithm does not match its key",
-            ));
+            )));
         }
         let mut validation = Validation::new(header.alg);
         validation.set_issuer(&[&trusted.config.issuer]);
@@ -209,17 +242,35 @@ impl Authenticator {
     }
 }
 
-fn describe(err: &jsonwebtoken::errors::Error) -> String {
+fn describe(err: &jsonwebtoken::errors::Error) -> Text {
     use jsonwebtoken::errors::ErrorKind;
     match err.kind() {
-        ErrorKind::ExpiredSignature => "the token has expired".into(),
-        ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".into(),
-        ErrorKind::InvalidAudience => "the token is not meant for this service (aud)".into(),
-        ErrorKind::InvalidIssuer => "the token's issuer is not trusted".into(),
-        ErrorKind::InvalidSignature => "the token's signature is invalid".into(),
-        ErrorKind::MissingRequiredClaim(c) => format!("the token lacks the {c} claim"),
-        ErrorKind::InvalidAlgorithm => "the token's algorithm does not match its key".into(),
-        _ => "the token is invalid".into(),
+        ErrorKind::ExpiredSignature => Text::new("tokenet er utløpt", "the token has expired"),
+        ErrorKind::ImmatureSignature => Text::new(
+            "tokenet er ikke gyldig ennå (nbf)",
+            "the token is not valid yet (nbf)",
+        ),
+        ErrorKind::InvalidAudience => Text::new(
+            "tokenet er ikke ment for denne tjenesten (aud)",
+            "the token is not meant for this service (aud)",
+        ),
+        ErrorKind::InvalidIssuer => Text::new(
+            "tokenets utsteder er ikke godkjent",
+            "the token's issuer is not trusted",
+        ),
+        ErrorKind::InvalidSignature => Text::new(
+            "tokenets signatur er ugyldig",
+            "the token's signature is invalid",
+        ),
+        ErrorKind::MissingRequiredClaim(c) => Text::new(
+            format!("tokenet mangler {c}"),
+            format!("the token lacks the {c} claim"),
+        ),
+        ErrorKind::InvalidAlgorithm => Text::new(
+            "tokenets algoritme passer ikke til nøkkelen",
+            "the token's algorithm does not match its key",
+        ),
+        _ => Text::new("tokenet er ugyldig", "the token is invalid"),
     }
 }
 
@@ -228,11 +279,16 @@ fn claim_str<'a>(claims: &'a Value, name: &str) -> Option<&'a str> {
 }
 
 fn person(claims: &Value, pid_claim: &str) -> Result<Subject, ApiError> {
-    let raw = claim_str(claims, pid_claim)
-        .ok_or_else(|| ApiError::unauthorized(format!("the token has no {pid_claim} claim")))?;
+    let raw = claim_str(claims, pid_claim).ok_or_else(|| {
+        ApiError::unauthorized(Text::new(
+            format!("tokenet mangler {pid_claim}"),
+            format!("the token has no {pid_claim} claim"),
+        ))
+    })?;
     let pid = NationalId::parse(raw).map_err(|_| {
-        ApiError::unauthorized(format!(
-            "the token's {pid_claim} is not a valid national identity number"
+        ApiError::unauthorized(Text::new(
+            format!("tokenets {pid_claim} er ikke et gyldig fødselsnummer eller D-nummer"),
+            format!("the token's {pid_claim} is not a valid national identity number"),
         ))
     })?;
     Ok(Subject::Person {
@@ -246,9 +302,18 @@ fn organisation(claims: &Value) -> Result<Subject, ApiError> {
         .get("consumer")
         .and_then(|c| c.get("ID"))
         .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::unauthorized("the token has no consumer.ID claim"))?;
-    let orgnr = Orgnr::from_iso6523(id)
-        .map_err(|_| ApiError::unauthorized("the token's consumer.ID is not 0192:<valid orgnr>"))?;
+        .ok_or_else(|| {
+            ApiError::unauthorized(Text::new(
+                "tokenet mangler consumer.ID",
+                "the token has no consumer.ID claim",
+            ))
+        })?;
+    let orgnr = Orgnr::from_iso6523(id).map_err(|_| {
+        ApiError::unauthorized(Text::new(
+            "tokenets consumer.ID er ikke 0192:<gyldig orgnr>",
+            "the token's consumer.ID is not 0192:<valid orgnr>",
+        ))
+    })?;
     Ok(Subject::Organisation { orgnr })
 }
 
@@ -322,18 +387,22 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
         return Err(ApiError::missing_token());
     };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("the Authorization header is not readable"))?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::unauthorized(Text::new(
+            "Authorization-hodet kan ikke leses",
+            "the Authorization header is not readable",
+        ))
+    })?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(token.trim().to_owned())
         }
-        _ => Err(ApiError::unauthorized(
+        _ => Err(ApiError::unauthorized(Text::new(
+            "Authorization-hodet må være 'Bearer <token>'",
             "the Authorization header must be 'Bearer <token>'",
-        )),
+        ))),
     }
 }
 

@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 
 /// The ETag of a versioned row.
 pub fn of_version(version: i32) -> String {
@@ -68,7 +68,10 @@ pub fn required_version(req: &HttpRequest) -> Result<i32, ApiError> {
             ApiError::bad_parameter(
                 "/header/If-Match",
                 "INVALID_ETAG",
-                "If-Match must be an ETag this API gave you, such as \"v3\"",
+                Text::new(
+                    "If-Match må være en ETag dette API-et har gitt deg, f.eks. \"v3\"",
+                    "If-Match must be an ETag this API gave you, such as \"v3\"",
+                ),
             )
         })
 }

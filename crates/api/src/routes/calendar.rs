@@ -8,7 +8,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
 use crate::spec::IfNoneMatch;
@@ -89,7 +89,10 @@ fn parse_date(raw: &str, pointer: &str) -> Result<Date, ApiError> {
         ApiError::bad_parameter(
             pointer,
             "INVALID_DATE",
-            format!("{raw:?} is not a date as YYYY-MM-DD"),
+            Text::new(
+                format!("{raw:?} er ikke en dato på formen ÅÅÅÅ-MM-DD"),
+                format!("{raw:?} is not a date as YYYY-MM-DD"),
+            ),
         )
     })
 }
@@ -134,7 +137,10 @@ async fn compute_deadline(
             ApiError::bad_parameter(
                 "/query/workingDays",
                 "OUT_OF_RANGE",
-                format!("workingDays must be between 0 and {MAX_WORKING_DAYS}"),
+                Text::new(
+                    format!("workingDays må være mellom 0 og {MAX_WORKING_DAYS}"),
+                    format!("workingDays must be between 0 and {MAX_WORKING_DAYS}"),
+                ),
             )
         })?;
     let (calendar, _) = calendar(&state).await?;
@@ -169,7 +175,10 @@ async fn list_holidays(
             ApiError::bad_parameter(
                 "/query/year",
                 "OUT_OF_RANGE",
-                "year must be between 1900 and 2200",
+                Text::new(
+                    "year må være mellom 1900 og 2200",
+                    "year must be between 1900 and 2200",
+                ),
             )
         })?;
     let (calendar, closure_days) = calendar(&state).await?;

@@ -14,7 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::custodian_of;
 use crate::auth::{Principal, Role};
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::PRIVATE_NO_CACHE;
 use crate::state::AppState;
@@ -104,10 +104,13 @@ fn in_range(
         Err(ApiError::bad_parameter(
             format!("/query/{name}"),
             "OUT_OF_RANGE",
-            format!(
-                "{name} must be between {} and {}",
-                range.start(),
-                range.end()
+            Text::new(
+                format!("{name} må være mellom {} og {}", range.start(), range.end()),
+                format!(
+                    "{name} must be between {} and {}",
+                    range.start(),
+                    range.end()
+                ),
             ),
         ))
     }

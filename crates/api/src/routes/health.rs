@@ -45,7 +45,7 @@ async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         .await
         .map_err(|e| {
             if e.status.is_server_error() {
-                ApiError::unavailable(e.detail.clone())
+                ApiError::unavailable(e.detail.en().to_owned())
             } else {
                 e
             }

@@ -20,6 +20,7 @@ mod disclosure;
 mod errors;
 mod events;
 mod health;
+mod languages;
 mod openapi;
 mod tasks;
 mod webhooks;

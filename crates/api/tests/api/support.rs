@@ -132,6 +132,21 @@ pub fn conforms(method: &str, path: &str, response: &Response) -> Checked {
     }
 }
 
+/// The tests' client asks for English (`Accept-Language: en`): their
+/// assertions quote the English texts. The API's default, bokmål, is tested
+/// in `languages.rs` with a client that sends no `Accept-Language`.
+fn english_client() -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "accept-language",
+        reqwest::header::HeaderValue::from_static("en"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
@@ -153,7 +168,7 @@ impl TestApp {
         actix_web::rt::spawn(server);
         Self {
             base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
+            client: english_client(),
             db,
             issuer,
             state,
@@ -190,10 +205,13 @@ impl TestApp {
     /// Sends a request and holds the response to the contract (see
     /// [`conforms`]): every API test is also a contract test.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        let request = request.build().unwrap();
+        // the client the request was built with (the app's, or one without
+        // its default headers)
+        let (client, request) = request.build_split();
+        let request = request.unwrap();
         let method = request.method().clone();
         let path = request.url().path().to_owned();
-        let response = self.client.execute(request).await.unwrap();
+        let response = client.execute(request).await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.unwrap().to_vec();

@@ -25,7 +25,7 @@ use super::requests::{FileBytes, UploadQuery};
 use super::views::AttachmentView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
@@ -66,7 +66,10 @@ pub(super) async fn upload_attachment(
         errors.push(FieldError::new(
             "/query/title",
             "INVALID_TITLE",
-            "a title of 1 to 200 characters",
+            Text::new(
+                "en tittel på 1 til 200 tegn",
+                "a title of 1 to 200 characters",
+            ),
         ));
     }
     let filename = rules::sanitize_filename(&query.filename);
@@ -74,7 +77,10 @@ pub(super) async fn upload_attachment(
         errors.push(FieldError::new(
             "/query/filename",
             "INVALID_FILENAME",
-            "a file name with at least one usable character",
+            Text::new(
+                "et filnavn med minst ett brukbart tegn",
+                "a file name with at least one usable character",
+            ),
         ));
     }
     for (pointer, text) in [
@@ -82,7 +88,11 @@ pub(super) async fn upload_attachment(
         ("/query/filename", query.filename.as_str()),
     ] {
         if let Some(p) = rules::scan_text(pointer, text) {
-            errors.push(FieldError::new(p.pointer, p.code, p.message_en));
+            errors.push(FieldError::new(
+                p.pointer,
+                p.code,
+                Text::new(p.message_nb, p.message_en),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -93,7 +103,7 @@ pub(super) async fn upload_attachment(
     let bytes = read_limited(&req, &mut payload, limit).await?;
     let Some((_, content_type)) = rules::sniff(&bytes, &filename) else {
         return Err(ApiError::unsupported_media_type(
-            "the file is not an accepted kind: PDF, Word/Excel/PowerPoint (OOXML or legacy), OpenDocument, CSV or plain UTF-8 text (the content is checked, not the name or header)",
+            Text::new("filen er ikke av en godtatt type: PDF, Word/Excel/PowerPoint (OOXML eller eldre), OpenDocument, CSV eller ren UTF-8-tekst (innholdet sjekkes, ikke navnet eller hodet)", "the file is not an accepted kind: PDF, Word/Excel/PowerPoint (OOXML or legacy), OpenDocument, CSV or plain UTF-8 text (the content is checked, not the name or header)"),
         ));
     };
     let sha256 = hex(&Sha256::digest(&bytes));
@@ -168,8 +178,12 @@ async fn read_limited(
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(Text::new(
+                format!("innholdet kunne ikke leses: {e}"),
+                format!("the body could not be read: {e}"),
+            ))
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::payload_too_large(limit));
         }

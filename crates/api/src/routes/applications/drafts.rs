@@ -16,7 +16,7 @@ use super::validation::validate_for_saving;
 use super::views::{ApplicationRole, ApplicationStatus, ApplicationSummary, ApplicationView};
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
@@ -141,7 +141,10 @@ fn parse_cursor(raw: &str) -> Result<(OffsetDateTime, Uuid), ApiError> {
         ApiError::bad_parameter(
             "/query/cursor",
             "INVALID_CURSOR",
-            "cursor is not one this API gave out",
+            Text::new(
+                "cursor er ikke en dette API-et har gitt ut",
+                "cursor is not one this API gave out",
+            ),
         )
     };
     let (nanos, id) = raw.split_once('|').ok_or_else(bad)?;

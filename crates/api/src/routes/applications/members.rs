@@ -13,7 +13,7 @@ use super::requests::NewMember;
 use super::views::MemberView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
@@ -74,7 +74,10 @@ pub(super) async fn add_member(
         ApiError::validation(vec![FieldError::new(
             "/nationalId",
             "INVALID_NATIONAL_ID",
-            format!("not a valid fødselsnummer or D-nummer: {e}"),
+            Text::new(
+                format!("ikke et gyldig fødselsnummer eller D-nummer: {}", e.nb()),
+                format!("not a valid fødselsnummer or D-nummer: {e}"),
+            ),
         )])
     })?;
     let id = id.into_inner();
@@ -85,7 +88,7 @@ pub(super) async fn add_member(
             conn.transaction::<_, ApiError, _>(|conn| {
                 let (app, access) = repo::lock_accessible(conn, id, &pid)?;
                 if access != Access::Owner {
-                    return Err(owner_only("invite co-applicants"));
+                    return Err(owner_only(("invitere medsøkere", "invite co-applicants")));
                 }
                 if app.status != repo::DRAFT {
                     return Err(not_draft());
@@ -95,7 +98,10 @@ pub(super) async fn add_member(
                     return Err(ApiError::validation(vec![FieldError::new(
                         "/nationalId",
                         "IS_OWNER",
-                        "you own the application; invite someone else",
+                        Text::new(
+                            "du eier søknaden; inviter noen andre",
+                            "you own the application; invite someone else",
+                        ),
                     )]));
                 }
                 let (row, created) = repo::add_member(conn, id, member.as_str(), &actor)?;
@@ -152,7 +158,7 @@ pub(super) async fn remove_member(
             conn.transaction::<_, ApiError, _>(|conn| {
                 let (app, access) = repo::lock_accessible(conn, id, &pid)?;
                 if access != Access::Owner {
-                    return Err(owner_only("remove co-applicants"));
+                    return Err(owner_only(("fjerne medsøkere", "remove co-applicants")));
                 }
                 if app.status != repo::DRAFT {
                     return Err(not_draft());

@@ -17,7 +17,7 @@ use super::validation::{field_error, run_check};
 use super::views::CaseView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::http::etag;
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -133,7 +133,7 @@ pub(super) async fn submit_application(
         ApiError::bad_parameter(
             "/header/Idempotency-Key",
             "REQUIRED",
-            "submitting needs an Idempotency-Key header (a new UUID per attempt; reuse it on retries)",
+            Text::new("innsending krever et Idempotency-Key-hode (en ny UUID per forsøk; bruk den samme ved nye forsøk)", "submitting needs an Idempotency-Key header (a new UUID per attempt; reuse it on retries)"),
         )
     })?;
     let id = id.into_inner();
@@ -147,7 +147,7 @@ pub(super) async fn submit_application(
                 }
                 let (row, access) = repo::lock_accessible(conn, id, &pid)?;
                 if access != Access::Owner {
-                    return Err(owner_only("submit it"));
+                    return Err(owner_only(("sende den inn", "submit it")));
                 }
                 if row.status != repo::DRAFT {
                     return Err(not_draft());

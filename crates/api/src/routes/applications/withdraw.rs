@@ -48,7 +48,7 @@ pub(super) async fn withdraw_application(
                 let (_, access) = repo::find_accessible(conn, id, &pid)?;
                 let case = repo::lock_case_of(conn, id)?;
                 if access != Access::Owner {
-                    return Err(owner_only("withdraw it"));
+                    return Err(owner_only(("trekke den", "withdraw it")));
                 }
                 // The case-handling repository: the state machine decides,
                 // withdrawn_on is recorded, and the event and audit are

@@ -8,7 +8,7 @@ use super::commands::{applicant_command, handler_command, v};
 use super::requests::{decisions_input, AppealRequest, ReconsiderRequest, ReconsiderationResult};
 use super::views::{ApplicantCaseView, CaseDetail};
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError};
+use crate::error::{check_free_text, ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
@@ -85,7 +85,10 @@ pub(super) async fn reconsider_appeal(
                 problems.push(FieldError::new(
                     "/decisions",
                     "REQUIRED",
-                    "a reversal gives the new decisions",
+                    Text::new(
+                        "en omgjøring oppgir de nye vedtakene",
+                        "a reversal gives the new decisions",
+                    ),
                 ));
                 NewReconsideration::Reversed(Vec::new())
             }
@@ -96,7 +99,10 @@ pub(super) async fn reconsider_appeal(
             problems.push(FieldError::new(
                 "/decisions",
                 "ONLY_FOR_REVERSED",
-                "decisions belong to a REVERSED result",
+                Text::new(
+                    "vedtak hører bare til et REVERSED-resultat",
+                    "decisions belong to a REVERSED result",
+                ),
             ));
             NewReconsideration::Upheld
         }

@@ -9,7 +9,7 @@ use super::requests::AssignRequest;
 use super::views::CaseDetail;
 use crate::access::{case_handler, handler_id};
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
@@ -44,7 +44,10 @@ pub(super) async fn assign_case(
             ApiError::validation(vec![FieldError::new(
                 "/nationalId",
                 "INVALID_NATIONAL_ID",
-                format!("not a valid fødselsnummer or D-nummer: {e}"),
+                Text::new(
+                    format!("ikke et gyldig fødselsnummer eller D-nummer: {}", e.nb()),
+                    format!("not a valid fødselsnummer or D-nummer: {e}"),
+                ),
             )])
         })?;
         Some((handler_id(pid.as_str()), body.name.clone()))

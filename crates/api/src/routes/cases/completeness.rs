@@ -8,7 +8,7 @@ use super::commands::{handler_command, v};
 use super::requests::{parse_date, CompleteRequest};
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
@@ -47,7 +47,10 @@ pub(super) async fn mark_case_complete(
                 return Err(ApiError::validation(vec![FieldError::new(
                     "/completedOn",
                     "IN_THE_FUTURE",
-                    "the completion date cannot be in the future",
+                    Text::new(
+                        "fullføringsdatoen kan ikke være fram i tid",
+                        "the completion date cannot be in the future",
+                    ),
                 )]));
             }
             Some(d)

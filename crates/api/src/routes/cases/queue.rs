@@ -11,7 +11,7 @@ use super::requests::{parse_date, QueueQuery};
 use super::views::CaseSummary;
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
@@ -43,7 +43,7 @@ pub(super) async fn list_cases(
                 ApiError::bad_parameter(
                     "/query/status",
                     "UNKNOWN_STATUS",
-                    format!("unknown status {s}"),
+                    Text::new(format!("ukjent status {s}"), format!("unknown status {s}")),
                 )
             })?;
             filter.statuses.push(state.as_str().to_owned());
@@ -58,7 +58,10 @@ pub(super) async fn list_cases(
             return Err(ApiError::bad_parameter(
                 "/query/assignee",
                 "INVALID_ASSIGNEE",
-                "assignee is me, none, or a handler id (h-...)",
+                Text::new(
+                    "assignee er me, none eller en saksbehandler-id (h-...)",
+                    "assignee is me, none, or a handler id (h-...)",
+                ),
             ))
         }
     };
@@ -78,7 +81,10 @@ pub(super) async fn list_cases(
             ApiError::bad_parameter(
                 "/query/cursor",
                 "INVALID_CURSOR",
-                "cursor is not one this API gave out",
+                Text::new(
+                    "cursor er ikke en dette API-et har gitt ut",
+                    "cursor is not one this API gave out",
+                ),
             )
         };
         let (d, id) = cursor.split_once('|').ok_or_else(bad)?;
@@ -91,7 +97,10 @@ pub(super) async fn list_cases(
         return Err(ApiError::bad_parameter(
             "/query/atRiskWithin",
             "OUT_OF_RANGE",
-            "atRiskWithin is 0 to 366 working days",
+            Text::new(
+                "atRiskWithin er 0 til 366 virkedager",
+                "atRiskWithin is 0 to 366 working days",
+            ),
         ));
     }
     let config = state.config.clone();

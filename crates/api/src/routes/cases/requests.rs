@@ -7,7 +7,7 @@ use serde::Deserialize;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{check_free_text, FieldError};
+use crate::error::{check_free_text, FieldError, Text};
 use crate::routes::common::Outcome;
 
 /// Query of the work queue.
@@ -156,7 +156,13 @@ pub(super) fn parse_date(raw: &str, pointer: &str) -> Result<Date, FieldError> {
         raw.trim(),
         &time::format_description::well_known::Iso8601::DATE,
     )
-    .map_err(|_| FieldError::new(pointer, "INVALID_DATE", "expected a date YYYY-MM-DD"))
+    .map_err(|_| {
+        FieldError::new(
+            pointer,
+            "INVALID_DATE",
+            Text::new("forventet en dato ÅÅÅÅ-MM-DD", "expected a date YYYY-MM-DD"),
+        )
+    })
 }
 
 pub(super) fn decisions_input(

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::common::{search, SearchLang};
 use super::data_sources::{self, DataSource};
 use super::variables::{self, Variable};
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
 use crate::spec::IfNoneMatch;
@@ -59,7 +59,10 @@ pub(super) async fn search_catalogue(
             return Err(ApiError::bad_parameter(
                 "/query/limit",
                 "OUT_OF_RANGE",
-                "limit must be between 1 and 50",
+                Text::new(
+                    "limit må være mellom 1 og 50",
+                    "limit must be between 1 and 50",
+                ),
             ))
         }
     };

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::common::{field_errors, Who};
 use super::variables::NewVariable;
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::{json_body, pointer, read_body};
 use crate::http::etag::PRIVATE_NO_CACHE;
 use crate::spec::NotFound;
@@ -143,8 +143,12 @@ pub(super) async fn import_variables(
         .is_some_and(|mime| mime.type_() == "text" && mime.subtype() == "csv");
     let (rows, shape_problems) = if is_csv {
         let bytes = read_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| ApiError::bad_request("the CSV file is not UTF-8 text"))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            ApiError::bad_request(Text::new(
+                "CSV-filen er ikke UTF-8-tekst",
+                "the CSV file is not UTF-8 text",
+            ))
+        })?;
         super::csv::rows(&text).map_err(|problems| ApiError::validation(field_errors(problems)))?
     } else {
         let rows: Vec<Value> = json_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
@@ -154,7 +158,10 @@ pub(super) async fn import_variables(
         return Err(ApiError::validation(vec![FieldError::new(
             "",
             "TOO_MANY_ROWS",
-            format!("at most {MAX_IMPORT_ROWS} rows per import"),
+            Text::new(
+                format!("høyst {MAX_IMPORT_ROWS} rader per import"),
+                format!("at most {MAX_IMPORT_ROWS} rows per import"),
+            ),
         )]));
     }
     let count = rows.len();

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::common::{cut, decode_after, search, SearchLang, ValueType, Who};
 use crate::auth::{Principal, Role};
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{
     json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
@@ -190,7 +190,10 @@ pub(super) async fn list_source_variables(
         return Err(ApiError::bad_parameter(
             "/query/dataSource",
             "NOT_ALLOWED",
-            "the path names the data source already",
+            Text::new(
+                "stien angir allerede datakilden",
+                "the path names the data source already",
+            ),
         ));
     }
     list(&state, &req, query.0, Some(code.into_inner())).await

@@ -30,7 +30,7 @@ pub(super) async fn protect_table(
                 invalid
                     .problems
                     .into_iter()
-                    .map(|p| FieldError::new(p.pointer, "INVALID_TABLE", p.message))
+                    .map(|p| FieldError::from_domain(p.pointer, "INVALID_TABLE", p.message))
                     .collect(),
             )
         })?;

@@ -8,7 +8,7 @@ use super::actions::run_action;
 use super::requests::AcknowledgeRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError};
+use crate::error::{check_free_text, ApiError, Text};
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
@@ -38,7 +38,10 @@ pub(super) async fn acknowledge_task(
     } else {
         serde_json::from_slice::<AcknowledgeRequest>(&body)
             .map_err(|e| {
-                ApiError::bad_request(format!("the body is not a valid acknowledgement: {e}"))
+                ApiError::bad_request(Text::new(
+                    format!("innholdet er ikke en gyldig utkvittering: {e}"),
+                    format!("the body is not a valid acknowledgement: {e}"),
+                ))
             })?
             .note
     };

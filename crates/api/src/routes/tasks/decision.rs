@@ -12,7 +12,7 @@ use super::mapping::detail_view;
 use super::requests::TaskDecisionRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError};
+use crate::error::{check_free_text, ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
@@ -49,7 +49,10 @@ pub(super) async fn record_task_decision(
         problems.push(FieldError::new(
             "/legalBasis",
             "REQUIRED",
-            "name at least one legal basis (hjemmel)",
+            Text::new(
+                "oppgi minst én hjemmel",
+                "name at least one legal basis (hjemmel)",
+            ),
         ));
     }
     check_free_text(&b.text, "/text", 20_000, &mut problems);

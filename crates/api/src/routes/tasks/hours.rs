@@ -8,7 +8,7 @@ use super::actions::run_action;
 use super::requests::{date_problem, HoursRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError};
+use crate::error::{check_free_text, ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
@@ -51,7 +51,11 @@ pub(super) async fn report_task_hours(
                     HoursProblem::TooPrecise => ("/hours", "TOO_PRECISE"),
                     HoursProblem::InTheFuture => ("/workedOn", "IN_THE_FUTURE"),
                 };
-                problems.push(FieldError::new(pointer, code, p.to_string()));
+                problems.push(FieldError::new(
+                    pointer,
+                    code,
+                    Text::new(p.nb(), p.to_string()),
+                ));
             }
         }
     }

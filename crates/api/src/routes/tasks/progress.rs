@@ -8,7 +8,7 @@ use super::actions::run_action;
 use super::requests::{date_problem, ProgressRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError};
+use crate::error::{check_free_text, ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
@@ -40,7 +40,7 @@ pub(super) async fn report_task_progress(
         problems.push(FieldError::new(
             "/percentComplete",
             "OUT_OF_RANGE",
-            "between 0 and 100",
+            Text::new("mellom 0 og 100", "between 0 and 100"),
         ));
     }
     let expected = b

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Text};
 use crate::routes::common::Outcome;
 
 /// Query of the task list.
@@ -136,7 +136,7 @@ pub(super) fn date_problem(
             problems.push(FieldError::new(
                 pointer,
                 "IN_THE_FUTURE",
-                "the date is in the future",
+                Text::new("datoen er fram i tid", "the date is in the future"),
             ));
             None
         }
@@ -145,7 +145,7 @@ pub(super) fn date_problem(
             problems.push(FieldError::new(
                 pointer,
                 "INVALID_DATE",
-                "expected a date YYYY-MM-DD",
+                Text::new("forventet en dato ÅÅÅÅ-MM-DD", "expected a date YYYY-MM-DD"),
             ));
             None
         }

@@ -9,7 +9,7 @@ use super::requests::DeliveriesQuery;
 use super::views::WebhookDelivery;
 use crate::access::custodian_of;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
@@ -46,7 +46,10 @@ pub(super) async fn list_webhook_deliveries(
                 ApiError::bad_parameter(
                     "/query/cursor",
                     "INVALID_CURSOR",
-                    "cursor is not one this API gave out",
+                    Text::new(
+                        "cursor er ikke en dette API-et har gitt ut",
+                        "cursor is not one this API gave out",
+                    ),
                 )
             })
         })
