@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod feed_listener;
+pub mod field_rules;
 pub mod http;
 pub mod i18n;
 pub mod jobs;

@@ -8,8 +8,9 @@ use super::commands::{applicant_command, handler_command, v};
 use super::requests::{decisions_input, AppealRequest, ReconsiderRequest, ReconsiderationResult};
 use super::views::{ApplicantCaseView, CaseDetail};
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError, Text};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
@@ -35,9 +36,8 @@ pub(super) async fn appeal_case(
     id: web::Path<Uuid>,
     body: ApiJson<AppealRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let problems = field_rules::check(&body.0);
     let grounds = body.0.grounds;
-    let mut problems = Vec::new();
-    check_free_text(&grounds, "/grounds", 20_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -76,7 +76,7 @@ pub(super) async fn reconsider_appeal(
     body: ApiJson<ReconsiderRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&body);
     let result = match body.result {
         ReconsiderationResult::Reversed => {
             if let Some(d) = body.decisions {
@@ -109,9 +109,6 @@ pub(super) async fn reconsider_appeal(
         ReconsiderationResult::RejectionLifted => NewReconsideration::RejectionLifted,
         ReconsiderationResult::Upheld => NewReconsideration::Upheld,
     };
-    if let Some(r) = &body.reason {
-        check_free_text(r, "/reason", 5_000, &mut problems);
-    }
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

@@ -8,8 +8,9 @@ use super::commands::handler_command;
 use super::requests::NoteRequest;
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::spec::NotFound;
 use crate::state::AppState;
 
@@ -30,9 +31,8 @@ pub(super) async fn add_case_note(
     id: web::Path<Uuid>,
     body: ApiJson<NoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let problems = field_rules::check(&body.0);
     let text = body.0.text;
-    let mut problems = Vec::new();
-    check_free_text(&text, "/text", 10_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

@@ -8,8 +8,9 @@ use super::commands::{handler_command, v};
 use super::requests::{parse_date, PostponeRequest};
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
@@ -35,11 +36,10 @@ pub(super) async fn postpone_case(
     body: ApiJson<PostponeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&body);
     let expected_on = parse_date(&body.expected_on, "/expectedOn")
         .map_err(|e| problems.push(e))
         .ok();
-    check_free_text(&body.reason, "/reason", 5_000, &mut problems);
     let Some(expected_on) = expected_on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };

@@ -8,8 +8,9 @@ use super::commands::{applicant_command, handler_command, v};
 use super::requests::{AnswerRequest, QuestionRequest};
 use super::views::{ApplicantCaseView, CaseDetail};
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
@@ -34,9 +35,8 @@ pub(super) async fn ask_question(
     id: web::Path<Uuid>,
     body: ApiJson<QuestionRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let problems = field_rules::check(&body.0);
     let text = body.0.text;
-    let mut problems = Vec::new();
-    check_free_text(&text, "/text", 10_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -77,9 +77,8 @@ pub(super) async fn answer_question(
     path: web::Path<(Uuid, Uuid)>,
     body: ApiJson<AnswerRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let problems = field_rules::check(&body.0);
     let answer = body.0.answer;
-    let mut problems = Vec::new();
-    check_free_text(&answer, "/answer", 20_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

@@ -8,7 +8,8 @@ use super::actions::run_action;
 use super::requests::AcknowledgeRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Text};
+use crate::error::{ApiError, Text};
+use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
@@ -45,12 +46,9 @@ pub(super) async fn acknowledge_task(
             })?
             .note
     };
-    if let Some(n) = &note {
-        let mut problems = Vec::new();
-        check_free_text(n, "/note", 2000, &mut problems);
-        if !problems.is_empty() {
-            return Err(ApiError::validation(problems));
-        }
+    let problems = field_rules::check(&AcknowledgeRequest { note: note.clone() });
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
     }
     run_action(
         &req,

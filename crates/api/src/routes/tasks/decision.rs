@@ -14,6 +14,7 @@ use super::views::TaskDetailView;
 use crate::auth::Principal;
 use crate::error::{check_free_text, ApiError, FieldError, Text};
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
 use crate::spec::{Conflict, IfMatch, NotFound};
@@ -44,7 +45,7 @@ pub(super) async fn record_task_decision(
     body: ApiJson<TaskDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&b);
     if b.legal_basis.iter().all(|x| x.trim().is_empty()) {
         problems.push(FieldError::new(
             "/legalBasis",
@@ -55,7 +56,6 @@ pub(super) async fn record_task_decision(
             ),
         ));
     }
-    check_free_text(&b.text, "/text", 20_000, &mut problems);
     for (j, c) in b.conditions.iter().enumerate() {
         check_free_text(c, &format!("/conditions/{j}"), 2_000, &mut problems);
     }

@@ -8,8 +8,9 @@ use super::actions::run_action;
 use super::requests::{date_problem, CannotDeliverRequest, DeliveryRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
@@ -38,9 +39,8 @@ pub(super) async fn record_task_delivery(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let today = oslo_date(state.clock.now());
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&b);
     let on = date_problem(&b.delivered_on, "/deliveredOn", Some(today), &mut problems);
-    check_free_text(&b.contents, "/contents", 5000, &mut problems);
     let Some(delivered_on) = on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
@@ -79,8 +79,7 @@ pub(super) async fn report_cannot_deliver(
     body: ApiJson<CannotDeliverRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let mut problems = Vec::new();
-    check_free_text(&b.reason, "/reason", 5000, &mut problems);
+    let problems = field_rules::check(&b);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

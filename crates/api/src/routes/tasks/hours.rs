@@ -8,8 +8,9 @@ use super::actions::run_action;
 use super::requests::{date_problem, HoursRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError, Text};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
@@ -38,9 +39,8 @@ pub(super) async fn report_task_hours(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let today = oslo_date(state.clock.now());
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&b);
     let on = date_problem(&b.worked_on, "/workedOn", None, &mut problems);
-    check_free_text(&b.description, "/description", 2000, &mut problems);
     let mut hundredths = None;
     match hours_worked(b.hours, on.unwrap_or(today), today) {
         Ok(h) => hundredths = Some(i32::from(h)),

@@ -8,8 +8,9 @@ use super::actions::run_action;
 use super::requests::{date_problem, ProgressRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError, Text};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
@@ -34,15 +35,7 @@ pub(super) async fn report_task_progress(
     body: ApiJson<ProgressRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let mut problems = Vec::new();
-    check_free_text(&b.note, "/note", 5000, &mut problems);
-    if b.percent_complete.is_some_and(|p| !(0..=100).contains(&p)) {
-        problems.push(FieldError::new(
-            "/percentComplete",
-            "OUT_OF_RANGE",
-            Text::new("mellom 0 og 100", "between 0 and 100"),
-        ));
-    }
+    let mut problems = field_rules::check(&b);
     let expected = b
         .expected_delivery_on
         .as_deref()
