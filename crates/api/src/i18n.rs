@@ -170,7 +170,6 @@ pub fn field_message_nb(code: &str) -> Option<&'static str> {
         "YEAR_OUT_OF_RANGE" => "året er utenfor det tillatte intervallet",
         "OUT_OF_RANGE" => "verdien er utenfor det tillatte intervallet",
         "PERIOD_ORDER" => "perioden slutter før den begynner",
-        "WINDOW_ORDER" => "slutten kommer før starten",
         "NOT_ASCENDING" => "grensene må være strengt stigende, f.eks. 30,60,120",
         "DUPLICATE" => "er oppgitt to ganger",
         "DUPLICATE_ID" => "en annen oppføring har denne id-en",
@@ -190,8 +189,7 @@ pub fn field_message_nb(code: &str) -> Option<&'static str> {
         "RETIRED_CUSTODIAN" => "registerforvalteren er avviklet",
         "UNKNOWN_CUSTODIAN" => "registerforvalteren finnes ikke",
         "UNKNOWN_PURPOSE" => "formålet finnes ikke",
-        "BEFORE_FROM" => "slutten kommer før starten",
-        "END_BEFORE_START" => "slutten kommer før starten",
+        "BEFORE_FROM" | "END_BEFORE_START" | "WINDOW_ORDER" => "slutten kommer før starten",
         "INVALID_PERIOD" => "perioden er ugyldig",
         // case decisions (hds_domain::case::decision, persistence cases)
         "ALREADY_DECIDED" => "datakilden har allerede et vedtak",

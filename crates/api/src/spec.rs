@@ -207,8 +207,10 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     .flatten()
 }
 
-/// What an operation's declaration says about it.
+/// What an operation's declaration says about it (facts read from the
+/// spec, hence the many flags).
 #[derive(Debug, Default)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct Shape {
     pub secured: bool,
     pub roles: Vec<String>,

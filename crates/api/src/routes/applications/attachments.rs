@@ -61,40 +61,8 @@ pub(super) async fn upload_attachment(
     let version = etag::required_version(&req)?;
     let query = query.0;
     let title = query.title.trim().to_owned();
-    let mut errors = Vec::new();
-    if title.is_empty() || title.chars().count() > 200 {
-        errors.push(FieldError::new(
-            "/query/title",
-            "INVALID_TITLE",
-            Text::new(
-                "en tittel på 1 til 200 tegn",
-                "a title of 1 to 200 characters",
-            ),
-        ));
-    }
     let filename = rules::sanitize_filename(&query.filename);
-    if filename.is_none() {
-        errors.push(FieldError::new(
-            "/query/filename",
-            "INVALID_FILENAME",
-            Text::new(
-                "et filnavn med minst ett brukbart tegn",
-                "a file name with at least one usable character",
-            ),
-        ));
-    }
-    for (pointer, text) in [
-        ("/query/title", query.title.as_str()),
-        ("/query/filename", query.filename.as_str()),
-    ] {
-        if let Some(p) = rules::scan_text(pointer, text) {
-            errors.push(FieldError::new(
-                p.pointer,
-                p.code,
-                Text::new(p.message_nb, p.message_en),
-            ));
-        }
-    }
+    let errors = upload_problems(&query, &title, filename.as_deref());
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -190,6 +158,44 @@ async fn read_limited(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// What is wrong with an upload's title and file name (all at once).
+fn upload_problems(query: &UploadQuery, title: &str, filename: Option<&str>) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new(
+            "/query/title",
+            "INVALID_TITLE",
+            Text::new(
+                "en tittel på 1 til 200 tegn",
+                "a title of 1 to 200 characters",
+            ),
+        ));
+    }
+    if filename.is_none() {
+        errors.push(FieldError::new(
+            "/query/filename",
+            "INVALID_FILENAME",
+            Text::new(
+                "et filnavn med minst ett brukbart tegn",
+                "a file name with at least one usable character",
+            ),
+        ));
+    }
+    for (pointer, text) in [
+        ("/query/title", query.title.as_str()),
+        ("/query/filename", query.filename.as_str()),
+    ] {
+        if let Some(p) = rules::scan_text(pointer, text) {
+            errors.push(FieldError::new(
+                p.pointer,
+                p.code,
+                Text::new(p.message_nb, p.message_en),
+            ));
+        }
+    }
+    errors
 }
 
 /// The application's attachments (metadata).
