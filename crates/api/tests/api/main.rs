@@ -18,6 +18,7 @@ mod conformance;
 mod cors;
 mod disclosure;
 mod errors;
+mod etags;
 mod events;
 mod health;
 mod languages;
