@@ -8,24 +8,24 @@
 
 use hds_domain::case::DecisionOutcome;
 use hds_domain::fees::{
-    check_new_entry, work_items, Activity, Correction, EntryId, Hours, WorkEntry,
+    check_new_entry, work_items, Activity, Correction, DecimalError, EntryId, Hours, WorkEntry,
 };
 use hds_persistence::cases::CaseError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 
 impl From<CaseError> for ApiError {
     fn from(e: CaseError) -> Self {
         match e {
             CaseError::Store(e) => e.into(),
-            CaseError::Refused(e) => ApiError::conflict(e.to_string()),
-            CaseError::Conflict(m) => ApiError::conflict(m),
+            CaseError::Refused(e) => ApiError::conflict(Text::new(e.nb(), e.to_string())),
+            CaseError::Conflict { en, nb } => ApiError::conflict(Text::new(nb, en)),
             CaseError::Invalid(problems) => ApiError::validation(
                 problems
                     .into_iter()
-                    .map(|p| FieldError::new(p.pointer, p.code, p.message))
+                    .map(|p| FieldError::from_domain(p.pointer, p.code, p.message))
                     .collect(),
             ),
         }
@@ -165,10 +165,17 @@ pub(crate) fn parse_hours(
     match Hours::parse(text.trim()) {
         Ok(h) => Some(h),
         Err(e) => {
+            let nb = match e {
+                DecimalError::Malformed => "med høyst to desimaler og punktum",
+                DecimalError::TooLarge => "tallet er for stort",
+            };
             problems.push(FieldError::new(
                 pointer,
                 "INVALID_HOURS",
-                format!("hours are a decimal string such as \"1.50\": {e}"),
+                Text::new(
+                    format!("timer skrives som en desimaltekst, f.eks. \"1.50\": {nb}"),
+                    format!("hours are a decimal string such as \"1.50\": {e}"),
+                ),
             ));
             None
         }
@@ -211,6 +218,6 @@ pub(crate) fn check_new_work_hours(hours: Hours, correction: bool, problems: &mu
         check_new_entry(&[], &entry, day)
             .into_iter()
             .filter(|p| p.pointer == "/hours")
-            .map(|p| FieldError::new(p.pointer, p.code, p.message)),
+            .map(|p| FieldError::from_domain(p.pointer, p.code, p.message)),
     );
 }

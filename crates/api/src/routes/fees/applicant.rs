@@ -13,22 +13,20 @@ use super::documents::stored_view;
 use super::views::InvoiceBasesView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The issued invoice bases of the caller's application (one per invoicing
 /// party, and earlier ones credited), oldest first; none while it is a
 /// draft. Each is also at `/invoice-bases/{id}` (with `/csv` and `/ehf`).
-#[utoipa::path(tag = "fees", operation_id = "list_application_invoice_bases", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "fees", operation_id = "list_application_invoice_bases", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The issued bases", body = InvoiceBasesView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an applicant", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/invoice-bases")]
 pub(super) async fn list_application_invoice_bases(

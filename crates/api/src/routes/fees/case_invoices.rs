@@ -11,10 +11,11 @@ use super::common::{case_viewer, if_match, issuer, party_name};
 use super::documents::{party_view, stored_view};
 use super::views::{CaseInvoicesView, InvoiceBasisView, PartyInvoicesView};
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::etag::{json_with_etag, of_bytes, of_version, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IdempotencyKey, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// Path of a case and an invoicing party.
@@ -33,15 +34,12 @@ pub struct CasePartyPath {
 /// issued one, or a DRAFT computed now from the hours and prices) or the
 /// reasons a draft cannot be made, and its credited bases. HDS staff see
 /// every party; a custodian its own (404 for a case with none of them).
-#[utoipa::path(tag = "fees", operation_id = "list_case_invoice_bases", security(("bearerAuth" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The case's id")),
+#[utoipa::path(tag = "fees", operation_id = "list_case_invoice_bases", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN"])),
+    params(("id" = uuid::Uuid, Path, description = "The case's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The bases per party", body = CaseInvoicesView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither HDS staff nor a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or none of the caller's", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/cases/{id}/invoice-bases")]
 pub(super) async fn list_case_invoice_bases(
@@ -63,15 +61,12 @@ pub(super) async fn list_case_invoice_bases(
 
 /// One invoicing party's bases on the case. The ETag covers the draft as
 /// computed now: send it as If-Match to issue exactly what was read.
-#[utoipa::path(tag = "fees", operation_id = "get_case_invoice_basis", security(("bearerAuth" = [])),
-    params(CasePartyPath),
+#[utoipa::path(tag = "fees", operation_id = "get_case_invoice_basis", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN"])),
+    params(CasePartyPath, IfNoneMatch),
     responses(
         (status = 200, description = "The party's bases", body = PartyInvoicesView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither HDS staff nor a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or the party does not invoice on it or is not the caller's", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/cases/{id}/invoice-bases/{party}")]
 pub(super) async fn get_case_invoice_basis(
@@ -99,23 +94,17 @@ pub(super) async fn get_case_invoice_basis(
 /// read (412 when the hours, prices or facts changed since). 409 when one is
 /// issued already (credit it first), when there is nothing to pay (a fully
 /// exempt case), or when no draft can be made (the reasons in `errors`).
-#[utoipa::path(tag = "fees", operation_id = "issue_invoice_basis", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "fees", operation_id = "issue_invoice_basis", security(("bearerAuth" = ["CASE_HANDLER", "CUSTODIAN"])),
     params(
         CasePartyPath,
-        ("If-Match" = String, Header, description = "The ETag of GET /cases/{id}/invoice-bases/{party}"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response"),
+        IfMatch,
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The issued basis", body = InvoiceBasisView,
             headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "Malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither a case handler nor a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or the party does not invoice on it or is not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Issued already, nothing to pay, or no draft can be made", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The basis changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The Idempotency-Key was used for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/cases/{id}/invoice-bases/{party}/issue")]
 pub(super) async fn issue_invoice_basis(

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::access::{applicant, custodian_of};
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::state::AppState;
 
 impl From<FeeError> for ApiError {
@@ -24,15 +24,15 @@ impl From<FeeError> for ApiError {
                     } else {
                         p.pointer
                     };
-                    FieldError::new(pointer, p.code, p.message)
+                    FieldError::from_domain(pointer, p.code, p.message)
                 })
                 .collect::<Vec<_>>()
         };
         match e {
             FeeError::Store(e) => e.into(),
             FeeError::Invalid(problems) => ApiError::validation(fields(problems)),
-            FeeError::Conflict { en, problems, .. } => {
-                ApiError::conflict(en).with_errors(fields(problems))
+            FeeError::Conflict { en, nb, problems } => {
+                ApiError::conflict(Text::new(nb, en)).with_errors(fields(problems))
             }
         }
     }
@@ -60,9 +60,10 @@ pub(super) fn staff(principal: &Principal) -> Result<(), ApiError> {
     if is_staff(principal) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
+        Err(ApiError::forbidden(Text::new(
+            "dette krever rollen CASE_HANDLER eller ADMIN, som tokenet ditt ikke gir",
             "this needs the CASE_HANDLER or ADMIN role, which your token does not give",
-        ))
+        )))
     }
 }
 
@@ -91,9 +92,10 @@ pub(super) async fn issuer(
     } else if principal.has(Role::Custodian) {
         Ok(Viewer::Custodian(custodian_of(state, principal).await?))
     } else {
-        Err(ApiError::forbidden(
+        Err(ApiError::forbidden(Text::new(
+            "utstedelse og kreditering krever rollen CASE_HANDLER, eller CUSTODIAN for egne fakturagrunnlag",
             "issuing and crediting need the CASE_HANDLER role, or the CUSTODIAN role for your own invoice bases",
-        ))
+        )))
     }
 }
 
@@ -106,9 +108,10 @@ pub(super) async fn case_viewer(
     match reader(state, principal).await? {
         Reader::Staff => Ok(Viewer::Staff),
         Reader::Custodian(c) => Ok(Viewer::Custodian(c)),
-        Reader::Applicant(_) => Err(ApiError::forbidden(
+        Reader::Applicant(_) => Err(ApiError::forbidden(Text::new(
+            "søkere ser sine fakturaer under /applications/{id}/invoice-bases",
             "applicants see their invoices under /applications/{id}/invoice-bases",
-        )),
+        ))),
     }
 }
 
@@ -123,14 +126,21 @@ pub(super) fn may_read(
     match reader {
         Reader::Staff => Ok(()),
         Reader::Custodian(c) if stored.row.custodian_id == Some(*c) => Ok(()),
-        Reader::Custodian(_) => Err(ApiError::not_found("no such invoice basis")),
+        Reader::Custodian(_) => Err(not_found()),
         Reader::Applicant(pid) => {
             let case = hds_persistence::cases::find(conn, stored.row.case_id)?;
             hds_persistence::applications::find_accessible(conn, case.application_id, pid)
-                .map_err(|_| ApiError::not_found("no such invoice basis"))?;
+                .map_err(|_| not_found())?;
             Ok(())
         }
     }
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found(Text::new(
+        "fakturagrunnlaget finnes ikke",
+        "no such invoice basis",
+    ))
 }
 
 /// A party's name for people (its legal name, else its code).

@@ -11,21 +11,19 @@ use super::documents::credit_note_view;
 use super::invoices::download;
 use super::views::CreditNoteView;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::http::etag::{json_versioned, PRIVATE_NO_CACHE};
+use crate::spec::{Conflict, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// A credit note: the invoice it credits, why, and the invoice's lines with
 /// negative quantities and amounts. ETag `"v1"` (never changed).
-#[utoipa::path(tag = "fees", operation_id = "get_credit_note", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The credit note's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_credit_note", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN", "APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The credit note's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The credit note", body = CreditNoteView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that sees invoices", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credit note for the caller", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/credit-notes/{id}")]
 pub(super) async fn get_credit_note(
@@ -51,15 +49,12 @@ pub(super) async fn get_credit_note(
 
 /// The credit note as CSV (negative quantities and amounts: with its
 /// invoice's rows it sums to zero).
-#[utoipa::path(tag = "fees", operation_id = "get_credit_note_csv", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The credit note's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_credit_note_csv", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN", "APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The credit note's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The CSV", body = String, content_type = "text/csv",
-            headers(("ETag" = String), ("Content-Disposition" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that sees invoices", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credit note for the caller", body = Problem, content_type = "application/problem+json"),
+            headers(("Content-Disposition" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/credit-notes/{id}/csv")]
 pub(super) async fn get_credit_note_csv(
@@ -87,16 +82,13 @@ pub(super) async fn get_credit_note_csv(
 
 /// The credit note as EHF: a PEPPOL BIS Billing 3.0 credit note (UBL 2.1
 /// `CreditNote`, type 381) that references the invoice it credits.
-#[utoipa::path(tag = "fees", operation_id = "get_credit_note_ehf", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The credit note's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_credit_note_ehf", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN", "APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The credit note's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The UBL 2.1 CreditNote", body = String, content_type = "application/xml",
-            headers(("ETag" = String), ("Content-Disposition" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that sees invoices", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credit note for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "EHF cannot carry this credit note (why in detail)", body = Problem, content_type = "application/problem+json"),
+            headers(("Content-Disposition" = String))),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[get("/credit-notes/{id}/ehf")]
 pub(super) async fn get_credit_note_ehf(
@@ -115,8 +107,8 @@ pub(super) async fn get_credit_note_ehf(
             Ok((note, seller))
         })
         .await?;
-    let xml =
-        ubl::credit_note_xml(&note.note, &seller).map_err(|e| ApiError::conflict(e.to_string()))?;
+    let xml = ubl::credit_note_xml(&note.note, &seller)
+        .map_err(|e| ApiError::conflict(Text::new(e.nb(), e.to_string())))?;
     Ok(download(
         &req,
         xml.into_bytes(),

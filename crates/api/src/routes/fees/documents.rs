@@ -6,10 +6,10 @@ use hds_persistence::fees::{CreditNoteRecord, PartyBases, StoredBasis};
 
 use super::mapping::{ground, money, quantity, vat_view};
 use super::views::{
-    AddressView, CreditNoteRef, CreditNoteView, InvoiceBasisView, InvoiceStatusDto, LineKindDto,
-    LineView, PartyInvoicesView, PayerKind, PayerView, TotalsView, UnitCode, VatSubtotalView,
+    AddressView, CreditNoteRef, CreditNoteView, DraftProblem, InvoiceBasisView, InvoiceStatusDto,
+    LineKindDto, LineView, PartyInvoicesView, PayerKind, PayerView, TotalsView, UnitCode,
+    VatSubtotalView,
 };
-use crate::error::FieldError;
 use crate::routes::common::work_activity;
 
 fn line_view(n: usize, l: &Line) -> LineView {
@@ -137,7 +137,15 @@ pub(super) fn party_view(b: &PartyBases, case_id: uuid::Uuid) -> PartyInvoicesVi
             None,
             problems
                 .iter()
-                .map(|p| FieldError::new(p.pointer.clone(), p.code, p.message.clone()))
+                .map(|p| {
+                    let text = crate::i18n::from_domain(p.code, p.message.clone());
+                    DraftProblem {
+                        pointer: p.pointer.clone(),
+                        code: p.code.to_owned(),
+                        message_nb: text.nb().to_owned(),
+                        message_en: text.en().to_owned(),
+                    }
+                })
                 .collect(),
         ),
         (None, None) => (None, Vec::new()),

@@ -15,11 +15,12 @@ use super::requests::CostEstimateRequest;
 use super::views::CostEstimateView;
 use crate::access::{applicant, case_handler};
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
 use crate::routes::common::parse_hours;
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The cost estimate of the caller's application (kostnadsberegning):
@@ -27,15 +28,12 @@ use crate::state::AppState;
 /// after submission the case's estimate (prices in force the day it was
 /// received, the case handler's estimate of HDS's hours, waivers). With the
 /// exemptions that apply and those that do not, and why.
-#[utoipa::path(tag = "fees", operation_id = "get_application_cost_estimate", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_application_cost_estimate", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The estimate", body = CostEstimateView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an applicant", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/cost-estimate")]
 pub(super) async fn get_application_cost_estimate(
@@ -64,15 +62,12 @@ pub(super) async fn get_application_cost_estimate(
 /// The case's cost estimate (HDS staff): at the prices in force the day the
 /// application was received, with the case handler's estimate of HDS's
 /// hours, the waivers and what the case is (a change request, an appeal).
-#[utoipa::path(tag = "fees", operation_id = "get_case_cost_estimate", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The case's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_case_cost_estimate", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN"])),
+    params(("id" = Uuid, Path, description = "The case's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The estimate", body = CostEstimateView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not HDS staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/cases/{id}/cost-estimate")]
 pub(super) async fn get_case_cost_estimate(
@@ -94,17 +89,13 @@ pub(super) async fn get_case_cost_estimate(
 
 /// Set the case handler's estimate of HDS's hours on the case (replaces the
 /// typical range on HDS's price list in the case's cost estimate; audited).
-#[utoipa::path(tag = "fees", operation_id = "set_case_cost_estimate", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "fees", operation_id = "set_case_cost_estimate", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(("id" = Uuid, Path, description = "The case's id")),
     request_body = CostEstimateRequest,
     responses(
         (status = 200, description = "The case's estimate", body = CostEstimateView,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem with the hours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[put("/cases/{id}/cost-estimate")]
 pub(super) async fn set_case_cost_estimate(

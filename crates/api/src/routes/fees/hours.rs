@@ -14,25 +14,23 @@ use super::requests::HoursEntryRequest;
 use super::views::CaseHoursView;
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError, Problem};
+use crate::error::{check_free_text, ApiError, FieldError};
 use crate::extract::ApiJson;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
 use crate::routes::common::{check_new_work_hours, parse_hours, HoursCorrection};
+use crate::spec::{IdempotencyKey, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// HDS's ledger of hours on the case, in the order recorded, with the work
 /// that counts after the corrections (HDS staff).
-#[utoipa::path(tag = "fees", operation_id = "list_case_hours", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The case's id")),
+#[utoipa::path(tag = "fees", operation_id = "list_case_hours", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN"])),
+    params(("id" = Uuid, Path, description = "The case's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The ledger", body = CaseHoursView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not HDS staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/cases/{id}/hours")]
 pub(super) async fn list_case_hours(
@@ -58,20 +56,16 @@ pub(super) async fn list_case_hours(
 /// (e.g. "-0.50") on the entry's date. Hours are a decimal string, never a
 /// JSON number. Appeal handling (APPEAL_HANDLING) is free where the appeal
 /// exemption applies.
-#[utoipa::path(tag = "fees", operation_id = "record_case_hours", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "fees", operation_id = "record_case_hours", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response"),
+        IdempotencyKey,
     ),
     request_body = HoursEntryRequest,
     responses(
         (status = 201, description = "The ledger with the new entry", body = CaseHoursView,
             headers(("Location" = String))),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem with the entry or its correction (pointers into the body)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/cases/{id}/hours")]
 pub(super) async fn record_case_hours(

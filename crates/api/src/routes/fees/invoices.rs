@@ -15,11 +15,12 @@ use super::documents::{credit_note_view, stored_view};
 use super::requests::CreditRequest;
 use super::views::{CreditNoteView, InvoiceBasisView};
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::{check_free_text, ApiError, Text};
 use crate::extract::ApiJson;
 use crate::http::etag::{json_versioned, none_match, of_bytes, of_version, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IdempotencyKey, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// A document download: its bytes, type, file name and an ETag over them.
@@ -49,15 +50,12 @@ pub(super) fn download(
 
 /// An issued (or credited) invoice basis. ETag `"v<version>"` (send it as
 /// If-Match to credit it).
-#[utoipa::path(tag = "fees", operation_id = "get_invoice_basis", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The invoice basis's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_invoice_basis", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN", "APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The invoice basis's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The invoice basis", body = InvoiceBasisView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that sees invoices", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such invoice basis for the caller", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/invoice-bases/{id}")]
 pub(super) async fn get_invoice_basis(
@@ -81,15 +79,12 @@ pub(super) async fn get_invoice_basis(
 
 /// The invoice basis as CSV for a finance system's import (UTF-8, `;`,
 /// CRLF, a header row and a row per line; columns in docs/fees.md).
-#[utoipa::path(tag = "fees", operation_id = "get_invoice_basis_csv", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The invoice basis's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_invoice_basis_csv", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN", "APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The invoice basis's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The CSV", body = String, content_type = "text/csv",
-            headers(("ETag" = String), ("Content-Disposition" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that sees invoices", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such invoice basis for the caller", body = Problem, content_type = "application/problem+json"),
+            headers(("Content-Disposition" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/invoice-bases/{id}/csv")]
 pub(super) async fn get_invoice_basis_csv(
@@ -119,16 +114,13 @@ pub(super) async fn get_invoice_basis_csv(
 /// The invoice as EHF: a PEPPOL BIS Billing 3.0 invoice (UBL 2.1 XML), the
 /// format Norwegian public bodies exchange invoices in. 409 when EHF cannot
 /// carry it (a private person as payer has no PEPPOL address: use the CSV).
-#[utoipa::path(tag = "fees", operation_id = "get_invoice_basis_ehf", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The invoice basis's id")),
+#[utoipa::path(tag = "fees", operation_id = "get_invoice_basis_ehf", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN", "CUSTODIAN", "APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The invoice basis's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The UBL 2.1 Invoice", body = String, content_type = "application/xml",
-            headers(("ETag" = String), ("Content-Disposition" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role that sees invoices", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such invoice basis for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "EHF cannot carry this invoice (why in detail)", body = Problem, content_type = "application/problem+json"),
+            headers(("Content-Disposition" = String))),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[get("/invoice-bases/{id}/ehf")]
 pub(super) async fn get_invoice_basis_ehf(
@@ -147,8 +139,8 @@ pub(super) async fn get_invoice_basis_ehf(
             Ok((stored, seller))
         })
         .await?;
-    let xml =
-        ubl::invoice_xml(&stored.basis, &seller).map_err(|e| ApiError::conflict(e.to_string()))?;
+    let xml = ubl::invoice_xml(&stored.basis, &seller)
+        .map_err(|e| ApiError::conflict(Text::new(e.nb(), e.to_string())))?;
     Ok(download(
         &req,
         xml.into_bytes(),
@@ -163,24 +155,18 @@ pub(super) async fn get_invoice_basis_ehf(
 /// the invoice and mirrors its lines; the basis becomes CREDITED and
 /// `no.helsedata.invoice.credited` goes on the change feed. A new basis may
 /// then be issued for the case and party.
-#[utoipa::path(tag = "fees", operation_id = "credit_invoice_basis", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "fees", operation_id = "credit_invoice_basis", security(("bearerAuth" = ["CASE_HANDLER", "CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The invoice basis's id"),
-        ("If-Match" = String, Header, description = "The basis's ETag last read"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response"),
+        IfMatch,
+        IdempotencyKey,
     ),
     request_body = CreditRequest,
     responses(
         (status = 201, description = "The credit note", body = CreditNoteView,
             headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "Malformed body, If-Match or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither a case handler nor a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such invoice basis for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Credited already", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The basis changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason, or an Idempotency-Key used for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/invoice-bases/{id}/credit")]
 pub(super) async fn credit_invoice_basis(

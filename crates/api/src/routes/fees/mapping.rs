@@ -17,7 +17,7 @@ use super::views::{
     NotAppliedView, PartyEstimateView, PriceListVersionView, PriceListView, PricesView,
     QuantityAmount, RoundingDto, RoundingScopeDto, VatKind, VatView, WaiverCovers, WaiverView,
 };
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::routes::common::{
     ledger_totals, parse_hours, work_activity, HoursAmount, HoursCorrection,
 };
@@ -151,7 +151,7 @@ pub(super) fn date(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> 
         problems.push(FieldError::new(
             pointer,
             "INVALID_DATE",
-            "expected a date YYYY-MM-DD",
+            Text::new("forventet en dato ÅÅÅÅ-MM-DD", "expected a date YYYY-MM-DD"),
         ));
     }
     parsed
@@ -164,7 +164,10 @@ fn amount(raw: &str, pointer: &str, problems: &mut Vec<FieldError>) -> Option<Mo
             problems.push(FieldError::new(
                 pointer,
                 "INVALID_AMOUNT",
-                format!("kroner as a decimal string such as \"1155.00\": {e}"),
+                Text::new(
+                    "kroner skrives som en desimaltekst, f.eks. \"1155.00\", med høyst to desimaler",
+                    format!("kroner as a decimal string such as \"1155.00\": {e}"),
+                ),
             ));
             None
         }
@@ -187,7 +190,10 @@ fn rounding_of(
             p.push(FieldError::new(
                 "/counting/scope",
                 "NOT_ALLOWED",
-                "exact hours have no rounding scope",
+                Text::new(
+                    "timer etter medgått tid har ingen avrunding",
+                    "exact hours have no rounding scope",
+                ),
             ));
             None
         }
@@ -195,7 +201,10 @@ fn rounding_of(
             p.push(FieldError::new(
                 "/counting/scope",
                 "REQUIRED",
-                "per started hour needs a scope: ENTRY, DAY or CASE",
+                Text::new(
+                    "per påbegynt time trenger et omfang: ENTRY, DAY eller CASE",
+                    "per started hour needs a scope: ENTRY, DAY or CASE",
+                ),
             ));
             None
         }
@@ -210,7 +219,10 @@ fn vat_of(v: &VatRequest, p: &mut Vec<FieldError>) -> Option<VatTreatment> {
                 p.push(FieldError::new(
                     "/vat/rateBasisPoints",
                     "OUT_OF_RANGE",
-                    "a rate from 1 to 10000 basis points (25 % = 2500)",
+                    Text::new(
+                        "en sats fra 1 til 10000 basispunkter (25 % = 2500)",
+                        "a rate from 1 to 10000 basis points (25 % = 2500)",
+                    ),
                 ));
             }
             rate.map(VatTreatment::Standard)
@@ -219,7 +231,10 @@ fn vat_of(v: &VatRequest, p: &mut Vec<FieldError>) -> Option<VatTreatment> {
             p.push(FieldError::new(
                 "/vat/rateBasisPoints",
                 "REQUIRED",
-                "a standard rate needs its rate in basis points",
+                Text::new(
+                    "en ordinær sats trenger satsen i basispunkter",
+                    "a standard rate needs its rate in basis points",
+                ),
             ));
             None
         }
@@ -227,7 +242,10 @@ fn vat_of(v: &VatRequest, p: &mut Vec<FieldError>) -> Option<VatTreatment> {
             p.push(FieldError::new(
                 "/vat/reason",
                 "NOT_ALLOWED",
-                "a standard rate has no exemption reason",
+                Text::new(
+                    "en ordinær sats har ingen fritaksgrunn",
+                    "a standard rate has no exemption reason",
+                ),
             ));
             None
         }
@@ -243,7 +261,10 @@ fn vat_of(v: &VatRequest, p: &mut Vec<FieldError>) -> Option<VatTreatment> {
             p.push(FieldError::new(
                 "/vat/rateBasisPoints",
                 "NOT_ALLOWED",
-                "only a STANDARD rate has a rate",
+                Text::new(
+                    "bare en STANDARD-sats har en sats",
+                    "only a STANDARD rate has a rate",
+                ),
             ));
             None
         }
@@ -297,7 +318,10 @@ pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, Ap
             p.push(FieldError::new(
                 pointer,
                 "TOO_LONG",
-                format!("at most {max} characters"),
+                Text::new(
+                    format!("høyst {max} tegn"),
+                    format!("at most {max} characters"),
+                ),
             ));
         }
     }

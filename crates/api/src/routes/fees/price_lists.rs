@@ -9,22 +9,23 @@ use super::mapping::{new_version, price_list_view};
 use super::requests::NewPriceVersionRequest;
 use super::views::{PriceListView, PriceListsView};
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::http::etag::{
     json_versioned_composite, json_with_etag, of_version_and_bytes, required_version, PUBLIC_CACHE,
 };
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{IdempotencyKey, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// Every invoicing party's price list (prisliste), with its versions and
 /// their validity periods. Public; ETag and `Cache-Control: public`.
 #[utoipa::path(tag = "fees", operation_id = "list_price_lists",
+    params(IfNoneMatch),
     responses(
         (status = 200, description = "The price lists, HDS first", body = PriceListsView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+            headers(("Cache-Control" = String))),
     ))]
 #[get("/price-lists")]
 pub(super) async fn list_price_lists(
@@ -43,12 +44,11 @@ pub(super) async fn list_price_lists(
 /// custodian without prices has version 0 and no versions). Public; ETag
 /// `"v<version>-…"` (send it as If-Match to add a version).
 #[utoipa::path(tag = "fees", operation_id = "get_price_list",
-    params(("party" = String, Path, description = "HDS or the party's code", example = "HDS")),
+    params(("party" = String, Path, description = "HDS or the party's code", example = "HDS"), IfNoneMatch),
     responses(
         (status = 200, description = "The price list", body = PriceListView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 404, description = "No such party or custodian", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/price-lists/{party}")]
 pub(super) async fn get_price_list(
@@ -68,23 +68,17 @@ pub(super) async fn get_price_list(
 /// or `NOT_LATER` otherwise); a custodian's first version may be dated back
 /// and creates its party from the catalogue. Versions are never edited or
 /// deleted.
-#[utoipa::path(tag = "fees", operation_id = "add_price_list_version", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "fees", operation_id = "add_price_list_version", security(("bearerAuth" = ["ADMIN"])),
     params(
         ("party" = String, Path, description = "HDS or the party's code", example = "HDS"),
-        ("If-Match" = String, Header, description = "The price list's ETag last read"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response"),
+        IfMatch,
+        IdempotencyKey,
     ),
     request_body = NewPriceVersionRequest,
     responses(
         (status = 201, description = "The price list with the new version", body = PriceListView,
             headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "Malformed body or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such party or custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The price list changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem with the version (pointers into the body)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/price-lists/{party}/versions")]
 pub(super) async fn add_price_list_version(

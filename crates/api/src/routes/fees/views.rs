@@ -8,7 +8,6 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::FieldError;
 use crate::routes::common::{HoursAmount, HoursCorrection, WorkActivity};
 
 /// An amount of money (beløp) in Norwegian kroner: whole øre, and the same
@@ -515,9 +514,23 @@ pub struct PartyInvoicesView {
     /// The issued basis, or the draft; absent when a draft cannot be made.
     pub current: Option<InvoiceBasisView>,
     /// Why no draft can be made (e.g. no price list in force).
-    pub problems: Vec<FieldError>,
+    pub problems: Vec<DraftProblem>,
     /// Earlier invoices, reversed by credit notes, oldest first.
     pub credited: Vec<InvoiceBasisView>,
+}
+
+/// Why a draft invoice basis cannot be made: a pointer into the party's
+/// facts (`/receivedOn`, `/work/<i>/workedOn` into its ledger of hours,
+/// `/payer/...`), a stable code, and the message in bokmål and English.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftProblem {
+    #[schema(example = "/receivedOn")]
+    pub pointer: String,
+    #[schema(example = "NO_PRICE_LIST")]
+    pub code: String,
+    pub message_nb: String,
+    pub message_en: String,
 }
 
 /// Every invoicing party's bases on a case that the caller may see.

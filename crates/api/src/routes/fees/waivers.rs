@@ -14,23 +14,21 @@ use super::requests::WaiverRequest;
 use super::views::{WaiverCovers, WaiverView, WaiversView};
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::{check_free_text, ApiError};
 use crate::extract::ApiJson;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{IdempotencyKey, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The waivers of the case's fees, oldest first (HDS staff).
-#[utoipa::path(tag = "fees", operation_id = "list_fee_waivers", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The case's id")),
+#[utoipa::path(tag = "fees", operation_id = "list_fee_waivers", security(("bearerAuth" = ["CASE_HANDLER", "ADMIN"])),
+    params(("id" = Uuid, Path, description = "The case's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The waivers", body = WaiversView,
-            headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not HDS staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+            headers(("Cache-Control" = String))),
+        (status = 404, response = NotFound),
     ))]
 #[get("/cases/{id}/fee-waivers")]
 pub(super) async fn list_fee_waivers(
@@ -56,19 +54,15 @@ pub(super) async fn list_fee_waivers(
 /// Waive a party's fee on the case (a case handler), in whole, the basic
 /// fee or the hours, with a reason printed on the invoice line. Applies to
 /// bases not yet issued; an issued one is credited and issued anew. Audited.
-#[utoipa::path(tag = "fees", operation_id = "waive_fee", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "fees", operation_id = "waive_fee", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first response"),
+        IdempotencyKey,
     ),
     request_body = WaiverRequest,
     responses(
         (status = 201, description = "The waiver", body = WaiverView, headers(("Location" = String))),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason, or a party that does not invoice on the case", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/cases/{id}/fee-waivers")]
 pub(super) async fn waive_fee(

@@ -8,10 +8,11 @@ use super::actions::run_action;
 use super::requests::{date_problem, HoursRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::routes::common::HoursCorrection;
-use crate::routes::common::{check_new_work_hours, parse_hours};
+use crate::field_rules;
+use crate::routes::common::{check_new_work_hours, parse_hours, HoursCorrection};
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
 use hds_persistence::fees::NewHours;
@@ -19,21 +20,18 @@ use hds_persistence::fees::NewHours;
 /// Report hours worked on the task on one date (no state change), or
 /// correct an earlier entry with a new one (REPLACES or ADJUSTS): the hours
 /// the custodian's invoice basis bills. Hours are a decimal string, never a
-/// JSON number. Allowed once the task is acknowledged.
-#[utoipa::path(tag = "tasks", operation_id = "report_task_hours", security(("bearerAuth" = [])),
+/// JSON number. Allowed once the task is acknowledged. 422 names every
+/// problem with the hours or the correction (pointers into the body).
+#[utoipa::path(tag = "tasks", operation_id = "report_task_hours", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
-        ("If-Match" = String, Header, description = "The task's ETag last read"),
+        IfMatch,
     ),
     request_body = HoursRequest,
     responses(
         (status = 200, description = "The task with its hours", body = TaskDetailView),
-        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not acknowledged yet, or the task is done", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The task changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem with the hours or the correction (pointers into the body)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/tasks/{id}/hours")]
 pub(super) async fn report_task_hours(
@@ -45,9 +43,8 @@ pub(super) async fn report_task_hours(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let today = oslo_date(state.clock.now());
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&b);
     let on = date_problem(&b.worked_on, "/workedOn", Some(today), &mut problems);
-    check_free_text(&b.description, "/description", 2000, &mut problems);
     let hours = parse_hours(&b.hours, "/hours", &mut problems);
     if let Some(h) = hours {
         check_new_work_hours(h, b.correction.is_some(), &mut problems);
