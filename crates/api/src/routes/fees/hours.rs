@@ -14,8 +14,9 @@ use super::requests::HoursEntryRequest;
 use super::views::CaseHoursView;
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError};
+use crate::error::{ApiError, FieldError};
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -77,13 +78,12 @@ pub(super) async fn record_case_hours(
 ) -> Result<HttpResponse, ApiError> {
     let (handler, _) = case_handler(&principal)?;
     let b = body.0;
-    let mut problems: Vec<FieldError> = Vec::new();
+    let mut problems: Vec<FieldError> = field_rules::check(&b);
     let worked_on = date(&b.worked_on, "/workedOn", &mut problems);
     let hours = parse_hours(&b.hours, "/hours", &mut problems);
     if let Some(h) = hours {
         check_new_work_hours(h, b.correction.is_some(), &mut problems);
     }
-    check_free_text(&b.note, "/note", 2000, &mut problems);
     let (Some(worked_on), Some(hours), true) = (worked_on, hours, problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };

@@ -15,8 +15,9 @@ use super::documents::{credit_note_view, stored_view};
 use super::requests::CreditRequest;
 use super::views::{CreditNoteView, InvoiceBasisView};
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Text};
+use crate::error::{ApiError, Text};
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::http::etag::{json_versioned, none_match, of_bytes, of_version, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -178,9 +179,8 @@ pub(super) async fn credit_invoice_basis(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = issuer(&state, &principal).await?;
     let version = crate::http::etag::required_version(&req)?;
+    let problems = field_rules::check(&body.0);
     let reason = body.0.reason;
-    let mut problems = Vec::new();
-    check_free_text(&reason, "/reason", 500, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

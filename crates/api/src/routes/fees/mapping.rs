@@ -274,7 +274,7 @@ fn vat_of(v: &VatRequest, p: &mut Vec<FieldError>) -> Option<VatTreatment> {
 /// The request as the domain's version, or every problem in its shape (the
 /// rules' own checks come after, in the repository).
 pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, ApiError> {
-    let mut p = Vec::new();
+    let mut p = crate::field_rules::check(b);
     let valid_from = date(&b.valid_from, "/validFrom", &mut p);
     let valid_to = b
         .valid_to
@@ -313,18 +313,6 @@ pub(super) fn new_version(b: &NewPriceVersionRequest) -> Result<PriceVersion, Ap
             GroundDto::Waiver => Ground::Waiver,
         })
         .collect();
-    for (pointer, text, max) in [("/source", &b.source, 2000), ("/note", &b.note, 2000)] {
-        if text.as_ref().is_some_and(|t| t.chars().count() > max) {
-            p.push(FieldError::new(
-                pointer,
-                "TOO_LONG",
-                Text::new(
-                    format!("høyst {max} tegn"),
-                    format!("at most {max} characters"),
-                ),
-            ));
-        }
-    }
     let (
         Some(valid_from),
         Some(one),

@@ -4,10 +4,12 @@
 
 use serde::Deserialize;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use super::views::{
     FreeHoursForDto, GroundDto, RoundingDto, RoundingScopeDto, VatKind, WaiverCovers,
 };
+use crate::field_rules::free_text;
 use crate::routes::common::{HoursCorrection, WorkActivity};
 
 /// The basic fee (grunngebyr), excluding VAT.
@@ -59,7 +61,7 @@ pub struct HourRangeRequest {
 /// A new version of a party's prices: it starts after today and later than
 /// the current version, which ends the day before (a price is never changed
 /// retroactively). A custodian's first version may be dated back.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewPriceVersionRequest {
     #[schema(example = "2027-01-01")]
@@ -78,13 +80,15 @@ pub struct NewPriceVersionRequest {
     #[serde(default)]
     pub exemptions: Vec<GroundDto>,
     /// Where the prices come from (a URL, a decision).
+    #[validate(length(max = 2000))]
     pub source: Option<String>,
+    #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
 
 /// Hours worked by HDS on a case on one date, or a correction of an
 /// earlier entry (entries are never edited).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HoursEntryRequest {
     /// YYYY-MM-DD, not in the future.
@@ -97,6 +101,7 @@ pub struct HoursEntryRequest {
     #[schema(example = "1.50")]
     pub hours: String,
     /// What was done.
+    #[validate(length(max = 2000), custom(function = free_text))]
     pub note: String,
     /// Default CASE_HANDLING.
     #[serde(default)]
@@ -107,7 +112,7 @@ pub struct HoursEntryRequest {
 
 /// A waiver (fritak) of one party's fee on the case, with the reason
 /// printed on the invoice line.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WaiverRequest {
     /// HDS, or the invoicing party's code on this case.
@@ -115,6 +120,7 @@ pub struct WaiverRequest {
     pub party: String,
     pub covers: WaiverCovers,
     /// Why (required, at most 500 characters).
+    #[validate(length(max = 500), custom(function = free_text))]
     pub reason: String,
 }
 
@@ -127,9 +133,10 @@ pub struct CostEstimateRequest {
 }
 
 /// Why an invoice is credited.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreditRequest {
     /// Printed on the credit note (at most 500 characters).
+    #[validate(length(max = 500), custom(function = free_text))]
     pub reason: String,
 }

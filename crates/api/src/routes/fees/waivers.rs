@@ -14,8 +14,9 @@ use super::requests::WaiverRequest;
 use super::views::{WaiverCovers, WaiverView, WaiversView};
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -74,8 +75,7 @@ pub(super) async fn waive_fee(
 ) -> Result<HttpResponse, ApiError> {
     case_handler(&principal)?;
     let b = body.0;
-    let mut problems = Vec::new();
-    check_free_text(&b.reason, "/reason", 500, &mut problems);
+    let problems = field_rules::check(&b);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
