@@ -202,7 +202,7 @@ pub fn field_message_nb(code: &str) -> Option<&'static str> {
         }
         "NOT_REQUESTED" => "søknaden ber ikke om dette",
         "OUTSIDE_REQUESTED_PERIOD" => "utenfor perioden søknaden ber om",
-        // fees (hds_domain::fees), for when they are served
+        // fees (hds_domain::fees, persistence fees)
         "ACTIVITY_MISMATCH" => "en justering har samme aktivitet som arbeidet den justerer",
         "AMOUNT_TOO_LARGE" => "beløpene er for store til å regnes ut",
         "BEFORE_START" => "datoen er før starten",
@@ -215,6 +215,7 @@ pub fn field_message_nb(code: &str) -> Option<&'static str> {
         "NO_PRICE_LIST" => "ingen prisliste gjelder på denne datoen",
         "OVERLAP" => "overlapper med en annen periode",
         "RETROACTIVE" => "en ny versjon kan ikke gjelde bakover i tid",
+        "NOT_A_PARTY" => "fakturerer ikke i denne saken",
         _ => return None,
     })
 }

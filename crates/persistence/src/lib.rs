@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod db;
 pub mod error;
 pub mod feed;
+pub mod fees;
 pub mod idempotency;
 pub mod migrate;
 pub mod prepared;

@@ -459,6 +459,10 @@ diesel::table! {
         description -> Text,
         recorded_at -> Timestamptz,
         recorded_by -> Text,
+        seq -> Int8,
+        activity -> Text,
+        correction_kind -> Nullable<Text>,
+        corrects_id -> Nullable<Uuid>,
     }
 }
 
@@ -474,6 +478,185 @@ diesel::joinable!(task_events -> custodian_tasks (task_id));
 diesel::joinable!(task_progress_reports -> custodian_tasks (task_id));
 diesel::joinable!(task_deliveries -> custodian_tasks (task_id));
 diesel::joinable!(task_hours -> custodian_tasks (task_id));
+
+// Fees (issue 14): invoicing parties, price lists, hours, fee facts, invoices.
+
+diesel::table! {
+    invoicing_parties (code) {
+        code -> Text,
+        custodian_id -> Nullable<Uuid>,
+        data_sources -> Array<Text>,
+        legal_name -> Text,
+        orgnr -> Text,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Text,
+        vat_registered -> Bool,
+        in_foretaksregisteret -> Bool,
+        bank_account -> Nullable<Text>,
+        payment_days -> Int4,
+        source -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    price_list_versions (id) {
+        id -> Uuid,
+        party -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        basic_fee_one_source_ore -> Int8,
+        basic_fee_several_sources_ore -> Int8,
+        hourly_rate_ore -> Int8,
+        rounding -> Text,
+        rounding_scope -> Nullable<Text>,
+        free_hundredths -> Int4,
+        free_hours_for -> Text,
+        vat_category -> Text,
+        vat_rate_basis_points -> Nullable<Int4>,
+        vat_reason -> Nullable<Text>,
+        estimated_low_hundredths -> Nullable<Int4>,
+        estimated_high_hundredths -> Nullable<Int4>,
+        exemptions -> Array<Text>,
+        source -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    case_hours (id) {
+        id -> Uuid,
+        seq -> Int8,
+        case_id -> Uuid,
+        worked_on -> Date,
+        hundredths -> Int4,
+        activity -> Text,
+        note -> Text,
+        correction_kind -> Nullable<Text>,
+        corrects_id -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    fee_waivers (id) {
+        id -> Uuid,
+        seq -> Int8,
+        case_id -> Uuid,
+        party -> Text,
+        covers -> Text,
+        reason -> Text,
+        granted_on -> Date,
+        granted_at -> Timestamptz,
+        granted_by -> Text,
+    }
+}
+
+diesel::table! {
+    case_fee_estimates (case_id) {
+        case_id -> Uuid,
+        low_hundredths -> Int4,
+        high_hundredths -> Int4,
+        set_at -> Timestamptz,
+        set_by -> Text,
+    }
+}
+
+diesel::table! {
+    case_origins (case_id) {
+        case_id -> Uuid,
+        kind -> Text,
+        original_case_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invoice_number_counters (party, year, series) {
+        party -> Text,
+        year -> Int4,
+        series -> Text,
+        last_value -> Int4,
+    }
+}
+
+diesel::table! {
+    invoice_bases (id) {
+        id -> Uuid,
+        case_id -> Uuid,
+        case_number -> Text,
+        party -> Text,
+        custodian_id -> Nullable<Uuid>,
+        status -> Text,
+        number -> Text,
+        issued_on -> Date,
+        due_on -> Date,
+        payer_kind -> Text,
+        payer_name -> Text,
+        payer_orgnr -> Nullable<Text>,
+        payer_street -> Nullable<Text>,
+        payer_postal_code -> Nullable<Text>,
+        payer_city -> Nullable<Text>,
+        payer_country -> Text,
+        payer_reference -> Nullable<Text>,
+        total_excluding_vat_ore -> Int8,
+        total_vat_ore -> Int8,
+        total_including_vat_ore -> Int8,
+        version -> Int4,
+        issued_at -> Timestamptz,
+        issued_by -> Text,
+        credited_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Uuid,
+        invoice_basis_id -> Uuid,
+        line_number -> Int4,
+        kind -> Text,
+        exemption_ground -> Nullable<Text>,
+        description -> Text,
+        activity -> Nullable<Text>,
+        period_from -> Nullable<Date>,
+        period_to -> Nullable<Date>,
+        quantity_hundredths -> Int8,
+        unit -> Text,
+        unit_price_ore -> Int8,
+        amount_ore -> Int8,
+        vat_category -> Text,
+        vat_rate_basis_points -> Nullable<Int4>,
+        vat_reason -> Nullable<Text>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    credit_notes (id) {
+        id -> Uuid,
+        invoice_basis_id -> Uuid,
+        number -> Text,
+        issued_on -> Date,
+        reason -> Text,
+        issued_at -> Timestamptz,
+        issued_by -> Text,
+    }
+}
+
+diesel::joinable!(invoicing_parties -> custodians (custodian_id));
+diesel::joinable!(price_list_versions -> invoicing_parties (party));
+diesel::joinable!(case_hours -> cases (case_id));
+diesel::joinable!(fee_waivers -> cases (case_id));
+diesel::joinable!(case_fee_estimates -> cases (case_id));
+diesel::joinable!(invoice_bases -> invoicing_parties (party));
+diesel::joinable!(invoice_lines -> invoice_bases (invoice_basis_id));
+diesel::joinable!(credit_notes -> invoice_bases (invoice_basis_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
@@ -506,4 +689,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     task_deliveries,
     task_hours,
     custodian_task_counters,
+    invoicing_parties,
+    price_list_versions,
+    case_hours,
+    fee_waivers,
+    case_fee_estimates,
+    case_origins,
+    invoice_number_counters,
+    invoice_bases,
+    invoice_lines,
+    credit_notes,
 );

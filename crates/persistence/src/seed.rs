@@ -106,7 +106,7 @@ pub fn load_reference_data(conn: &mut PgConnection) -> Result<(), StoreError> {
         for variable in &catalogue.variables {
             load_variable(conn, variable)?;
         }
-        Ok(())
+        crate::fees::seed::load(conn)
     })
 }
 

@@ -201,6 +201,8 @@ pub struct DeliveryRow {
     pub recorded_by: String,
 }
 
+/// An entry in the task's ledger of hours (append-only; a correction is a
+/// new entry that replaces or adjusts an earlier one).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = task_hours)]
 pub struct HoursRow {
@@ -211,6 +213,10 @@ pub struct HoursRow {
     pub description: String,
     pub recorded_at: OffsetDateTime,
     pub recorded_by: String,
+    pub seq: i64,
+    pub activity: String,
+    pub correction_kind: Option<String>,
+    pub corrects_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -328,7 +334,7 @@ pub fn detail(
         .optional()?;
     let hours = task_hours::table
         .filter(task_hours::task_id.eq(task_id))
-        .order((task_hours::worked_on.asc(), task_hours::recorded_at.asc()))
+        .order(task_hours::seq.asc())
         .select(HoursRow::as_select())
         .load(conn)?;
     let events = task_events::table
@@ -380,13 +386,10 @@ pub enum TaskCommand {
     CannotDeliver {
         reason: String,
     },
-    /// Hours worked: no state change. `hundredths` is validated by
-    /// `hds_domain::task::hours_worked`.
-    ReportHours {
-        worked_on: Date,
-        hundredths: i32,
-        description: String,
-    },
+    /// Hours worked: no state change. Checked against the task's ledger by
+    /// `hds_domain::fees::check_new_entry` (a correction replaces or adjusts
+    /// the current version of an earlier entry of this task).
+    ReportHours(crate::fees::NewHours),
 }
 
 impl TaskCommand {
@@ -592,28 +595,61 @@ pub fn act(
                 json!({"deliveredOn": delivered_on.to_string(), "method": method, "contents": contents})
             }
             TaskCommand::CannotDeliver { reason } => json!({"reason": reason}),
-            TaskCommand::ReportHours {
-                worked_on,
-                hundredths,
-                description,
-            } => {
-                diesel::insert_into(task_hours::table)
-                    .values((
-                        task_hours::task_id.eq(task_id),
-                        task_hours::worked_on.eq(worked_on),
-                        task_hours::hundredths.eq(hundredths),
-                        task_hours::description.eq(description),
-                        task_hours::recorded_at.eq(ctx.at),
-                        task_hours::recorded_by.eq(ctx.actor),
-                    ))
-                    .execute(conn)?;
-                json!({"workedOn": worked_on.to_string(), "hours": f64::from(*hundredths) / 100.0,
-                       "description": description})
-            }
+            TaskCommand::ReportHours(new) => report_hours(conn, task_id, new, ctx)?,
         };
         record(conn, &row, &updated, command.event_kind(), data, ctx)?;
         Ok(updated)
     })
+}
+
+/// Checks hours against the task's ledger and records them; the task
+/// event's data.
+fn report_hours(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    new: &crate::fees::NewHours,
+    ctx: &Ctx<'_>,
+) -> Result<Value> {
+    let id = Uuid::new_v4();
+    let problems =
+        crate::fees::hours::check_task_entry(conn, task_id, &new.entry(id, ctx.actor), ctx.on())?;
+    if !problems.is_empty() {
+        return Err(CaseError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| cases::Invalid {
+                    pointer: p.pointer,
+                    code: p.code,
+                    message: p.message,
+                })
+                .collect(),
+        )
+        .into());
+    }
+    let (kind, corrects) = new
+        .correction
+        .map(crate::fees::codes::correction_kind)
+        .unzip();
+    let hundredths = crate::fees::codes::hundredths(new.hours)?;
+    diesel::insert_into(task_hours::table)
+        .values((
+            task_hours::id.eq(id),
+            task_hours::task_id.eq(task_id),
+            task_hours::worked_on.eq(new.worked_on),
+            task_hours::hundredths.eq(hundredths),
+            task_hours::description.eq(new.note.trim()),
+            task_hours::activity.eq(new.activity.as_str()),
+            task_hours::correction_kind.eq(kind),
+            task_hours::corrects_id.eq(corrects),
+            task_hours::recorded_at.eq(ctx.at),
+            task_hours::recorded_by.eq(ctx.actor),
+        ))
+        .execute(conn)?;
+    Ok(json!({
+        "entryId": id, "workedOn": new.worked_on.to_string(), "hundredths": hundredths,
+        "activity": new.activity.as_str(), "correction": kind, "corrects": corrects,
+        "description": new.note.trim(),
+    }))
 }
 
 /// The custodian's decision on a DECISION task, through the same decision

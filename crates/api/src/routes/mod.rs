@@ -15,6 +15,7 @@ pub mod common;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;
+pub mod fees;
 pub mod health;
 pub mod me;
 pub mod tasks;
@@ -31,6 +32,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     disclosure::routes(cfg);
     events::routes(cfg);
     tasks::routes(cfg);
+    fees::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
 }

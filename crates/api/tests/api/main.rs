@@ -20,6 +20,7 @@ mod disclosure;
 mod errors;
 mod etags;
 mod events;
+mod fees;
 mod health;
 mod languages;
 mod openapi;

@@ -297,7 +297,7 @@ async fn a_data_preparation_goes_from_acknowledgement_through_progress_and_hours
     assert_eq!(r.body["state"], "IN_PREPARATION");
     assert_eq!(r.body["progress"].as_array().unwrap().len(), 2);
 
-    let hours = json!({"workedOn": today(), "hours": 2.5, "description": "Uttrekk og kontroll"});
+    let hours = json!({"workedOn": today(), "hours": "2.5", "description": "Uttrekk og kontroll"});
     let r = act(&app, &fhi, &id, "hours", &hours).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let r = act(
@@ -305,10 +305,13 @@ async fn a_data_preparation_goes_from_acknowledgement_through_progress_and_hours
         &fhi,
         &id,
         "hours",
-        &json!({"workedOn": today(), "hours": 0.75, "description": "Dokumentasjon"}),
+        &json!({"workedOn": today(), "hours": "0.75", "description": "Dokumentasjon"}),
     )
     .await;
-    assert_eq!(r.body["totalHours"], 3.25);
+    assert_eq!(
+        r.body["totalHours"],
+        json!({"hundredths": 325, "hours": "3.25"})
+    );
 
     let delivery = json!({"deliveredOn": today(), "method": "SECURE_FILE_TRANSFER", "contents": "mfr_uttrekk.csv (VEKT, KJONN, 2010–2020)"});
     let r = act(&app, &fhi, &id, "deliveries", &delivery).await;
@@ -388,7 +391,7 @@ async fn refused_actions_are_409_with_why_and_write_nothing() {
             &hdir,
             &did,
             "hours",
-            &json!({"workedOn": today(), "hours": 1, "description": "Lesing"}),
+            &json!({"workedOn": today(), "hours": "1", "description": "Lesing"}),
         )
         .await,
         "acknowledge",
@@ -678,23 +681,23 @@ async fn hours_are_more_than_0_at_most_24_with_a_date_and_a_description() {
     let before = work_rows(&app);
     for (body, pointers) in [
         (
-            json!({"workedOn": today(), "hours": 0, "description": "x"}),
+            json!({"workedOn": today(), "hours": "0", "description": "x"}),
             vec!["/hours"],
         ),
         (
-            json!({"workedOn": today(), "hours": 24.5, "description": "x"}),
+            json!({"workedOn": today(), "hours": "24.5", "description": "x"}),
             vec!["/hours"],
         ),
         (
-            json!({"workedOn": today(), "hours": 1.255, "description": "x"}),
+            json!({"workedOn": today(), "hours": "1.255", "description": "x"}),
             vec!["/hours"],
         ),
         (
-            json!({"workedOn": "2999-01-01", "hours": 1, "description": " "}),
+            json!({"workedOn": "2999-01-01", "hours": "1", "description": " "}),
             vec!["/workedOn", "/description"],
         ),
         (
-            json!({"workedOn": "i går", "hours": -1, "description": "x"}),
+            json!({"workedOn": "i går", "hours": "-1", "description": "x"}),
             vec!["/workedOn", "/hours"],
         ),
     ] {
@@ -717,11 +720,26 @@ async fn hours_are_more_than_0_at_most_24_with_a_date_and_a_description() {
         &fhi,
         &id,
         "hours",
-        &json!({"workedOn": today(), "hours": 24, "description": "Hel dag"}),
+        &json!({"workedOn": today(), "hours": "24", "description": "Hel dag"}),
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["hours"][0]["hours"], 24.0);
+    assert_eq!(
+        r.body["hours"][0]["hours"],
+        json!({"hundredths": 2400, "hours": "24.00"})
+    );
+    // a JSON number is refused: hours are never floats on the wire
+    let r = act(
+        &app,
+        &fhi,
+        &id,
+        "hours",
+        &json!({"workedOn": today(), "hours": 1.5, "description": "Tall"}),
+    )
+    .await;
+    let p = r.problem(422);
+    assert_eq!(p["errors"][0]["pointer"], "/hours");
+    assert_eq!(p["errors"][0]["code"], "INVALID_TYPE");
 }
 
 #[actix_rt::test]

@@ -293,6 +293,9 @@ pub struct Application {
     pub legal_basis: LegalBasis,
     /// The applicant is a student up to master's level (fee rule).
     pub student_up_to_masters: bool,
+    /// The payer's reference for the invoices (deres referanse), e.g. a
+    /// project or order number at the institution.
+    pub payer_reference: Option<String>,
     pub table_specifications: Vec<TableSpecification>,
     pub comments: Option<String>,
 }

@@ -95,6 +95,11 @@ pub fn free_text_fields(app: &Application) -> Vec<(String, &str)> {
             }
         }
     }
+    push(
+        &mut fields,
+        "/fee/payerReference".into(),
+        app.payer_reference.as_ref(),
+    );
     push(&mut fields, "/comments".into(), app.comments.as_ref());
     fields
 }

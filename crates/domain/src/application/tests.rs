@@ -131,6 +131,7 @@ fn base() -> Application {
             confidentiality_exemption_requested: true,
         },
         student_up_to_masters: false,
+        payer_reference: None,
         table_specifications: vec![],
         comments: None,
     }

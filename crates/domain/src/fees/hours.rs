@@ -25,7 +25,7 @@ use time::Date;
 
 use crate::catalogue::Problem;
 
-use super::money::Overflow;
+use super::money::{decimal_2, parse_decimal_2, DecimalError, Overflow};
 
 /// Time worked, in hundredths of an hour (1 h 15 min = 1.25 h = `Hours::from_hundredths(125)`).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -75,6 +75,17 @@ impl Hours {
 
     pub fn checked_sub(self, other: Self) -> Result<Self, Overflow> {
         self.0.checked_sub(other.0).map(Self).ok_or(Overflow)
+    }
+
+    /// Parses a decimal number of hours as the API sends it: `1.5`, `1.50`,
+    /// `-0.25` (at most two decimals, `.` as separator). Never a float.
+    pub fn parse(text: &str) -> Result<Self, DecimalError> {
+        parse_decimal_2(text).map(Self)
+    }
+
+    /// `1.50`, `-0.25`: two decimals and `.`, as the API writes hours.
+    pub fn to_decimal(self) -> String {
+        decimal_2(self.0)
     }
 
     /// `2,25 t` as a Norwegian reader writes it (two decimals, comma).
@@ -434,6 +445,23 @@ mod tests {
         assert_eq!(Hours::ZERO.up_to_whole_hours(), Hours::ZERO);
         assert_eq!(Hours::from_hundredths(225).text_nb(), "2,25 t");
         assert_eq!(Hours::from_hundredths(-50).text_nb(), "-0,50 t");
+    }
+
+    #[test]
+    fn hours_read_and_write_as_decimals_never_floats() {
+        assert_eq!(Hours::parse("1.5"), Ok(Hours::from_hundredths(150)));
+        assert_eq!(Hours::parse("1.50"), Ok(Hours::from_hundredths(150)));
+        assert_eq!(Hours::parse("24"), Ok(Hours::whole(24)));
+        assert_eq!(Hours::parse("-0.25"), Ok(Hours::from_hundredths(-25)));
+        for bad in ["", "1,5", "1.555", "1.", ".5", "1e2", " 1", "NaN", "--1"] {
+            assert_eq!(Hours::parse(bad), Err(DecimalError::Malformed), "{bad:?}");
+        }
+        assert_eq!(
+            Hours::parse("99999999999999999999"),
+            Err(DecimalError::TooLarge)
+        );
+        assert_eq!(Hours::from_hundredths(150).to_decimal(), "1.50");
+        assert_eq!(Hours::from_hundredths(-5).to_decimal(), "-0.05");
     }
 
     #[test]

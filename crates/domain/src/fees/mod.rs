@@ -52,7 +52,7 @@ pub use invoice::{
     check_payer, draft, Address, BasisInput, InvoiceBasis, Line, LineKind, Payer, RequestedSource,
     Totals, Unit, VatSubtotal,
 };
-pub use money::{Money, Overflow, Quantity, VatRate};
+pub use money::{DecimalError, Money, Overflow, Quantity, VatRate};
 pub use price_list::{
     check_hour_range, check_version, BasicFee, HourRange, InvoicingParty, PriceList, PriceVersion,
     VatTreatment,

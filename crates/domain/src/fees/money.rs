@@ -50,7 +50,7 @@ fn to_i64(v: i128) -> Result<i64, Overflow> {
 
 /// Formats `hundredths` as a decimal with two decimals and `.` as separator:
 /// `150000` → `1500.00`, `-5` → `-0.05`.
-fn decimal_2(hundredths: i64) -> String {
+pub(crate) fn decimal_2(hundredths: i64) -> String {
     let sign = if hundredths < 0 { "-" } else { "" };
     let abs = hundredths.unsigned_abs();
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
@@ -58,7 +58,7 @@ fn decimal_2(hundredths: i64) -> String {
 
 /// Parses `1500`, `1500.5`, `1500.50`, `-0.05` (at most two decimals, `.` as
 /// separator, no spaces or thousands separators) into hundredths.
-fn parse_decimal_2(text: &str) -> Result<i64, DecimalError> {
+pub(crate) fn parse_decimal_2(text: &str) -> Result<i64, DecimalError> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),

@@ -96,6 +96,32 @@ pub enum StateError {
     Overflow,
 }
 
+impl StateError {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> String {
+        match self {
+            Self::NotDraft(status) => format!(
+                "fakturagrunnlaget er {status}: bare et utkast regnes om eller utstedes; et utstedt grunnlag endres aldri"
+            ),
+            Self::NotIssued(status) => format!(
+                "fakturagrunnlaget er {status}: bare en utstedt faktura krediteres"
+            ),
+            Self::NothingToInvoice(amount) => {
+                format!("ingenting å fakturere: beløpet å betale er {amount}")
+            }
+            Self::InvalidNumber => "et nummer på 1 til 50 tegn som kan skrives ut, er påkrevd".into(),
+            Self::SameNumber => "kreditnotaen trenger sitt eget nummer, ikke fakturaens".into(),
+            Self::ReasonRequired => "en kreditnota må ha en begrunnelse".into(),
+            Self::TooEarly(date) => format!("datoen er før {date}"),
+            Self::PaymentTerms => "betalingsfristen er 0 til 365 dager".into(),
+            Self::NotTheSameBasis => {
+                "et omregnet utkast gjelder samme sak, fakturautsteder og betaler".into()
+            }
+            Self::Overflow => "beløpene er for store".into(),
+        }
+    }
+}
+
 impl From<Overflow> for StateError {
     fn from(_: Overflow) -> Self {
         Self::Overflow

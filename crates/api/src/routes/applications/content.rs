@@ -190,6 +190,11 @@ pub struct FeeSection {
     /// Student up to master's level (free for aggregated anonymous data).
     #[serde(default)]
     pub student_up_to_masters: bool,
+    /// The payer's reference (deres referanse) printed on the invoices, e.g.
+    /// the institution's project or order number; at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "PRJ-4711")]
+    pub payer_reference: Option<String>,
 }
 
 /// A variable of a table, with its categories in Norwegian.

@@ -90,6 +90,7 @@ pub(super) fn to_domain(c: &ApplicationContent) -> rules::Application {
             confidentiality_exemption_requested: lb.confidentiality_exemption_requested,
         },
         student_up_to_masters: c.fee.as_ref().is_some_and(|f| f.student_up_to_masters),
+        payer_reference: c.fee.as_ref().and_then(|f| f.payer_reference.clone()),
         table_specifications: c
             .table_specifications
             .iter()

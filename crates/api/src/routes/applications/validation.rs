@@ -18,7 +18,9 @@ const MAX_LIST: usize = 200;
 fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for (pointer, text) in rules::free_text_fields(app) {
-        let max = if pointer.ends_with("/title") || pointer.contains("/categories/") {
+        let max = if pointer == "/fee/payerReference" {
+            hds_domain::fees::invoice::MAX_REFERENCE_LEN
+        } else if pointer.ends_with("/title") || pointer.contains("/categories/") {
             MAX_TITLE
         } else {
             MAX_TEXT

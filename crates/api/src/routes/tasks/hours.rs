@@ -8,16 +8,20 @@ use super::actions::run_action;
 use super::requests::{date_problem, HoursRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError, Text};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::field_rules;
+use crate::routes::common::{check_new_work_hours, parse_hours, HoursCorrection};
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
-use hds_domain::task::{hours_worked, HoursProblem};
+use hds_persistence::fees::NewHours;
 
-/// Report hours worked on the task on one date (no state change; for the
-/// custodian's invoice later). Allowed once the task is acknowledged.
+/// Report hours worked on the task on one date (no state change), or
+/// correct an earlier entry with a new one (REPLACES or ADJUSTS): the hours
+/// the custodian's invoice basis bills. Hours are a decimal string, never a
+/// JSON number. Allowed once the task is acknowledged. 422 names every
+/// problem with the hours or the correction (pointers into the body).
 #[utoipa::path(tag = "tasks", operation_id = "report_task_hours", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
@@ -40,38 +44,27 @@ pub(super) async fn report_task_hours(
     let b = body.0;
     let today = oslo_date(state.clock.now());
     let mut problems = field_rules::check(&b);
-    let on = date_problem(&b.worked_on, "/workedOn", None, &mut problems);
-    let mut hundredths = None;
-    match hours_worked(b.hours, on.unwrap_or(today), today) {
-        Ok(h) => hundredths = Some(i32::from(h)),
-        Err(found) => {
-            for p in found {
-                let (pointer, code) = match p {
-                    HoursProblem::OutOfRange => ("/hours", "OUT_OF_RANGE"),
-                    HoursProblem::TooPrecise => ("/hours", "TOO_PRECISE"),
-                    HoursProblem::InTheFuture => ("/workedOn", "IN_THE_FUTURE"),
-                };
-                problems.push(FieldError::new(
-                    pointer,
-                    code,
-                    Text::new(p.nb(), p.to_string()),
-                ));
-            }
-        }
+    let on = date_problem(&b.worked_on, "/workedOn", Some(today), &mut problems);
+    let hours = parse_hours(&b.hours, "/hours", &mut problems);
+    if let Some(h) = hours {
+        check_new_work_hours(h, b.correction.is_some(), &mut problems);
     }
-    let (Some(worked_on), Some(hundredths), true) = (on, hundredths, problems.is_empty()) else {
+    let (Some(worked_on), Some(hours), true) = (on, hours, problems.is_empty()) else {
         return Err(ApiError::validation(problems));
+    };
+    let new = NewHours {
+        worked_on,
+        hours,
+        activity: b.activity.unwrap_or_default().into(),
+        note: b.description,
+        correction: b.correction.as_ref().map(HoursCorrection::to_domain),
     };
     run_action(
         &req,
         &state,
         &principal,
         id.into_inner(),
-        TaskCommand::ReportHours {
-            worked_on,
-            hundredths,
-            description: b.description,
-        },
+        TaskCommand::ReportHours(new),
     )
     .await
 }

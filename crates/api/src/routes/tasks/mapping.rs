@@ -8,7 +8,10 @@ use super::views::{
     ContactView, DeliveryView, HoursView, ProgressView, ProjectView, Requested, SourceDecisionView,
     SourceRef, TaskDetailView, TaskEventView, TaskKindDto, TaskStateDto, TaskSummary,
 };
-use crate::routes::common::outcome_of;
+use crate::routes::common::{
+    ledger_totals, outcome_of, work_activity, HoursAmount, HoursCorrection,
+};
+use hds_domain::fees::{Activity, EntryId, Hours, WorkEntry};
 
 pub(super) fn kind_dto(code: &str) -> TaskKindDto {
     match code.parse::<TaskKind>() {
@@ -49,6 +52,42 @@ pub(super) fn summary(row: repo::TaskListRow) -> TaskSummary {
     }
 }
 
+/// The task's ledger of hours as views, and the work that counts after the corrections.
+fn hours_views(hours: Vec<repo::HoursRow>) -> (Vec<HoursView>, HoursAmount) {
+    let ledger: Vec<WorkEntry> = hours
+        .iter()
+        .map(|h| WorkEntry {
+            id: EntryId(h.id.as_u128()),
+            worked_on: h.worked_on,
+            hours: Hours::from_hundredths(i64::from(h.hundredths)),
+            note: h.description.clone(),
+            recorded_by: h.recorded_by.clone(),
+            activity: if h.activity == Activity::AppealHandling.as_str() {
+                Activity::AppealHandling
+            } else {
+                Activity::CaseHandling
+            },
+            correction: HoursCorrection::stored(h.correction_kind.as_deref(), h.corrects_id)
+                .map(|c| c.to_domain()),
+        })
+        .collect();
+    let (handling, appeal) = ledger_totals(&ledger);
+    let total_hours = HoursAmount::from(handling.checked_add(appeal).unwrap_or(handling));
+    let views: Vec<HoursView> = hours
+        .into_iter()
+        .map(|h| HoursView {
+            id: h.id,
+            worked_on: h.worked_on.to_string(),
+            hours: Hours::from_hundredths(i64::from(h.hundredths)).into(),
+            activity: work_activity(&h.activity),
+            description: h.description,
+            correction: HoursCorrection::stored(h.correction_kind.as_deref(), h.corrects_id),
+            recorded_at: h.recorded_at,
+        })
+        .collect();
+    (views, total_hours)
+}
+
 pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
     let requested = Requested {
         variables: d
@@ -65,25 +104,7 @@ pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
         period_from: d.requested.get("periodFrom").and_then(Value::as_i64),
         period_to: d.requested.get("periodTo").and_then(Value::as_i64),
     };
-    let hours: Vec<HoursView> = d
-        .hours
-        .into_iter()
-        .map(|h| HoursView {
-            worked_on: h.worked_on.to_string(),
-            hours: f64::from(h.hundredths) / 100.0,
-            description: h.description,
-        })
-        .collect();
-    let total: i64 = hours
-        .iter()
-        .map(|h| {
-            #[allow(clippy::cast_possible_truncation)]
-            let hundredths = (h.hours * 100.0).round() as i64;
-            hundredths
-        })
-        .sum();
-    #[allow(clippy::cast_precision_loss)]
-    let total_hours = total as f64 / 100.0;
+    let (hours, total_hours) = hours_views(d.hours);
     TaskDetailView {
         summary: summary(d.row),
         case_status: d.case_status,

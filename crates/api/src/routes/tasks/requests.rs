@@ -8,7 +8,7 @@ use validator::Validate;
 
 use crate::error::{FieldError, Text};
 use crate::field_rules::free_text;
-use crate::routes::common::Outcome;
+use crate::routes::common::{HoursCorrection, Outcome, WorkActivity};
 
 /// Query of the task list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -97,18 +97,29 @@ pub struct CannotDeliverRequest {
     pub reason: String,
 }
 
-/// Hours worked on the task on one date (for the custodian's invoice).
+/// Hours worked (timer) on the task on one date, for the custodian's
+/// invoice basis; or a correction of an earlier entry (entries are never
+/// edited).
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HoursRequest {
     /// YYYY-MM-DD, not in the future.
     #[schema(example = "2026-11-23")]
     pub worked_on: String,
-    /// More than 0, at most 24, at most two decimals.
-    #[schema(example = 1.5)]
-    pub hours: f64,
+    /// A decimal string with at most two decimals, never a JSON number:
+    /// more than 0 and at most 24 for new work; a REPLACES correction
+    /// states the corrected hours (0 withdraws the work); an ADJUSTS
+    /// correction adds them (e.g. "-0.50").
+    #[schema(example = "1.50")]
+    pub hours: String,
     #[validate(length(max = 2000), custom(function = free_text))]
     pub description: String,
+    /// Default CASE_HANDLING (preparing the data).
+    #[serde(default)]
+    pub activity: Option<WorkActivity>,
+    /// Set to correct an earlier entry of this task.
+    #[serde(default)]
+    pub correction: Option<HoursCorrection>,
 }
 
 /// The custodian's decision (vedtak) for its source, under the same rules

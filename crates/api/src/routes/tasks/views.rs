@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::routes::common::Outcome;
+use crate::routes::common::{HoursAmount, HoursCorrection, Outcome, WorkActivity};
 
 /// DECISION (decide for a source the custodian has authority over) or
 /// `DATA_PREPARATION` (tilrettelegging og utlevering of a granted source).
@@ -136,15 +136,23 @@ pub struct DeliveryView {
     pub contents: String,
 }
 
-/// Hours worked (timer) on one date.
+/// An entry of hours worked (timer) on the task: never edited; a
+/// correction is a later entry that names the one it corrects.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HoursView {
+    pub id: Uuid,
     #[schema(value_type = String, format = Date)]
     pub worked_on: String,
-    #[schema(example = 1.5)]
-    pub hours: f64,
+    /// As recorded: on an ADJUSTS correction the hours added (may be negative).
+    pub hours: HoursAmount,
+    pub activity: WorkActivity,
     pub description: String,
+    /// Set when the entry corrects an earlier one.
+    pub correction: Option<HoursCorrection>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: OffsetDateTime,
 }
 
 /// One thing that happened to the task.
@@ -176,8 +184,9 @@ pub struct TaskDetailView {
     pub contact: ContactView,
     pub progress: Vec<ProgressView>,
     pub delivery: Option<DeliveryView>,
+    /// The ledger of hours, in the order recorded.
     pub hours: Vec<HoursView>,
-    /// Sum of `hours`.
-    pub total_hours: f64,
+    /// The work that counts after the corrections.
+    pub total_hours: HoursAmount,
     pub history: Vec<TaskEventView>,
 }

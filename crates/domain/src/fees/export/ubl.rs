@@ -90,6 +90,25 @@ pub enum UblError {
     SellerNotVatRegistered(&'static str),
 }
 
+impl UblError {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> String {
+        match self {
+            Self::NotIssued => "et utkast har ikke fakturanummer: utsted det først".into(),
+            Self::PayerIsAPerson => {
+                "betaleren er en privatperson uten PEPPOL-adresse: send fakturaen på annen måte".into()
+            }
+            Self::NoLines => "en EHF-faktura har minst én linje".into(),
+            Self::MixedNotSubject => {
+                "linjer utenfor merverdiavgiftsområdet (kategori O) kan ikke stå på samme faktura som andre mva-kategorier".into()
+            }
+            Self::SellerNotVatRegistered(category) => {
+                format!("mva-kategori {category} krever en selger i Merverdiavgiftsregisteret")
+            }
+        }
+    }
+}
+
 /// The invoice as EHF (PEPPOL BIS Billing 3.0 UBL 2.1 `Invoice`).
 pub fn invoice_xml(basis: &InvoiceBasis, seller: &Seller) -> Result<String, UblError> {
     write(&Document::from(basis), seller)
