@@ -180,3 +180,70 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
         "sql_query is never prepared"
     );
 }
+
+#[test]
+fn catalogue_lists_are_prepared_and_a_variable_search_is_planned_for_its_words() {
+    use hds_persistence::catalogue::{self, After, Lang, Search, SourceFilter, VariableFilter};
+    let db = TestDatabase::new();
+    let mut conn = db.connect();
+    let search = |words: &str| Search {
+        lang: Lang::Nb,
+        tsquery: format!("{words}:*"),
+    };
+    catalogue::list_data_sources(&mut conn, &SourceFilter::default(), None, 51).unwrap();
+    let sources = SourceFilter {
+        search: Some(search("fødsel")),
+        ..SourceFilter::default()
+    };
+    catalogue::list_data_sources(&mut conn, &sources, None, 51).unwrap();
+    let npr = catalogue::source_id(&mut conn, "NPR").unwrap();
+    let after = After::Key("A".into(), Some(uuid::Uuid::nil()));
+    catalogue::list_variables(&mut conn, &VariableFilter::default(), Some(&after), 51).unwrap();
+    let of_npr = VariableFilter {
+        source: Some(npr),
+        ..VariableFilter::default()
+    };
+    catalogue::list_variables(&mut conn, &of_npr, None, 51).unwrap();
+    let searched = VariableFilter {
+        search: Some(search("fødsel")),
+        ..VariableFilter::default()
+    };
+    let found = catalogue::list_variables(&mut conn, &searched, None, 51).unwrap();
+    assert!(!found.is_empty(), "the search finds the shipped variables");
+
+    let statements = prepared(&mut conn);
+    let with = |needle: &str, also: &str| {
+        statements
+            .iter()
+            .filter(|s| s.contains(needle) && s.contains(also))
+            .count()
+    };
+    assert_eq!(
+        with("FROM data_sources ds JOIN custodians c", "ORDER BY s.code"),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with(
+            "FROM data_sources ds JOIN custodians c",
+            "ts_rank(ds.search_nb"
+        ),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with("FROM variables v", "(s.name, s.id) > ("),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with("FROM variables v", "AND v.data_source_id = $"),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with("FROM variables v", "ts_rank(v.search_nb"),
+        0,
+        "a variable search is not kept prepared: {statements:#?}"
+    );
+}
