@@ -125,14 +125,17 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
     let mut conn = db.connect();
     assert!(prepared(&mut conn).is_empty());
 
-    let poll = tasks::poll_state(&mut conn, "983744516").unwrap().unwrap();
+    let (_, poll) = tasks::poll_states(&mut conn, &["983744516".to_owned()])
+        .unwrap()
+        .pop()
+        .unwrap();
     let filter = TaskFilter {
         states: vec!["ASSIGNED".into(), "ACKNOWLEDGED".into()],
         kind: None,
         updated_since: None,
     };
     let after = Some((time::OffsetDateTime::now_utc(), uuid::Uuid::nil()));
-    tasks::list(&mut conn, poll.custodian_id, &filter, after, 50).unwrap();
+    tasks::page(&mut conn, poll.custodian_id, &filter, after, 50).unwrap();
     feed::page(&mut conn, PageReader::Orgnr("983744516"), 0, 100).unwrap();
     feed::page(&mut conn, PageReader::Everything, 0, 100).unwrap();
     // the writes of create, upload and submit, rolled back
@@ -152,7 +155,7 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
         ),
         (
             "task page",
-            r#"FROM (("custodian_tasks" INNER JOIN "cases""#,
+            "LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id",
         ),
         ("custodian's feed page", "JOIN custodians c ON c.orgnr = $1"),
         ("staff feed page", "FROM feed_counter k LEFT JOIN LATERAL"),

@@ -2,7 +2,7 @@
 //! and its custodian history; admin writes, which keep that history.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Float4, Nullable, Text};
+use diesel::sql_types::{Array, Float4, Nullable, Text, Untyped};
 use diesel::PgConnection;
 use hds_domain::catalogue::{self as rules, Channel, Problem, MAX_NAME_LEN, MAX_TEXT_LEN};
 use serde_json::{json, Value};
@@ -14,8 +14,9 @@ use crate::schema::{
 };
 use crate::StoreError;
 
-use super::search::{After, Bind, Search, Sql};
+use super::search::{After, Search};
 use super::{record, rfc3339, verdict, Actor, CatalogueError};
+use crate::sql::{Bind, Sql};
 
 /// A data source with its custodian and purposes, as the list and fetch queries return it.
 #[derive(Debug, Clone, QueryableByName)]
@@ -107,7 +108,7 @@ pub fn list_data_sources(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<DataSourceRow>, StoreError> {
-    let mut query = Sql::new(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, "));
+    let mut query = Sql::<Untyped>::new(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, "));
     query = match &filter.search {
         Some(search) => query
             .push(format!(

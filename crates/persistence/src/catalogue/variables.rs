@@ -2,7 +2,7 @@
 //! or across sources), one variable; admin writes.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Float4, Nullable, Text};
+use diesel::sql_types::{Float4, Nullable, Text, Untyped};
 use diesel::PgConnection;
 use hds_domain::catalogue::{self as rules, Problem, MAX_NAME_LEN, MAX_TEXT_LEN};
 use serde_json::{json, Value};
@@ -12,8 +12,9 @@ use uuid::Uuid;
 use crate::schema::{data_sources, variables};
 use crate::StoreError;
 
-use super::search::{After, Bind, Search, Sql};
+use super::search::{After, Search};
 use super::{record, rfc3339, verdict, Actor, CatalogueError};
+use crate::sql::{Bind, Sql};
 
 /// A variable with the code and names of its data source.
 #[derive(Debug, Clone, QueryableByName)]
@@ -104,7 +105,7 @@ pub fn list_variables(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<VariableRow>, StoreError> {
-    let mut query = Sql::new(format!(
+    let mut query = Sql::<Untyped>::new(format!(
         "SELECT p.*, ds.code AS source_code, ds.name_nb AS source_name_nb, ds.name_en AS source_name_en \
          FROM (SELECT * FROM (SELECT {VARIABLE_COLUMNS}, "
     ));
