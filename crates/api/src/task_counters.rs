@@ -37,8 +37,9 @@ use crate::error::ApiError;
 const MOST_PER_READ: usize = 512;
 
 /// Reading threads: while one waits for PostgreSQL, the other gathers the
-/// polls that arrive meanwhile (measured with `make bench-api`: two kept
-/// the 304 poll at 0.64 of pgbench where one gave 0.51).
+/// polls that arrive meanwhile (a short trial with `make bench-api`, 2
+/// pairs of 5 s on a loaded machine: 0.64 of pgbench with two, 0.51 with
+/// one; noisy, but not worse).
 const READERS: usize = 2;
 
 /// What one poll gets: its custodian's state (None: not a registered
