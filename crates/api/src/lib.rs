@@ -18,4 +18,5 @@ pub mod routes;
 pub mod server;
 pub mod spec;
 pub mod state;
+pub mod task_counters;
 pub mod webhook_dispatch;

@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::feed_listener::FeedNotifier;
 use crate::state::AppState;
+use crate::task_counters::TaskCounters;
 
 /// Builds the shared state: the pool, the dev issuer (if on) and the
 /// authenticator over every trusted issuer.
@@ -33,6 +34,7 @@ pub fn state(config: Config) -> Result<web::Data<AppState>, String> {
     let feed = FeedNotifier::start(config.database_url.clone());
     Ok(web::Data::new(AppState {
         feed,
+        task_counters: TaskCounters::start(db.clone()),
         config: Arc::new(config),
         db,
         auth: web::Data::new(Authenticator::new(issuers, Clock::default())),

@@ -13,6 +13,7 @@ pub use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::feed_listener::FeedNotifier;
+use crate::task_counters::TaskCounters;
 
 pub struct AppState {
     pub config: Arc<Config>,
@@ -25,6 +26,8 @@ pub struct AppState {
     pub dev_issuer: Option<Arc<DevIssuer>>,
     /// Wakes long-polling feed readers.
     pub feed: Arc<FeedNotifier>,
+    /// Reads the task change counters of polls that arrive together at once.
+    pub task_counters: TaskCounters,
 }
 
 /// The case rules: the working-day calendar (the Saturdays setting and the

@@ -635,6 +635,71 @@ async fn an_unchanged_poll_is_a_bodiless_304_and_a_change_makes_it_200() {
     assert_eq!(p["errors"].as_array().unwrap().len(), 3, "{p}");
 }
 
+/// The server reads the counters of polls that arrive together in one
+/// statement: each poll still gets its own custodian's answer, and a change
+/// committed before a poll is seen by it.
+#[actix_rt::test]
+async fn polls_that_arrive_together_each_get_their_own_custodians_answer() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "together").await;
+    let fhi = custodian(&app, FHI);
+    let hdir = custodian(&app, HDIR);
+    let unknown = custodian(&app, UNKNOWN_ORG);
+    let fhi_etag = list(&app, &fhi, "").await.header("etag").to_owned();
+    let hdir_etag = list(&app, &hdir, "").await.header("etag").to_owned();
+    assert_ne!(fhi_etag, hdir_etag);
+    let poll_at = |path: &str, tok: &str, etag: &str| {
+        app.send(
+            app.request(Method::GET, path, Some(tok))
+                .header("If-None-Match", etag),
+        )
+    };
+    let poll = |tok: &str, etag: &str| poll_at("/api/v1/tasks", tok, etag);
+    // 30 polls at once: each custodian's own ETag is a 304, the other's a
+    // 200 with its own task, an unknown organisation a 403
+    let answers = futures_util::future::join_all((0..30).map(|i| match i % 5 {
+        0 | 1 => poll(&fhi, &fhi_etag),
+        2 => poll(&hdir, &hdir_etag),
+        3 => poll(&fhi, &hdir_etag),
+        _ => poll(&unknown, &fhi_etag),
+    }))
+    .await;
+    for (i, r) in answers.iter().enumerate() {
+        match i % 5 {
+            0..=2 => assert_eq!(r.status, 304, "poll {i}: {}", r.text),
+            3 => {
+                assert_eq!(r.status, 200, "poll {i}");
+                assert_eq!(r.header("etag"), fhi_etag);
+                assert_eq!(
+                    r.body["items"][0]["dataSource"]["code"], "MFR",
+                    "{}",
+                    r.text
+                );
+            }
+            _ => assert_eq!(r.problem(403)["status"], 403),
+        }
+    }
+
+    // an empty page carries the counter it was read with: a new task for
+    // FHI is seen by the next poll of that empty list
+    let empty = list(&app, &fhi, "?state=ACKNOWLEDGED").await;
+    assert!(empty.body["items"].as_array().unwrap().is_empty());
+    let empty_etag = empty.header("etag").to_owned();
+    let acknowledged = "/api/v1/tasks?state=ACKNOWLEDGED";
+    assert_eq!(poll_at(acknowledged, &fhi, &empty_etag).await.status, 304);
+    let id = list(&app, &fhi, "").await.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        act(&app, &fhi, &id, "acknowledge", &json!({})).await.status,
+        200
+    );
+    let next = poll_at(acknowledged, &fhi, &empty_etag).await;
+    assert_eq!(next.status, 200);
+    assert_eq!(next.body["items"][0]["id"], id.as_str());
+}
+
 #[actix_rt::test]
 async fn the_task_list_pages_by_update_time_with_a_cursor() {
     let app = TestApp::spawn().await;

@@ -135,10 +135,21 @@ pub(super) fn run_check(
     conn: &mut DbConn,
     row: &ApplicationRow,
 ) -> Result<Vec<rules::Problem>, ApiError> {
+    let attachments = repo::list_attachments(conn, row.id)?;
+    check_with(conn, row, &attachments)
+}
+
+/// [`run_check`] with the application's attachments already read (submit
+/// reads them once, for the check and the snapshot).
+pub(super) fn check_with(
+    conn: &mut DbConn,
+    row: &ApplicationRow,
+    attachments: &[repo::AttachmentMeta],
+) -> Result<Vec<rules::Problem>, ApiError> {
     let content = stored_content(row)?;
     let app = to_domain(&content);
     let catalogue = repo::catalogue_facts(conn, &named_sources(&app))?;
-    let kinds = repo::list_attachments(conn, row.id)?
+    let kinds = attachments
         .iter()
         .filter_map(|a| a.kind.parse::<rules::AttachmentKind>().ok())
         .collect::<Vec<_>>();
