@@ -25,6 +25,9 @@ UPDATE cases SET completed_on = '2026-11-02', linkage = 'SINGLE_SOURCE', statuto
   due_on = '2026-12-14' WHERE id = '00000000-0000-0000-0000-0000000000c2';
 ";
 
+const C1: &str = "00000000-0000-0000-0000-0000000000c1";
+const C2: &str = "00000000-0000-0000-0000-0000000000c2";
+
 #[test]
 fn run_jobs_at_an_instant_exits_0_prints_a_report_and_a_second_run_does_nothing() {
     let db = TestDatabase::new();
@@ -72,6 +75,20 @@ fn run_jobs_at_an_instant_exits_0_prints_a_report_and_a_second_run_does_nothing(
     );
     assert!(stdout.contains("reminder: HDS-2026-000001"), "{stdout}");
     assert!(stdout.contains("overdue: HDS-2026-000002"), "{stdout}");
+    // every job writes its audit event with what it did
+    let audited: Vec<String> = hds_persistence::audit::history(&mut conn, "case", C1)
+        .unwrap()
+        .into_iter()
+        .chain(hds_persistence::audit::history(&mut conn, "case", C2).unwrap())
+        .map(|e| format!("{} {} {}", e.entity_id, e.actor, e.action))
+        .collect();
+    assert_eq!(
+        audited,
+        [
+            format!("{C1} system:job-runner CASE_SEND_REMINDER"),
+            format!("{C2} system:job-runner CASE_OVERDUE_FLAGGED"),
+        ]
+    );
 
     // the same instant again: nothing more
     let stdout = run_jobs();

@@ -14,7 +14,8 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
-use crate::http::privacy::without_national_ids;
+use crate::http::input;
+use crate::http::privacy::{shown_path, without_national_ids};
 use crate::state::AppState;
 
 /// RFC 6901 escaping of one pointer segment.
@@ -51,9 +52,24 @@ fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
 }
 
+/// serde_json's two ways of saying a `\\uXXXX` escape is half a surrogate
+/// pair ("lone leading surrogate in hex escape", "unexpected end of hex
+/// escape"); no other input gives either.
+fn unpaired_surrogate(message: &str) -> bool {
+    message.contains("surrogate in hex escape") || message.contains("end of hex escape")
+}
+
 fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let inner = err.inner();
     match inner.classify() {
+        serde_json::error::Category::Syntax if unpaired_surrogate(&inner.to_string()) => {
+            // `"\ud800"`: JSON allows the escape, no text can hold it
+            ApiError::validation(vec![FieldError::new(
+                pointer(err.path()),
+                input::CODE,
+                "holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), which is no character and cannot be stored",
+            )])
+        }
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
             ApiError::bad_request(format!(
                 "the body is not valid JSON (line {}, column {})",
@@ -136,7 +152,14 @@ pub async fn json_body<T: DeserializeOwned>(
         ));
     }
     let body = read_body(req, payload, limit).await?;
-    let mut de = serde_json::Deserializer::from_slice(&body);
+    parse_json(&body)
+}
+
+/// Parses a JSON body of type `T` with the errors of [`ApiJson`]: every
+/// string is checked for what cannot be stored first (`http::input`).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    input::check_json(body)?;
+    let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(&e))?;
     de.end().map_err(|e| {
         ApiError::bad_request(format!(
@@ -208,7 +231,7 @@ pub fn path_config() -> web::PathConfig {
             "INVALID_PATH_PARAMETER",
             format!(
                 "{} is not a valid path here: {err}",
-                without_national_ids(req.path())
+                shown_path(req.path())
             ),
         )
         .into()

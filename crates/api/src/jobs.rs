@@ -66,6 +66,9 @@ pub fn spawn_every_minute(state: web::Data<AppState>) {
         let mut interval = actix_web::rt::time::interval(INTERVAL);
         loop {
             interval.tick().await;
+            if !state.ready.is_ready() {
+                continue;
+            }
             let db = state.db.clone();
             let config = state.config.clone();
             let at = state.clock.now();
@@ -74,6 +77,9 @@ pub fn spawn_every_minute(state: web::Data<AppState>) {
                 run(&config, &mut conn, at)
             })
             .await;
+            state
+                .metrics
+                .job_run(result.as_ref().ok().and_then(|r| r.as_ref().ok()));
             match result {
                 Ok(Ok(report)) if report.acted() > 0 || !report.errors.is_empty() => {
                     log::info!("{}", describe(&report));

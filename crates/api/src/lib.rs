@@ -10,6 +10,7 @@ pub mod extract;
 pub mod feed_listener;
 pub mod http;
 pub mod jobs;
+pub mod metrics;
 pub mod middleware;
 pub mod routes;
 pub mod server;

@@ -47,6 +47,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         pause_clock_while_awaiting_applicant: true,
         // the local default: any port of localhost and 127.0.0.1
         cors_origins: hds_api::config::cors_origins(Mode::Local, None).unwrap(),
+        metrics: true,
     }
 }
 
@@ -150,20 +151,34 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Sends a request and reads the whole response. Every response is also
+    /// checked for the national identity numbers the request carried: none
+    /// may come back, in the body or a header (issue 11).
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        let response = request.send().await.unwrap();
+        let request = request.build().unwrap();
+        let sent = national_ids_in(&request);
+        let what = format!("{} {}", request.method(), request.url().path());
+        let response = self.client.execute(request).await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.unwrap().to_vec();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Response {
+        let response = Response {
             status,
             headers,
             body,
             text,
             bytes,
+        };
+        for id in &sent {
+            assert!(
+                !response.echoes(id),
+                "{what} ({status}): a national identity number of the request came back: {}",
+                response.text
+            );
         }
+        response
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -287,7 +302,53 @@ impl TestApp {
     }
 }
 
+/// The valid national identity numbers in a request (URL, headers but the
+/// token, body), as 11 digits.
+fn national_ids_in(request: &reqwest::Request) -> Vec<String> {
+    let mut texts = vec![percent_encoding::percent_decode_str(request.url().as_str())
+        .decode_utf8_lossy()
+        .replace('+', " ")];
+    for (name, value) in request.headers() {
+        if name != reqwest::header::AUTHORIZATION {
+            texts.push(String::from_utf8_lossy(value.as_bytes()).into_owned());
+        }
+    }
+    if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
+        texts.push(String::from_utf8_lossy(body).into_owned());
+    }
+    let mut ids: Vec<String> = texts
+        .iter()
+        .flat_map(|text| {
+            hds_domain::identity::find_national_ids(text)
+                .into_iter()
+                .map(|range| text[range].chars().filter(char::is_ascii_digit).collect())
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 impl Response {
+    /// Whether `id` (11 digits) appears in the body or a header, written
+    /// whole or with a space, dot or hyphen after the date part.
+    pub fn echoes(&self, id: &str) -> bool {
+        let (date, rest) = id.split_at(6);
+        let forms = [
+            id.to_owned(),
+            format!("{date} {rest}"),
+            format!("{date}.{rest}"),
+            format!("{date}-{rest}"),
+        ];
+        let in_headers = self
+            .headers
+            .values()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        std::iter::once(self.text.clone())
+            .chain(in_headers)
+            .any(|text| forms.iter().any(|form| text.contains(form.as_str())))
+    }
+
     pub fn etag(&self) -> String {
         self.headers
             .get("etag")

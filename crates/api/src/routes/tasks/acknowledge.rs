@@ -9,6 +9,7 @@ use super::requests::AcknowledgeRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
 use crate::error::{check_free_text, ApiError, Problem};
+use crate::extract::parse_json;
 use crate::state::AppState;
 
 /// Acknowledge the task (ASSIGNED → ACKNOWLEDGED).
@@ -39,11 +40,7 @@ pub(super) async fn acknowledge_task(
     let note = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        serde_json::from_slice::<AcknowledgeRequest>(&body)
-            .map_err(|e| {
-                ApiError::bad_request(format!("the body is not a valid acknowledgement: {e}"))
-            })?
-            .note
+        parse_json::<AcknowledgeRequest>(&body)?.note
     };
     if let Some(n) = &note {
         let mut problems = Vec::new();

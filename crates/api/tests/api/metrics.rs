@@ -1,0 +1,66 @@
+//! `GET /metrics`: the Prometheus text format, by route template.
+
+use hds_api::auth::Role;
+
+use crate::support::TestApp;
+
+/// The value of one sample line (`name{labels} value`), if present.
+fn sample(text: &str, name_and_labels: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name_and_labels)?.trim().parse().ok())
+}
+
+#[actix_rt::test]
+async fn metrics_count_requests_by_route_template_and_show_every_family() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/purposes", None).await;
+    let first = app.get("/metrics", None).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(
+        first.content_type(),
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    for family in [
+        "# TYPE hds_http_requests_total counter",
+        "# TYPE hds_http_request_duration_seconds histogram",
+        "# TYPE hds_db_pool_connections gauge",
+        "# TYPE hds_db_pool_idle_connections gauge",
+        "# TYPE hds_db_pool_waiting gauge",
+        "# TYPE hds_job_runs_total counter",
+        "# TYPE hds_job_actions_total counter",
+        "# TYPE hds_webhook_outbox_pending gauge",
+        "# TYPE hds_webhook_attempts_total counter",
+        "# TYPE hds_webhook_endpoints_disabled_total counter",
+        "# TYPE hds_feed_long_poll_waiters gauge",
+    ] {
+        assert!(first.text.contains(family), "{family} missing:\n{}", first.text);
+    }
+
+    let series = r#"hds_http_requests_total{route="/api/v1/custodians/{code}",method="GET",status="404"}"#;
+    let before = sample(&first.text, series).unwrap_or(0.0);
+    let fnr = "15058550040";
+    for _ in 0..2 {
+        app.get(&format!("/api/v1/custodians/{fnr}"), None)
+            .await
+            .problem(404);
+    }
+    let token = app.token(Role::Applicant);
+    app.get("/api/v1/me", Some(&token)).await;
+    let after = app.get("/metrics", None).await.text;
+    assert_eq!(sample(&after, series), Some(before + 2.0), "{after}");
+    let histogram = r#"hds_http_request_duration_seconds_count{route="/api/v1/custodians/{code}",method="GET",status="404"}"#;
+    assert_eq!(sample(&after, histogram), Some(before + 2.0));
+    assert!(after.contains(r#"route="/api/v1/me",method="GET",status="200""#));
+    // the template, never the path: no ids, no numbers a caller typed
+    assert!(!after.contains(fnr));
+    assert!(!after.contains("/api/v1/custodians/1"));
+    // the pool has opened a connection by now
+    assert!(sample(&after, "hds_db_pool_connections").unwrap() >= 1.0, "{after}");
+    assert_eq!(sample(&after, "hds_webhook_outbox_pending"), Some(0.0));
+}
+
+#[actix_rt::test]
+async fn metrics_are_off_unless_configured() {
+    let app = TestApp::spawn_with(|config| config.metrics = false).await;
+    app.get("/metrics", None).await.problem(404);
+}
