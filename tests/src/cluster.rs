@@ -38,9 +38,9 @@ fn as_owner(program: &str, args: &[&str]) -> Command {
 }
 
 fn ok(command: &mut Command, what: &str) {
-    let out = command
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: {e} (PostgreSQL's initdb and pg_ctl must be on PATH, as for make test)"));
+    let out = command.output().unwrap_or_else(|e| {
+        panic!("{what}: {e} (PostgreSQL's initdb and pg_ctl must be on PATH, as for make test)")
+    });
     assert!(
         out.status.success(),
         "{what} failed: {}{}",
@@ -102,7 +102,16 @@ impl Cluster {
         ok(
             &mut as_owner(
                 "pg_ctl",
-                &["-D", &self.data(), "-l", &self.log(), "-w", "-t", "60", "start"],
+                &[
+                    "-D",
+                    &self.data(),
+                    "-l",
+                    &self.log(),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ],
             ),
             "pg_ctl start",
         );
@@ -153,7 +162,11 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = as_owner("pg_ctl", &["-D", &self.data(), "-m", "immediate", "-w", "stop"]).output();
+        let _ = as_owner(
+            "pg_ctl",
+            &["-D", &self.data(), "-m", "immediate", "-w", "stop"],
+        )
+        .output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -81,20 +81,32 @@ fn serve_started_while_the_database_is_down_reports_not_ready_and_serves_when_it
             answers += 1;
             let live = client.get(server.url("/health/live")).send().unwrap();
             assert_eq!(live.status().as_u16(), 200);
-            let data = client.get(server.url("/api/v1/data-sources")).send().unwrap();
+            let data = client
+                .get(server.url("/api/v1/data-sources"))
+                .send()
+                .unwrap();
             assert_eq!(data.status().as_u16(), 503, "not ready: 503, never a 500");
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(answers > 0, "the server answered while the database was down");
+    assert!(
+        answers > 0,
+        "the server answered while the database was down"
+    );
 
     // the database comes: the server migrates, loads the catalogue and serves
     cluster.start();
     server.wait_ready(&scratch);
-    let sources = client.get(server.url("/api/v1/data-sources")).send().unwrap();
+    let sources = client
+        .get(server.url("/api/v1/data-sources"))
+        .send()
+        .unwrap();
     assert_eq!(sources.status().as_u16(), 200);
     let body: serde_json::Value = sources.json().unwrap();
-    assert!(!body["items"].as_array().unwrap().is_empty(), "seeded: {body}");
+    assert!(
+        !body["items"].as_array().unwrap().is_empty(),
+        "seeded: {body}"
+    );
     assert!(server.terminate().success());
 }
 

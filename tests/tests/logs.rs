@@ -23,7 +23,10 @@ fn log_lines_mask_national_ids_from_paths_request_ids_and_messages() {
 
     for (path, request_id) in [
         (format!("/api/v1/custodians/{FNR}"), FNR),
-        (format!("/api/v1/custodians/{}", SPACED.replace(' ', "%20")), LOOKALIKE),
+        (
+            format!("/api/v1/custodians/{}", SPACED.replace(' ', "%20")),
+            LOOKALIKE,
+        ),
         (format!("/api/v1/cases?status={FNR}"), "ok-id"),
         (format!("/api/v1/data-sources?{LOOKALIKE}=1"), SPACED),
     ] {
@@ -44,7 +47,10 @@ fn log_lines_mask_national_ids_from_paths_request_ids_and_messages() {
     assert!(server.terminate().success());
 
     let log = server.log(&scratch);
-    assert!(log.contains("GET /api/v1/custodians/*********** 404"), "{log}");
+    assert!(
+        log.contains("GET /api/v1/custodians/*********** 404"),
+        "{log}"
+    );
     for number in [FNR, SPACED, LOOKALIKE] {
         assert!(!log.contains(number), "{number} in the log:\n{log}");
     }

@@ -229,10 +229,7 @@ pub fn path_config() -> web::PathConfig {
         ApiError::bad_parameter(
             "/path",
             "INVALID_PATH_PARAMETER",
-            format!(
-                "{} is not a valid path here: {err}",
-                shown_path(req.path())
-            ),
+            format!("{} is not a valid path here: {err}", shown_path(req.path())),
         )
         .into()
     })

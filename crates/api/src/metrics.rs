@@ -139,13 +139,13 @@ impl Metrics {
         // every series of a known kind from the start, so that a scrape
         // shows each family (at 0) before anything happened
         for kind in ["ok", "failed"] {
-            job_runs.get_or_create(&Kind { kind });
+            drop(job_runs.get_or_create(&Kind { kind }));
         }
         for kind in ["reminder", "rejection", "overdue", "error"] {
-            job_actions.get_or_create(&Kind { kind });
+            drop(job_actions.get_or_create(&Kind { kind }));
         }
         for kind in ["delivered", "retrying", "abandoned"] {
-            webhook_attempts.get_or_create(&Kind { kind });
+            drop(webhook_attempts.get_or_create(&Kind { kind }));
         }
         Self {
             registry,
@@ -260,10 +260,8 @@ pub async fn serve(state: web::Data<AppState>) -> HttpResponse {
             .content_type(prometheus_client::encoding::prometheus_text::CONTENT_TYPE)
             .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
             .body(text),
-        Err(e) => {
-            actix_web::ResponseError::error_response(&crate::error::ApiError::internal(format!(
-                "metrics: {e}"
-            )))
-        }
+        Err(e) => actix_web::ResponseError::error_response(&crate::error::ApiError::internal(
+            format!("metrics: {e}"),
+        )),
     }
 }

@@ -76,9 +76,7 @@ pub async fn request_context(
     let status = response.status().as_u16();
     let took = started.elapsed();
     if let Some(state) = &state {
-        state
-            .metrics
-            .request(&route, method.as_str(), status, took);
+        state.metrics.request(&route, method.as_str(), status, took);
     }
     if let Some(InternalCause(cause)) = response.response().extensions().get::<InternalCause>() {
         if status >= 500 {
@@ -173,9 +171,5 @@ fn fallback(status: StatusCode) -> serde_json::Value {
 /// Unknown routes: 404. (A known path with a method its route does not
 /// declare never gets here: `http::allow` answers it with 405 and `Allow`.)
 pub async fn no_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
-    ApiError::not_found(format!(
-        "no resource at {}",
-        shown_path(req.path())
-    ))
-    .error_response()
+    ApiError::not_found(format!("no resource at {}", shown_path(req.path()))).error_response()
 }

@@ -108,7 +108,9 @@ impl Resolve for GuardedResolver {
         Box::pin(async move {
             let addrs = lookup.await?;
             if addrs.is_empty() || addrs.iter().any(|ip| !may_deliver_to(*ip, allow_loopback)) {
-                return Err(Box::new(RefusedAddress(host)) as Box<dyn std::error::Error + Send + Sync>);
+                return Err(
+                    Box::new(RefusedAddress(host)) as Box<dyn std::error::Error + Send + Sync>
+                );
             }
             Ok(Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0))) as Addrs)
         })
@@ -154,10 +156,13 @@ impl Sender {
     fn literal_refused(&self, url: &str) -> Option<String> {
         let parsed = reqwest::Url::parse(url).ok()?;
         let host = parsed.host_str()?;
-        let ip: IpAddr = host.trim_start_matches('[').trim_end_matches(']').parse().ok()?;
-        (!may_deliver_to(ip, self.allow_loopback)).then(|| {
-            format!("{ip} is not a public address; not delivered")
-        })
+        let ip: IpAddr = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .ok()?;
+        (!may_deliver_to(ip, self.allow_loopback))
+            .then(|| format!("{ip} is not a public address; not delivered"))
     }
 
     /// POSTs one signed delivery; the status on success, else the status

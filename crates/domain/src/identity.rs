@@ -408,7 +408,10 @@ pub fn find_national_id_lookalikes(text: &str) -> Vec<Range<usize>> {
         }
     }
     for valid in find_national_ids(text) {
-        if !found.iter().any(|f| f.start <= valid.start && valid.end <= f.end) {
+        if !found
+            .iter()
+            .any(|f| f.start <= valid.start && valid.end <= f.end)
+        {
             found.push(valid);
         }
     }

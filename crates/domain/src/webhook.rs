@@ -228,7 +228,12 @@ mod tests {
 
     #[test]
     fn only_public_addresses_may_receive_in_production() {
-        for public in ["193.156.1.10", "8.8.8.8", "2a02:2121::1", "2002:c19c:10a::1"] {
+        for public in [
+            "193.156.1.10",
+            "8.8.8.8",
+            "2a02:2121::1",
+            "2002:c19c:10a::1",
+        ] {
             assert!(may_deliver_to(public.parse().unwrap(), false), "{public}");
         }
         for refused in [
@@ -256,7 +261,10 @@ mod tests {
             "2001:db8::1",
             "2001:0:4136:e378::1",
         ] {
-            assert!(!may_deliver_to(refused.parse().unwrap(), false), "{refused}");
+            assert!(
+                !may_deliver_to(refused.parse().unwrap(), false),
+                "{refused}"
+            );
         }
         // loopback is what the local default adds, nothing more
         assert!(may_deliver_to("::1".parse().unwrap(), true));

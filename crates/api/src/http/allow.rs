@@ -126,7 +126,8 @@ impl RouteTable {
     /// The methods of the most specific route that fits `path`; empty when
     /// no route does (a 404, not a 405).
     pub fn allowed(&self, path: &str) -> &[&'static str] {
-        self.route(path).map_or(&[], |route| route.methods.as_slice())
+        self.route(path)
+            .map_or(&[], |route| route.methods.as_slice())
     }
 
     /// The template of the route that fits `path` (`/api/v1/cases/{id}`):

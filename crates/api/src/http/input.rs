@@ -64,7 +64,10 @@ fn decoded(raw: &str, plus_is_space: bool) -> Result<String, &'static str> {
 const READ_HEADERS: [(&str, HeaderName); 3] = [
     ("If-Match", header::IF_MATCH),
     ("If-None-Match", header::IF_NONE_MATCH),
-    ("Idempotency-Key", HeaderName::from_static("idempotency-key")),
+    (
+        "Idempotency-Key",
+        HeaderName::from_static("idempotency-key"),
+    ),
 ];
 
 /// The first unstorable thing in the request line or the headers read, as a 400.
@@ -87,7 +90,10 @@ fn check_request(req: &ServiceRequest) -> Option<ApiError> {
             .replace('\0', "\u{fffd}");
         let pointer = format!("/query/{}", escape(&shown));
         if let Err(why) = decoded(name, true) {
-            return Some(refusal(&pointer, &format!("a query parameter's name {why}")));
+            return Some(refusal(
+                &pointer,
+                &format!("a query parameter's name {why}"),
+            ));
         }
         if let Err(why) = decoded(value, true) {
             return Some(refusal(

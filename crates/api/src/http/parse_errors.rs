@@ -102,8 +102,10 @@ impl<T> ProblemGuard<T> {
                             Reading::Passthrough
                         }
                         Some(parsed) if parsed.made_by_the_parser() => {
-                            self.out
-                                .extend_from_slice(&problem_response(parsed.status, &self.problem_type_base));
+                            self.out.extend_from_slice(&problem_response(
+                                parsed.status,
+                                &self.problem_type_base,
+                            ));
                             match parsed.length {
                                 Some(0) | None => Reading::Head,
                                 Some(n) => Reading::Skip(n),
@@ -333,7 +335,10 @@ mod tests {
         g.feed(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\ndate: x\r\n\r\n");
         let text = String::from_utf8(g.out).unwrap();
         let second = text.split("ok").nth(1).unwrap();
-        assert!(second.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{second}");
+        assert!(
+            second.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{second}"
+        );
         assert!(second.contains("content-type: application/problem+json"));
         let body = second.split("\r\n\r\n").nth(1).unwrap();
         let problem: serde_json::Value = serde_json::from_str(body).unwrap();

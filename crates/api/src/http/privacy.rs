@@ -137,6 +137,9 @@ mod tests {
             "/api/v1/custodians/***********"
         );
         assert_eq!(shown_path("/a%0Ab%00"), "/a\\nb\\u{0}");
-        assert_eq!(shown_path("/api/v1/custodians/FHI"), "/api/v1/custodians/FHI");
+        assert_eq!(
+            shown_path("/api/v1/custodians/FHI"),
+            "/api/v1/custodians/FHI"
+        );
     }
 }

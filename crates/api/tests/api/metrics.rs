@@ -33,10 +33,15 @@ async fn metrics_count_requests_by_route_template_and_show_every_family() {
         "# TYPE hds_webhook_endpoints_disabled_total counter",
         "# TYPE hds_feed_long_poll_waiters gauge",
     ] {
-        assert!(first.text.contains(family), "{family} missing:\n{}", first.text);
+        assert!(
+            first.text.contains(family),
+            "{family} missing:\n{}",
+            first.text
+        );
     }
 
-    let series = r#"hds_http_requests_total{route="/api/v1/custodians/{code}",method="GET",status="404"}"#;
+    let series =
+        r#"hds_http_requests_total{route="/api/v1/custodians/{code}",method="GET",status="404"}"#;
     let before = sample(&first.text, series).unwrap_or(0.0);
     let fnr = "15058550040";
     for _ in 0..2 {
@@ -55,7 +60,10 @@ async fn metrics_count_requests_by_route_template_and_show_every_family() {
     assert!(!after.contains(fnr));
     assert!(!after.contains("/api/v1/custodians/1"));
     // the pool has opened a connection by now
-    assert!(sample(&after, "hds_db_pool_connections").unwrap() >= 1.0, "{after}");
+    assert!(
+        sample(&after, "hds_db_pool_connections").unwrap() >= 1.0,
+        "{after}"
+    );
     assert_eq!(sample(&after, "hds_webhook_outbox_pending"), Some(0.0));
 }
 

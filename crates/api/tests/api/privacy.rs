@@ -80,7 +80,9 @@ async fn unknown_fields_and_catalogue_codes_in_bodies_are_refused_without_the_nu
         json!({"project": {SPACED: "x"}}),
         json!({"dataSources": [{"code": "MFR", "periodFrom": FNR}]}),
     ] {
-        let r = app.patch_json(&path, Some(&owner), Some(&etag), &body).await;
+        let r = app
+            .patch_json(&path, Some(&owner), Some(&etag), &body)
+            .await;
         r.problem(422);
         assert_not_echoed(&r, &[FNR, SPACED, LOOKALIKE], &body.to_string());
     }
@@ -109,7 +111,14 @@ async fn unknown_fields_and_catalogue_codes_in_bodies_are_refused_without_the_nu
 #[actix_rt::test]
 async fn a_request_id_that_looks_like_a_national_id_is_replaced() {
     let app = TestApp::spawn().await;
-    for sent in [FNR, LOOKALIKE, "id-24119950062", "a b", "<x>", &"a".repeat(65)] {
+    for sent in [
+        FNR,
+        LOOKALIKE,
+        "id-24119950062",
+        "a b",
+        "<x>",
+        &"a".repeat(65),
+    ] {
         let r = app
             .get_with("/api/v1/custodians/NOPE", &[("X-Request-Id", sent)])
             .await;

@@ -3,6 +3,7 @@
 //! it was, wherever it comes in, and changes nothing (issue 11, point 1).
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 
 use hds_api::auth::Role;
@@ -62,10 +63,18 @@ async fn nul_in_paths_queries_and_bodies_is_a_4xx_naming_it_and_changes_nothing(
 
     // the issue's examples
     for (path, token, pointer) in [
-        ("/api/v1/data-sources?custodian=%00", None, "/query/custodian"),
+        (
+            "/api/v1/data-sources?custodian=%00",
+            None,
+            "/query/custodian",
+        ),
         ("/api/v1/custodians/%00", None, "/path/code"),
         ("/api/v1/data-sources/MFR/variables/%00", None, "/path/name"),
-        ("/api/v1/cases?assignee=h-%00", Some(&handler), "/query/assignee"),
+        (
+            "/api/v1/cases?assignee=h-%00",
+            Some(&handler),
+            "/query/assignee",
+        ),
         ("/api/v1/search?q=a%00b", None, "/query/q"),
         ("/api/v1/tasks?state=%00", Some(&custodian), "/query/state"),
         // a byte sequence that is no UTF-8, and an encoded unpaired surrogate
@@ -80,9 +89,14 @@ async fn nul_in_paths_queries_and_bodies_is_a_4xx_naming_it_and_changes_nothing(
     for (body, pointer) in [
         (json!({"project": {"title": "a\u{0}b"}}), "/project/title"),
         (json!({"purpose": "\u{0}"}), "/purpose"),
-        (json!({"dataSources": [{"code": "MFR"}, {"code": "N\u{0}PR"}]}), "/dataSources/1/code"),
+        (
+            json!({"dataSources": [{"code": "MFR"}, {"code": "N\u{0}PR"}]}),
+            "/dataSources/1/code",
+        ),
     ] {
-        let r = app.patch_json(&app_path, Some(&owner), Some(&etag), &body).await;
+        let r = app
+            .patch_json(&app_path, Some(&owner), Some(&etag), &body)
+            .await;
         assert_refused(&r, 422, pointer, &body.to_string());
     }
 
@@ -99,9 +113,24 @@ async fn nul_in_paths_queries_and_bodies_is_a_4xx_naming_it_and_changes_nothing(
 
     let admin = app.token(Role::Admin);
     for (path, token, body, pointer) in [
-        ("/api/v1/webhooks", &custodian, json!({"url": "https://x.no/\u{0}", "eventTypes": ["no.helsedata.task.assigned"]}), "/url"),
-        ("/api/v1/disclosure-control", &admin, json!({"method": "SUPPRESSION", "x\u{0}": 1}), "/x\u{0}"),
-        ("/api/v1/service-notices", &admin, json!({"titleNb": "\u{0}"}), "/titleNb"),
+        (
+            "/api/v1/webhooks",
+            &custodian,
+            json!({"url": "https://x.no/\u{0}", "eventTypes": ["no.helsedata.task.assigned"]}),
+            "/url",
+        ),
+        (
+            "/api/v1/disclosure-control",
+            &admin,
+            json!({"method": "SUPPRESSION", "x\u{0}": 1}),
+            "/x\u{0}",
+        ),
+        (
+            "/api/v1/service-notices",
+            &admin,
+            json!({"titleNb": "\u{0}"}),
+            "/titleNb",
+        ),
     ] {
         let r = app.post_json(path, Some(token), &body).await;
         assert_refused(&r, 422, pointer, path);
@@ -166,7 +195,16 @@ async fn a_task_note_with_nul_is_422_and_bidi_overrides_leave_file_names() {
     .await;
     assert_eq!(stored.status, 201, "{}", stored.text);
     assert_eq!(stored.body["filename"], "fakturafdp.exe");
-    let nul = upload(&app, &owner, &id, "PROJECT_DESCRIPTION", "P", "a\u{0}.pdf", PDF).await;
+    let nul = upload(
+        &app,
+        &owner,
+        &id,
+        "PROJECT_DESCRIPTION",
+        "P",
+        "a\u{0}.pdf",
+        PDF,
+    )
+    .await;
     assert_refused(&nul, 400, "/query/filename", "file name");
 }
 
@@ -224,7 +262,10 @@ async fn requests_the_http_parser_refuses_are_problem_json_too() {
     );
     let many_headers = format!(
         "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n{}\r\n",
-        (0..100).map(|i| format!("X-H{i}: v\r\n")).collect::<String>()
+        (0..100).fold(String::new(), |mut all, i| {
+            let _ = write!(all, "X-H{i}: v\r\n");
+            all
+        })
     );
     let huge_head = format!(
         "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
@@ -232,16 +273,30 @@ async fn requests_the_http_parser_refuses_are_problem_json_too() {
     );
     for (what, request, status) in [
         ("a 100 kB URL", long_url.into_bytes(), 400),
-        ("NUL in a header", b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n".to_vec(), 400),
-        ("a malformed header name", b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n".to_vec(), 400),
+        (
+            "NUL in a header",
+            b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n".to_vec(),
+            400,
+        ),
+        (
+            "a malformed header name",
+            b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n".to_vec(),
+            400,
+        ),
         ("100 headers", many_headers.into_bytes(), 431),
         ("a 200 kB head", huge_head.into_bytes(), 431),
     ] {
         let (got, head, body) = raw(&app, &request).await;
         assert_eq!(got, status, "{what}: {head}");
-        assert!(head.contains("content-type: application/problem+json"), "{what}: {head}");
+        assert!(
+            head.contains("content-type: application/problem+json"),
+            "{what}: {head}"
+        );
         assert_eq!(body["status"], status, "{what}");
-        assert!(body["type"].as_str().unwrap().starts_with("https://"), "{what}");
+        assert!(
+            body["type"].as_str().unwrap().starts_with("https://"),
+            "{what}"
+        );
         let id = head
             .lines()
             .find_map(|l| l.strip_prefix("x-request-id: "))
@@ -267,9 +322,7 @@ fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
     match schema["$ref"].as_str() {
         Some(reference) => {
             let path = reference.trim_start_matches("#/");
-            let target = path
-                .split('/')
-                .fold(spec, |node, segment| &node[segment]);
+            let target = path.split('/').fold(spec, |node, segment| &node[segment]);
             resolve(spec, target)
         }
         None => schema,
@@ -302,7 +355,11 @@ fn sample(spec: &Value, schema: &Value, depth: usize) -> Value {
         return Value::Object(merged);
     }
     if let Some(values) = schema["enum"].as_array() {
-        return values.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null);
+        return values
+            .iter()
+            .find(|v| !v.is_null())
+            .cloned()
+            .unwrap_or(Value::Null);
     }
     let kind = match &schema["type"] {
         Value::Array(types) => types
@@ -333,7 +390,10 @@ fn sample(spec: &Value, schema: &Value, depth: usize) -> Value {
             Some("uuid") => json!(uuid::Uuid::nil()),
             _ => json!("x"),
         },
-        "integer" | "number" => schema["minimum"].clone().as_i64().map_or(json!(1), |m| json!(m.max(1))),
+        "integer" | "number" => schema["minimum"]
+            .clone()
+            .as_i64()
+            .map_or(json!(1), |m| json!(m.max(1))),
         "boolean" => json!(true),
         _ => Value::Null,
     }
@@ -382,7 +442,10 @@ fn probes(spec: &Value) -> Vec<Probe> {
             let Ok(method) = method.to_uppercase().parse::<reqwest::Method>() else {
                 continue;
             };
-            let params: Vec<&Value> = op["parameters"].as_array().map(|p| p.iter().collect()).unwrap_or_default();
+            let params: Vec<&Value> = op["parameters"]
+                .as_array()
+                .map(|p| p.iter().collect())
+                .unwrap_or_default();
             let path_of = |poisoned: Option<&str>| {
                 params
                     .iter()
@@ -422,7 +485,7 @@ fn probes(spec: &Value) -> Vec<Probe> {
                         probe.pointer = format!("/path/{name}");
                     }
                     "query" => {
-                        probe.path.push_str(&format!("?{name}=a%00b"));
+                        probe.path = format!("{}?{name}=a%00b", probe.path);
                         probe.pointer = format!("/query/{name}");
                     }
                     "header" => {
@@ -469,12 +532,19 @@ async fn every_parameter_and_field_of_every_operation_refuses_what_cannot_be_sto
         ("anonymous", None),
         ("APPLICANT", Some(token(&app, OWNER))),
         ("CASE_HANDLER", Some(app.token(Role::CaseHandler))),
-        ("CUSTODIAN", Some(app.token_for(Role::Custodian, None, Some("983744516")))),
+        (
+            "CUSTODIAN",
+            Some(app.token_for(Role::Custodian, None, Some("983744516"))),
+        ),
         ("ADMIN", Some(app.token(Role::Admin))),
     ];
     let before = counts(&app);
     let probes = probes(&spec);
-    assert!(probes.len() > 300, "the contract yields {} probes", probes.len());
+    assert!(
+        probes.len() > 300,
+        "the contract yields {} probes",
+        probes.len()
+    );
     let mut named = BTreeSet::new();
     let mut sent = 0;
     for probe in &probes {
@@ -493,7 +563,13 @@ async fn every_parameter_and_field_of_every_operation_refuses_what_cannot_be_sto
             }
             let r = app.send(request).await;
             sent += 1;
-            assert!(r.status < 500, "{} as {role}: {} {}", probe.what, r.status, r.text);
+            assert!(
+                r.status < 500,
+                "{} as {role}: {} {}",
+                probe.what,
+                r.status,
+                r.text
+            );
             if r.status >= 400 {
                 assert_eq!(
                     r.content_type(),
@@ -515,6 +591,12 @@ async fn every_parameter_and_field_of_every_operation_refuses_what_cannot_be_sto
         .map(|p| p.what.as_str())
         .filter(|w| !named.contains(*w))
         .collect();
-    assert!(missed.is_empty(), "{} of {} probes not refused at their pointer by any role:\n{}", missed.len(), probes.len(), missed.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "{} of {} probes not refused at their pointer by any role:\n{}",
+        missed.len(),
+        probes.len(),
+        missed.join("\n")
+    );
     assert_eq!(counts(&app), before, "{sent} requests wrote nothing");
 }

@@ -161,10 +161,7 @@ async fn the_address_connected_to_is_the_one_checked_so_rebinding_cannot_pass() 
     // the local default allows loopback and nothing else that is not public:
     // the name answers loopback (the receiver) first, a private address next
     let rebinding = Arc::new(Rebinding {
-        answers: vec![
-            IpAddr::from([127, 0, 0, 1]),
-            IpAddr::from([10, 0, 0, 5]),
-        ],
+        answers: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([10, 0, 0, 5])],
         lookups: Mutex::new(0),
     });
     let sender = Sender::with_lookup(true, rebinding.clone());
@@ -188,8 +185,14 @@ async fn the_address_connected_to_is_the_one_checked_so_rebinding_cannot_pass() 
     let attempt = last_attempt(&app, &fhi, &hook).await;
     assert_eq!(attempt["lastStatus"], serde_json::Value::Null, "{attempt}");
     let error = attempt["lastError"].as_str().unwrap();
-    assert!(error.contains("receiver.test resolves to an address that is not public"), "{error}");
-    assert!(!error.contains("10.0.0.5"), "the address itself is not shown: {error}");
+    assert!(
+        error.contains("receiver.test resolves to an address that is not public"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("10.0.0.5"),
+        "the address itself is not shown: {error}"
+    );
 
     // production allows public addresses only: loopback is refused too, and
     // the receiver is never contacted
@@ -206,8 +209,8 @@ async fn the_address_connected_to_is_the_one_checked_so_rebinding_cannot_pass() 
         &production,
         OffsetDateTime::now_utc() + time::Duration::hours(1),
     )
-        .await
-        .unwrap();
+    .await
+    .unwrap();
     assert_eq!(refused.delivered, 0, "{refused:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }

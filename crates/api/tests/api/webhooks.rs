@@ -320,8 +320,8 @@ async fn an_endpoint_failing_for_days_is_disabled_and_says_why() {
         shown.body
     );
     // the dispatcher's change is audited like any other
-    let audit = hds_persistence::audit::history(&mut app.db.connect(), "webhook_endpoint", &id)
-        .unwrap();
+    let audit =
+        hds_persistence::audit::history(&mut app.db.connect(), "webhook_endpoint", &id).unwrap();
     let last = audit.last().unwrap();
     assert_eq!(
         (last.actor.as_str(), last.action.as_str()),
