@@ -274,8 +274,23 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ProblemGuard<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if this.reading == Reading::Passthrough && this.out.is_empty() {
-            return Pin::new(&mut this.io).poll_write(cx, buf);
+        // bodies and everything after giving up go straight through, uncopied
+        if this.out.is_empty() {
+            match this.reading {
+                Reading::Passthrough => return Pin::new(&mut this.io).poll_write(cx, buf),
+                Reading::Body(n) => {
+                    let k = usize::try_from(n).unwrap_or(usize::MAX).min(buf.len());
+                    let written = ready!(Pin::new(&mut this.io).poll_write(cx, &buf[..k]))?;
+                    let left = n - u64::try_from(written).unwrap_or(n);
+                    this.reading = if left == 0 {
+                        Reading::Head
+                    } else {
+                        Reading::Body(left)
+                    };
+                    return Poll::Ready(Ok(written));
+                }
+                Reading::Head | Reading::Skip(_) => {}
+            }
         }
         if let Poll::Ready(Err(e)) = this.poll_drain(cx) {
             return Poll::Ready(Err(e));
@@ -352,6 +367,27 @@ mod tests {
             .find_map(|l| l.strip_prefix("x-request-id: "))
             .unwrap();
         assert_eq!(problem["requestId"], id);
+    }
+
+    #[test]
+    fn through_the_socket_bodies_pass_uncopied_and_errors_are_replaced() {
+        use tokio::io::AsyncWriteExt;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut g = guard();
+            g.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 4\r\nx-request-id: a\r\n\r\nbody")
+                .await
+                .unwrap();
+            g.write_all(b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n")
+                .await
+                .unwrap();
+            g.flush().await.unwrap();
+            let text = String::from_utf8(g.io.clone()).unwrap();
+            assert!(text.starts_with("HTTP/1.1 200 OK\r\ncontent-length: 4\r\nx-request-id: a\r\n\r\nbodyHTTP/1.1 408 Request Timeout\r\n"), "{text}");
+            assert!(text.contains("request-timeout"), "{text}");
+        });
     }
 
     #[test]
