@@ -78,12 +78,14 @@ for role in $roles; do
   mkdir -p "$work/$role"
   echo "fuzz: $role ..." >&2
   set +e
-  "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" --url "$base" \
+  # from the work folder: schemathesis keeps its cache (.schemathesis/) in
+  # the current folder, and a fresh one per run keeps runs reproducible
+  (cd "$work" && "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" --url "$base" \
     -H "Authorization: Bearer $token" \
     --checks all --exclude-checks "$excluded" \
     --max-examples "$max_examples" --seed "$seed" --workers 2 \
     --report junit,har --report-dir "$work/$role" \
-    --warnings off --no-color >"$work/$role/run.log" 2>&1
+    --warnings off --no-color >"$work/$role/run.log" 2>&1)
   code=$?
   set -e
   requests[$role]="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["log"]["entries"]))' "$work/$role"/har-*.json 2>/dev/null || echo "?")"
