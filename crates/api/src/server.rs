@@ -10,6 +10,7 @@ use hds_persistence::{migrate, seed, Db};
 use crate::app::build_app;
 use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::Authenticator;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::feed_listener::FeedNotifier;
 use crate::http::parse_errors::ProblemGuard;
@@ -40,8 +41,8 @@ pub fn state(config: Config) -> Result<web::Data<AppState>, String> {
         metrics: Arc::new(Metrics::new()),
         config: Arc::new(config),
         db,
-        auth: Authenticator::new(issuers),
-        clock: crate::state::Clock::default(),
+        auth: web::Data::new(Authenticator::new(issuers, Clock::default())),
+        clock: Clock::default(),
         dev_issuer,
     }))
 }

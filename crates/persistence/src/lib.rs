@@ -14,6 +14,7 @@ pub mod error;
 pub mod feed;
 pub mod idempotency;
 pub mod migrate;
+pub mod prepared;
 pub mod schema;
 pub mod seed;
 pub mod tasks;

@@ -14,6 +14,7 @@
 //! generated from it ([`states_document`]).
 
 mod decision;
+mod number;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ pub use decision::{
     check_decisions, Decider, DecisionAuthority, DecisionProblem, SourceDecisionDetails,
     SourceFacts,
 };
+pub use number::{CaseNumber, CaseNumberError};
 use table::code_traits;
 pub use table::{
     allowed_commands, is_allowed, mermaid_diagram, states_document, targets, CaseState, Command,
