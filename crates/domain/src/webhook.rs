@@ -38,6 +38,20 @@ pub enum UrlProblem {
     TooLong,
 }
 
+impl UrlProblem {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> &'static str {
+        match self {
+            Self::NotHttps => {
+                "adressen må begynne med https:// (http:// bare til loopback i det lokale oppsettet)"
+            }
+            Self::NoHost => "adressen mangler vertsnavn",
+            Self::PrivateAddress => "adressen peker på en privat, lokal eller link-local adresse",
+            Self::TooLong => "adressen er lengre enn 2000 tegn",
+        }
+    }
+}
+
 /// Whether an address is not on the public internet: loopback, private
 /// (RFC 1918), carrier-grade NAT, link-local, unique-local, unspecified,
 /// broadcast, multicast, documentation, benchmarking and reserved ranges,

@@ -27,23 +27,36 @@ use actix_web::{web, ResponseError};
 use percent_encoding::percent_decode;
 use serde_json::Value;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::http::allow::RouteTable;
 
 /// The code of every refusal here.
 pub const CODE: &str = "UNSTORABLE_CHARACTER";
 
 /// Why `text` cannot be stored, if it cannot.
-pub fn unstorable(text: &str) -> Option<&'static str> {
-    text.contains('\0')
-        .then_some("contains a NUL character (U+0000), which cannot be stored")
+pub fn unstorable(text: &str) -> Option<Text> {
+    text.contains('\0').then(|| {
+        Text::new(
+            "inneholder et NUL-tegn (U+0000), som ikke kan lagres",
+            "contains a NUL character (U+0000), which cannot be stored",
+        )
+    })
 }
 
-const NOT_UTF8: &str =
-    "is not UTF-8 text (a percent-encoded byte sequence or an unpaired surrogate that no character is)";
+fn not_utf8() -> Text {
+    Text::new(
+        "er ikke UTF-8-tekst (en prosentkodet bytesekvens eller et uparet surrogat som ikke er noe tegn)",
+        "is not UTF-8 text (a percent-encoded byte sequence or an unpaired surrogate that no character is)",
+    )
+}
+
+/// `why` after a subject in each language ("the path" + "contains ...").
+fn about(nb: &str, en: &str, why: &Text) -> Text {
+    Text::new(format!("{nb} {}", why.nb()), format!("{en} {}", why.en()))
+}
 
 /// Percent-decodes `raw` (with `+` as a space in a query) and checks it.
-fn decoded(raw: &str, plus_is_space: bool) -> Result<String, &'static str> {
+fn decoded(raw: &str, plus_is_space: bool) -> Result<String, Text> {
     let bytes = if plus_is_space {
         std::borrow::Cow::Owned(raw.replace('+', " ").into_bytes())
     } else {
@@ -51,7 +64,7 @@ fn decoded(raw: &str, plus_is_space: bool) -> Result<String, &'static str> {
     };
     let text = percent_decode(&bytes)
         .decode_utf8()
-        .map_err(|_| NOT_UTF8)?
+        .map_err(|_| not_utf8())?
         .into_owned();
     match unstorable(&text) {
         Some(why) => Err(why),
@@ -79,7 +92,7 @@ fn check_request(req: &ServiceRequest) -> Option<ApiError> {
             let name = table
                 .and_then(|t| t.placeholder(path, index))
                 .map_or_else(|| "/path".to_owned(), |name| format!("/path/{name}"));
-            return Some(refusal(&name, &format!("the path {why}")));
+            return Some(refusal(&name, about("stien", "the path", &why)));
         }
     }
     for pair in req.query_string().split('&').filter(|p| !p.is_empty()) {
@@ -90,16 +103,20 @@ fn check_request(req: &ServiceRequest) -> Option<ApiError> {
             .replace('\0', "\u{fffd}");
         let pointer = format!("/query/{}", escape(&shown));
         if let Err(why) = decoded(name, true) {
-            return Some(refusal(
-                &pointer,
-                &format!("a query parameter's name {why}"),
-            ));
+            let what = about(
+                "navnet på en søkeparameter",
+                "a query parameter's name",
+                &why,
+            );
+            return Some(refusal(&pointer, what));
         }
         if let Err(why) = decoded(value, true) {
-            return Some(refusal(
-                &pointer,
-                &format!("query parameter {shown}: the value {why}"),
-            ));
+            let what = about(
+                &format!("søkeparameteren {shown}: verdien"),
+                &format!("query parameter {shown}: the value"),
+                &why,
+            );
+            return Some(refusal(&pointer, what));
         }
     }
     for (name, header) in &READ_HEADERS {
@@ -112,7 +129,10 @@ fn check_request(req: &ServiceRequest) -> Option<ApiError> {
                 return Some(ApiError::bad_parameter(
                     format!("/header/{name}"),
                     "INVALID_HEADER",
-                    format!("the {name} header must be visible ASCII characters"),
+                    Text::new(
+                        format!("{name} må bestå av synlige ASCII-tegn"),
+                        format!("the {name} header must be visible ASCII characters"),
+                    ),
                 ));
             }
         }
@@ -120,7 +140,7 @@ fn check_request(req: &ServiceRequest) -> Option<ApiError> {
     None
 }
 
-fn refusal(pointer: &str, message: &str) -> ApiError {
+fn refusal(pointer: &str, message: Text) -> ApiError {
     ApiError::bad_parameter(pointer, CODE, message)
 }
 
@@ -159,7 +179,11 @@ pub fn unstorable_strings(value: &Value, prefix: &str, found: &mut Vec<FieldErro
             for (key, item) in map {
                 let at = format!("{prefix}/{}", escape(key));
                 if let Some(why) = unstorable(key) {
-                    found.push(FieldError::new(&at, CODE, format!("the field name {why}")));
+                    found.push(FieldError::new(
+                        &at,
+                        CODE,
+                        about("feltnavnet", "the field name", &why),
+                    ));
                 }
                 unstorable_strings(item, &at, found);
             }

@@ -22,7 +22,7 @@ use std::task::{ready, Context, Poll};
 use actix_web::http::StatusCode;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, Lang, Text, PROBLEM_JSON};
 use crate::http::request_id::new_id;
 
 /// How much output is held back before the writer has to wait.
@@ -191,39 +191,48 @@ impl ResponseHead {
     }
 }
 
-/// The problem for a request the parser refused.
+/// The problem for a request the parser refused (in bokmål: a request
+/// that could not be read has no `Accept-Language` to go by).
 pub fn parser_problem(status: StatusCode) -> ApiError {
     match status.as_u16() {
-        400 => ApiError::bad_request(
+        400 => ApiError::bad_request(Text::new(
+            "forespørselen kunne ikke leses: forespørselslinjen eller en header er feil, \
+             eller URL-en er lengre enn 64 KiB",
             "the request could not be read: its request line or a header is malformed, \
              or the URL is longer than 64 KiB",
-        ),
+        )),
         408 => ApiError::new(
             status,
             "request-timeout",
-            "Request timeout",
-            "the request head did not arrive in time",
+            Text::new(
+                "forespørselshodet kom ikke i tide",
+                "the request head did not arrive in time",
+            ),
         ),
         431 => ApiError::new(
             status,
             "request-header-fields-too-large",
-            "Request header fields too large",
-            "the request head is larger than 128 KiB or has more than 96 headers",
+            Text::new(
+                "forespørselshodet er større enn 128 KiB eller har mer enn 96 headere",
+                "the request head is larger than 128 KiB or has more than 96 headers",
+            ),
         ),
         _ if status.is_server_error() => ApiError::internal(String::new()),
-        _ => ApiError::new(
-            status,
-            "http-error",
-            "Request failed",
-            status.canonical_reason().unwrap_or("request failed"),
-        ),
+        _ => {
+            let reason = status.canonical_reason().unwrap_or("request failed");
+            ApiError::new(
+                status,
+                "http-error",
+                Text::new(format!("forespørselen feilet ({reason})"), reason),
+            )
+        }
     }
 }
 
 /// A whole response: status line, headers and the problem document.
 fn problem_response(status: StatusCode, problem_type_base: &str) -> Vec<u8> {
     let id = new_id();
-    let mut problem = parser_problem(status).problem();
+    let mut problem = parser_problem(status).problem(Lang::default());
     problem.status = status.as_u16();
     problem.type_uri = format!("{problem_type_base}{}", problem.type_uri);
     problem.request_id = Some(id.clone());
@@ -233,10 +242,11 @@ fn problem_response(status: StatusCode, problem_type_base: &str) -> Vec<u8> {
         status.as_u16()
     );
     let mut out = format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: {PROBLEM_JSON}\r\ncontent-length: {}\r\nx-request-id: {id}\r\nconnection: close\r\n\r\n",
+        "HTTP/1.1 {} {}\r\ncontent-type: {PROBLEM_JSON}\r\ncontent-length: {}\r\ncontent-language: {}\r\nx-request-id: {id}\r\nconnection: close\r\n\r\n",
         status.as_u16(),
         status.canonical_reason().unwrap_or(""),
-        body.len()
+        body.len(),
+        Lang::default().tag()
     )
     .into_bytes();
     out.extend_from_slice(&body);

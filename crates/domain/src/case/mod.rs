@@ -502,6 +502,62 @@ fn not_allowed_message(state: CaseState, command: Command) -> String {
     }
 }
 
+impl TransitionError {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> String {
+        match self {
+            Self::NotAllowed { state, command } => {
+                let allowed = allowed_commands(*state);
+                let what = format!("{} kan ikke {}", state.phrase_nb(), command.refused_phrase_nb());
+                if allowed.is_empty() {
+                    format!("{what} (ingenting mer kan skje med den)")
+                } else {
+                    let names: Vec<&str> = allowed.iter().map(|c| c.as_str()).collect();
+                    format!("{what} (tillatt nå: {})", names.join(", "))
+                }
+            }
+            Self::DateBeforeLastChange { on, last_change_on } => {
+                format!("datoen {on} er før sakens siste endring {last_change_on}")
+            }
+            Self::ReplyDeadlineNotPassed { reply_deadline } => format!(
+                "søkerens svarfrist {reply_deadline} er ikke passert; purring kan sendes fra dagen etter"
+            ),
+            Self::ReminderAlreadySent { sent_on } => format!("det ble allerede purret {sent_on}"),
+            Self::NoReminderSent => {
+                "det er ikke sendt purring; søkeren må få en før saken kan avvises".into()
+            }
+            Self::ReminderDeadlineNotPassed { reply_deadline } => {
+                format!("svarfristen etter purringen, {reply_deadline}, er ikke passert")
+            }
+            Self::PostponementNotLater {
+                expected_on,
+                current_deadline,
+            } => format!(
+                "den nye forventede datoen {expected_on} må være senere enn gjeldende frist {current_deadline}"
+            ),
+            Self::PostponementWithoutReason => {
+                "en utsettelse trenger en begrunnelse søkeren kan lese".into()
+            }
+            Self::EmptyDecision => "et vedtak trenger et utfall for minst én datakilde".into(),
+            Self::DuplicateDataSource { data_source } => {
+                format!("datakilden {data_source:?} har mer enn ett utfall i vedtaket")
+            }
+            Self::NothingToAppeal => "ingenting å klage på: alle datakilder ble innvilget".into(),
+            Self::AppealTooLate { on, appeal_deadline } => {
+                format!("klagefristen var {appeal_deadline}; en klage {on} er for sent")
+            }
+            Self::AppealPeriodOpen { appeal_deadline } => format!(
+                "klagefristen {appeal_deadline} er ikke passert; saken kan avsluttes fra dagen etter"
+            ),
+            Self::ReconsiderationDoesNotFit { against, given } => format!(
+                "klagen gjelder {}; {given} passer ikke for den",
+                against.as_str()
+            ),
+            Self::Inconsistent(what) => format!("inkonsistente saksdata: {what}"),
+        }
+    }
+}
+
 type Result<T> = std::result::Result<T, TransitionError>;
 
 impl Case {
