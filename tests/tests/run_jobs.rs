@@ -98,6 +98,33 @@ fn run_jobs_at_an_instant_exits_0_prints_a_report_and_a_second_run_does_nothing(
         "{stdout}"
     );
 
+    // long after the reminder's deadline: the rejection for no reply, audited
+    // like the other jobs
+    let out = run(&mut hds(
+        &db.url,
+        &scratch,
+        0,
+        &["run-jobs", "--at", "2027-06-01T08:00:00Z"],
+    ));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("0 reminder(s), 1 rejection(s) for no reply"),
+        "{stdout}"
+    );
+    let actions: Vec<String> = hds_persistence::audit::history(&mut conn, "case", C1)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.actor, e.action))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "system:job-runner CASE_SEND_REMINDER",
+            "system:job-runner CASE_REJECT_FOR_NO_REPLY",
+        ]
+    );
+
     // a malformed instant is refused, not guessed
     let out = run(&mut hds(
         &db.url,

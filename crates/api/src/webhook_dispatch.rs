@@ -251,7 +251,8 @@ fn failure(claimed: &Claimed, at: OffsetDateTime, status: Option<u16>, error: St
 }
 
 /// Sends every delivery due at `at` (the job runner passes the time; `serve`
-/// calls this every two seconds with the clock).
+/// calls this every two seconds with the clock), and counts the round in
+/// the metrics.
 pub async fn dispatch_due(
     state: &AppState,
     sender: &Sender,
@@ -292,6 +293,7 @@ pub async fn dispatch_due(
             })
             .await?;
     }
+    state.metrics.webhooks(&report);
     Ok(report)
 }
 
@@ -311,7 +313,6 @@ pub fn spawn_every_two_seconds(state: actix_web::web::Data<AppState>) {
             }
             match dispatch_due(&state, &sender, state.clock.now()).await {
                 Ok(report) if report != DispatchReport::default() => {
-                    state.metrics.webhooks(&report);
                     log::info!("webhooks: {report:?}");
                 }
                 Ok(_) => {}

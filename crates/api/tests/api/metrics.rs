@@ -72,3 +72,63 @@ async fn metrics_are_off_unless_configured() {
     let app = TestApp::spawn_with(|config| config.metrics = false).await;
     app.get("/metrics", None).await.problem(404);
 }
+
+/// The value of `name_and_labels` once a scrape shows `want` (a bounded
+/// number of scrapes, for a gauge that another task moves).
+async fn scrape_until(app: &TestApp, name_and_labels: &str, want: f64) -> Option<f64> {
+    let mut seen = None;
+    for _ in 0..200 {
+        seen = sample(&app.get("/metrics", None).await.text, name_and_labels);
+        if seen == Some(want) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    seen
+}
+
+#[actix_rt::test]
+async fn metrics_count_job_runs_and_waiting_feed_readers() {
+    let app = TestApp::spawn().await;
+    // a run of the scheduled rules, as `serve` makes it every minute
+    hds_api::jobs::run_once(&app.state).await;
+    hds_api::jobs::run_once(&app.state).await;
+    let text = app.get("/metrics", None).await.text;
+    assert_eq!(
+        sample(&text, r#"hds_job_runs_total{kind="ok"}"#),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, r#"hds_job_runs_total{kind="failed"}"#),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(&text, r#"hds_job_actions_total{kind="overdue"}"#),
+        Some(0.0)
+    );
+
+    // a feed reader waiting in a long-poll is counted while it waits
+    assert_eq!(
+        sample(&text, "hds_feed_long_poll_waiters"),
+        Some(0.0),
+        "{text}"
+    );
+    let staff = app.token(Role::CaseHandler);
+    let url = app.url("/api/v1/events?after=0&wait=20");
+    let client = app.client.clone();
+    let poll = tokio::spawn(async move {
+        let r = client.get(url).bearer_auth(staff).send().await.unwrap();
+        r.status().as_u16()
+    });
+    assert_eq!(
+        scrape_until(&app, "hds_feed_long_poll_waiters", 1.0).await,
+        Some(1.0)
+    );
+    crate::events::append(&app, "no.helsedata.case.received", None);
+    assert_eq!(poll.await.unwrap(), 200);
+    assert_eq!(
+        scrape_until(&app, "hds_feed_long_poll_waiters", 0.0).await,
+        Some(0.0)
+    );
+}

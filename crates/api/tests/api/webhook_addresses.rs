@@ -124,6 +124,14 @@ async fn a_redirect_is_a_failed_attempt_and_its_target_is_never_contacted() {
         0,
         "the redirect's target was never contacted"
     );
+    // operators see the failed attempts
+    let metrics = app.get("/metrics", None).await.text;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == r#"hds_webhook_attempts_total{kind="retrying"} 2"#),
+        "{metrics}"
+    );
 }
 
 /// A name server under the caller's control: each lookup answers the next
