@@ -7,17 +7,18 @@ use std::sync::OnceLock;
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpResponse};
+use actix_web::{web, App, HttpResponse, ResponseError};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::error::{FieldError, Problem};
+use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::path_config;
 use crate::http::allow::{refuse_undeclared_method, RouteTable};
 use crate::http::cors;
+use crate::http::input::refuse_unstorable_input;
 use crate::middleware::{no_route, request_context};
 use crate::routes;
 use crate::spec::StatusRules;
@@ -140,6 +141,7 @@ pub fn build_app(
 > {
     let dev_issuer = state.dev_issuer.clone();
     let cors_origins = state.config.cors_origins.clone();
+    let metrics = state.config.metrics;
     let auth = state.auth.clone();
     let (app, _) = App::new()
         .into_utoipa_app()
@@ -165,12 +167,24 @@ pub fn build_app(
             if let Some(issuer) = dev_issuer {
                 routes::dev_issuer::configure(cfg, issuer);
             }
+            // an operator endpoint outside the contract (docs/operations.md)
+            if metrics {
+                cfg.service(
+                    web::resource(crate::metrics::PATH)
+                        .route(web::get().to(crate::metrics::serve))
+                        .default_service(web::to(|| async {
+                            ApiError::method_not_allowed(&["GET"]).error_response()
+                        })),
+                );
+            }
         })
         .default_service(web::to(no_route))
         // innermost first: a method the matching route does not declare is a
-        // 405 before routing; CORS answers preflights before that; the
-        // request context (id, problem+json, log) wraps everything
+        // 405 before routing; a string that cannot be stored is a 400 before
+        // that; CORS answers preflights before that; the request context
+        // (id, problem+json, masking, log, metrics) wraps everything
         .wrap(from_fn(refuse_undeclared_method))
+        .wrap(from_fn(refuse_unstorable_input))
         .wrap(cors::middleware(&cors_origins))
         .wrap(from_fn(request_context))
 }

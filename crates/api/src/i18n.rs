@@ -141,6 +141,11 @@ pub fn title(slug: &str) -> Text {
             "Service unavailable",
         ),
         "internal-error" => ("Intern feil", "Internal error"),
+        "request-header-fields-too-large" => (
+            "Forespørselshodet er for stort",
+            "Request header fields too large",
+        ),
+        "request-timeout" => ("Forespørselen kom ikke i tide", "Request timeout"),
         "cors-refused" => (
             "Forespørsel fra annet opphav avvist",
             "Cross-origin request refused",
@@ -177,6 +182,7 @@ pub fn field_message_nb(code: &str) -> Option<&'static str> {
         "UNKNOWN_REFERENCE" => "noe dette viser til, finnes ikke",
         "INVALID_TABLE" => "tabellen er ugyldig her",
         "INVALID_TYPE" => "har feil type",
+        "MISSING_COLUMN" => "overskriftsraden mangler en påkrevd kolonne",
         "UNKNOWN_FIELD" => "feltet er ukjent",
         "INVALID_DATE" => "forventet en dato ÅÅÅÅ-MM-DD",
         "IN_THE_FUTURE" => "datoen er fram i tid",

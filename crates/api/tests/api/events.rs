@@ -18,7 +18,7 @@ fn custodian_id(app: &TestApp, orgnr: &str) -> uuid::Uuid {
         .unwrap()
 }
 
-fn append(app: &TestApp, event_type: &str, custodian: Option<uuid::Uuid>) -> i64 {
+pub fn append(app: &TestApp, event_type: &str, custodian: Option<uuid::Uuid>) -> i64 {
     feed::append(
         &mut app.db.connect(),
         &NewFeedEvent {

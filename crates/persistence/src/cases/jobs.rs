@@ -1,4 +1,6 @@
 //! The scheduled rules: reminders, rejections for no reply, overdue flags.
+//! Each writes its case events and its audit event in the transaction that
+//! acts (reminders and rejections through `commit`, overdue flags here).
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -13,7 +15,7 @@ use uuid::Uuid;
 use crate::schema::{case_events, case_questions, cases};
 use crate::StoreError;
 
-use super::commit::{commit, internal_event};
+use super::commit::{audit_case, commit, internal_event};
 use super::custodian_tasks::{cancel_tasks, REJECTED_REASON};
 use super::load::to_domain;
 use super::rows::CaseRecord;
@@ -121,12 +123,19 @@ fn flag_overdue(
                 data.insert("dueOn".into(), Value::String(due.to_string()));
                 data.insert("flaggedOn".into(), Value::String(today.to_string()));
                 data.insert("workingDaysOverdue".into(), json!(days));
-                internal_event(conn, &rec, ctx, "OVERDUE", Value::Object(data)).map_err(
-                    |e| match e {
+                let audit = json!({
+                    "status": rec.status,
+                    "version": rec.version,
+                    "events": ["OVERDUE"],
+                    "dueOn": due.to_string(),
+                    "workingDaysOverdue": days,
+                });
+                internal_event(conn, &rec, ctx, "OVERDUE", Value::Object(data))
+                    .and_then(|()| audit_case(conn, ctx, "CASE_OVERDUE_FLAGGED", &rec, audit))
+                    .map_err(|e| match e {
                         CaseError::Store(e) => e,
                         other => StoreError::Unavailable(other.to_string()),
-                    },
-                )?;
+                    })?;
                 numbers.push(rec.case_number);
             }
             Ok(numbers)
