@@ -1,8 +1,9 @@
 //! The completeness check: every rule, each returning problems with pointers.
 
 use super::{
-    links_several_registers, privacy, rek_applies, requests_identifiable_data, Application,
-    AttachmentKind, Attachments, CatalogueFacts, Channel, DataKind, Problem, Purpose, SourceFacts,
+    links_several_registers, privacy, private_person_applies, rek_applies,
+    requests_identifiable_data, several_identifiable_sources, Application, AttachmentKind,
+    Attachments, CatalogueFacts, Channel, DataKind, Problem, Purpose, SourceFacts,
 };
 use crate::identity::Orgnr;
 
@@ -32,6 +33,13 @@ pub mod codes {
     pub const REK_REFERENCE_MISSING: &str = "REK_REFERENCE_MISSING";
     /// Identifiable data from several registers without a linkage description.
     pub const LINKAGE_DESCRIPTION_MISSING: &str = "LINKAGE_DESCRIPTION_MISSING";
+    /// The linkage plan links a source that is not requested.
+    pub const LINKED_SOURCE_NOT_REQUESTED: &str = "LINKED_SOURCE_NOT_REQUESTED";
+    /// The linkage plan names only one register: nothing to link it with.
+    pub const LINKAGE_NEEDS_TWO_REGISTERS: &str = "LINKAGE_NEEDS_TWO_REGISTERS";
+    /// Identifiable data from a source without catalogued variables, and no
+    /// description of the data wanted.
+    pub const DATA_DESCRIPTION_MISSING: &str = "DATA_DESCRIPTION_MISSING";
     /// Anonymous data without table specifications.
     pub const TABLE_SPECIFICATIONS_MISSING: &str = "TABLE_SPECIFICATIONS_MISSING";
     /// A table made from a data source that is not requested.
@@ -290,6 +298,10 @@ fn data_sources(app: &Application, catalogue: &CatalogueFacts, out: &mut Vec<Pro
             continue;
         };
         source_problems(i, source, app, out);
+        if source.variables.is_empty() {
+            uncatalogued_source(i, source, requested, app, out);
+            continue;
+        }
         if requests_identifiable_data(app) && requested.variables.is_empty() {
             out.push(Problem::new(
                 format!("/dataSources/{i}/variables"),
@@ -311,20 +323,107 @@ fn data_sources(app: &Application, catalogue: &CatalogueFacts, out: &mut Vec<Pro
     }
 }
 
+/// A source with no catalogued variables: the applicant describes the data
+/// wanted in free text instead of choosing variables (identifiable data).
+fn uncatalogued_source(
+    i: usize,
+    source: &SourceFacts,
+    requested: &super::RequestedSource,
+    app: &Application,
+    out: &mut Vec<Problem>,
+) {
+    if requests_identifiable_data(app) && blank(requested.data_description.as_ref()) {
+        out.push(Problem::new(
+            format!("/dataSources/{i}/dataDescription"),
+            codes::DATA_DESCRIPTION_MISSING,
+            format!(
+                "{} har ingen variabelliste i katalogen: beskriv med egne ord hvilke opplysninger du trenger.",
+                source.name_nb
+            ),
+            format!(
+                "{} has no variable list in the catalogue: describe in your own words the data you need.",
+                source.name_en
+            ),
+        ));
+    }
+    for (j, name) in requested.variables.iter().enumerate() {
+        out.push(Problem::new(
+            format!("/dataSources/{i}/variables/{j}"),
+            codes::UNKNOWN_VARIABLE,
+            format!(
+                "{} har ingen variabelliste i katalogen, så «{name}» kan ikke velges: beskriv opplysningene i dataDescription.",
+                source.name_nb
+            ),
+            format!(
+                "{} has no variable list in the catalogue, so \"{name}\" cannot be chosen: describe the data in dataDescription.",
+                source.name_en
+            ),
+        ));
+    }
+}
+
 fn linkage(app: &Application, out: &mut Vec<Problem>) {
     if links_several_registers(app) && blank(app.linkage_description.as_ref()) {
         out.push(Problem::new(
             "/linkage/description",
             codes::LINKAGE_DESCRIPTION_MISSING,
-            "Identifiserbare opplysninger fra flere registre skal sammenstilles: beskriv sammenstillingen.",
-            "Identifiable data from several registers will be linked: describe the linkage.",
+            "Sammenstillingsplanen kobler opplysninger fra flere registre: beskriv sammenstillingen.",
+            "The linkage plan links data from several registers: describe the linkage.",
+        ));
+    } else if several_identifiable_sources(app) && blank(app.linkage_description.as_ref()) {
+        out.push(Problem::new(
+            "/linkage/description",
+            codes::LINKAGE_DESCRIPTION_MISSING,
+            "Identifiserbare opplysninger fra flere registre: beskriv hvordan de sammenstilles, eller at de ikke skal sammenstilles.",
+            "Identifiable data from several registers: describe how they are linked, or that they are not.",
+        ));
+    }
+    let plan = &app.linkage_plan;
+    for (i, code) in plan.linked_sources.iter().enumerate() {
+        let at = format!("/linkage/linkedSources/{i}");
+        if code.trim().is_empty() {
+            required(out, &at, "Datakilden", "The data source");
+        } else if !app.data_sources.iter().any(|s| s.code == *code) {
+            out.push(Problem::new(
+                at,
+                codes::LINKED_SOURCE_NOT_REQUESTED,
+                format!("Datakilden {code} skal sammenstilles, men er ikke blant de valgte datakildene. Velg den, eller oppgi den under andre registre."),
+                format!("The data source {code} is to be linked but is not among the chosen data sources. Choose it, or name it under other registers."),
+            ));
+        }
+    }
+    for (i, name) in plan.other_registers.iter().enumerate() {
+        if name.trim().is_empty() {
+            required(
+                out,
+                &format!("/linkage/otherRegisters/{i}"),
+                "Registerets navn",
+                "The register's name",
+            );
+        }
+    }
+    let named = plan
+        .linked_sources
+        .iter()
+        .chain(&plan.other_registers)
+        .any(|s| !s.trim().is_empty());
+    if named && super::linked_registers(app) < 2 {
+        out.push(Problem::new(
+            "/linkage/linkedSources",
+            codes::LINKAGE_NEEDS_TWO_REGISTERS,
+            "En sammenstilling kobler opplysninger fra minst to registre: oppgi hva som kobles med hva, eller fjern planen.",
+            "A linkage links data from at least two registers: say what is linked with what, or remove the plan.",
         ));
     }
 }
 
 fn responsibility(app: &Application, out: &mut Vec<Problem>) {
     let r = &app.responsibility;
+    // Anonymous data may be applied for by anyone (seed 003): a private
+    // person names no institution, and has no research responsibility.
+    let private_person = private_person_applies(app);
     match r.institution_orgnr.as_deref().map(str::trim) {
+        _ if private_person => {}
         None | Some("") => required(
             out,
             "/responsibility/institutionOrgnr",
@@ -336,7 +435,7 @@ fn responsibility(app: &Application, out: &mut Vec<Problem>) {
         }
         Some(_) => {}
     }
-    if blank(r.institution_name.as_ref()) {
+    if blank(r.institution_name.as_ref()) && !private_person {
         required(
             out,
             "/responsibility/institutionName",
@@ -387,7 +486,10 @@ fn responsibility(app: &Application, out: &mut Vec<Problem>) {
             }
         }
     }
-    if app.purpose.is_some_and(Purpose::is_research) && blank(r.research_responsibility.as_ref()) {
+    if app.purpose.is_some_and(Purpose::is_research)
+        && !private_person
+        && blank(r.research_responsibility.as_ref())
+    {
         required(
             out,
             "/responsibility/researchResponsibility",
@@ -517,8 +619,12 @@ fn tables(app: &Application, catalogue: &CatalogueFacts, out: &mut Vec<Problem>)
                 ),
             ));
         }
+        // A source with no catalogued variables: the table names its
+        // variables in the applicant's words.
         for (j, var) in table.variables.iter().enumerate() {
-            if source.variables.get(&var.name).is_none_or(|v| v.retired) {
+            if !source.variables.is_empty()
+                && source.variables.get(&var.name).is_none_or(|v| v.retired)
+            {
                 out.push(Problem::new(
                     format!("{at}/variables/{j}/name"),
                     codes::TABLE_VARIABLE_NOT_IN_SOURCE,

@@ -82,13 +82,17 @@ impl CaseState {
                  statutory clock is paused (a setting, default on)."
             }
             Self::UnderReview => {
-                "Complete. The statutory clock runs: 30 working days, or 60 when data is \
-                 linked from several registers or statistics are compiled from several \
-                 sources. Can be postponed with a preliminary reply (foreløpig svar)."
+                "Complete. The statutory clock runs: 30 working days, or 60 when making \
+                 the data available requires linking data from several registers (the \
+                 application's linkage plan; the case handler can set it with a reason). \
+                 Can be postponed with a preliminary reply (foreløpig svar)."
             }
             Self::Decided => {
                 "Decision (vedtak) per data source: granted, partly granted or refused. \
-                 A refusal or partial grant can be appealed within 3 weeks."
+                 A refusal or partial grant can be appealed within 3 weeks. The statutory \
+                 clock runs on until every granted source is delivered or reported \
+                 undeliverable (awaiting delivery); the custodians agree delivery dates, \
+                 postpone their part and report delivery here."
             }
             Self::RejectedNoReply => {
                 "Rejected (avvist): the applicant did not answer a question even after the \
@@ -98,11 +102,13 @@ impl CaseState {
             Self::Withdrawn => "Withdrawn by the applicant before the decision. Final.",
             Self::Appealed => {
                 "The applicant appealed (klage). HDS reconsiders: it reverses (new decision, \
-                 or the rejection is lifted and handling resumes) or upholds."
+                 or the rejection is lifted and handling resumes) or upholds. Granted sources \
+                 of an appealed decision are still delivered meanwhile."
             }
             Self::ForwardedToAppealsBody => {
                 "HDS upheld its decision and forwarded the appeal to the national appeals \
-                 body (Helseklage). Closed when Helseklage has decided."
+                 body (Helseklage). Closed when Helseklage has decided and the granted \
+                 sources are delivered or reported undeliverable."
             }
             Self::Closed => "Case handling is finished. Final.",
         }
@@ -129,10 +135,15 @@ pub enum Command {
     Appeal,
     ReconsiderAppeal,
     Close,
+    SetLinkage,
+    AgreeDeliveryDate,
+    PostponeDelivery,
+    RecordDelivery,
+    ReportCannotDeliver,
 }
 
 impl Command {
-    pub const ALL: [Command; 11] = [
+    pub const ALL: [Command; 16] = [
         Self::MarkComplete,
         Self::AskQuestion,
         Self::AnswerQuestion,
@@ -144,6 +155,11 @@ impl Command {
         Self::Appeal,
         Self::ReconsiderAppeal,
         Self::Close,
+        Self::SetLinkage,
+        Self::AgreeDeliveryDate,
+        Self::PostponeDelivery,
+        Self::RecordDelivery,
+        Self::ReportCannotDeliver,
     ];
 
     /// The stored code, e.g. `MARK_COMPLETE`.
@@ -160,6 +176,11 @@ impl Command {
             Self::Appeal => "APPEAL",
             Self::ReconsiderAppeal => "RECONSIDER_APPEAL",
             Self::Close => "CLOSE",
+            Self::SetLinkage => "SET_LINKAGE",
+            Self::AgreeDeliveryDate => "AGREE_DELIVERY_DATE",
+            Self::PostponeDelivery => "POSTPONE_DELIVERY",
+            Self::RecordDelivery => "RECORD_DELIVERY",
+            Self::ReportCannotDeliver => "REPORT_CANNOT_DELIVER",
         }
     }
 
@@ -177,6 +198,11 @@ impl Command {
             Self::Appeal => "be appealed",
             Self::ReconsiderAppeal => "have an appeal reconsidered",
             Self::Close => "be closed",
+            Self::SetLinkage => "have its statutory clock set",
+            Self::AgreeDeliveryDate => "get an agreed delivery date",
+            Self::PostponeDelivery => "have a delivery postponed",
+            Self::RecordDelivery => "record a delivery",
+            Self::ReportCannotDeliver => "record that data cannot be delivered",
         }
     }
 
@@ -185,12 +211,17 @@ impl Command {
         match self {
             Self::AnswerQuestion | Self::Withdraw | Self::Appeal => "applicant",
             Self::SendReminder | Self::RejectForNoReply => "job runner",
+            Self::AgreeDeliveryDate
+            | Self::PostponeDelivery
+            | Self::RecordDelivery
+            | Self::ReportCannotDeliver => "custodian",
             Self::MarkComplete
             | Self::AskQuestion
             | Self::Postpone
             | Self::Decide
             | Self::ReconsiderAppeal
-            | Self::Close => "case handler",
+            | Self::Close
+            | Self::SetLinkage => "case handler",
         }
     }
 }
@@ -280,6 +311,12 @@ pub const TRANSITIONS: &[Transition] = &[
         S::UnderReview,
         Some("later expected date, with reason"),
     ),
+    t(
+        S::UnderReview,
+        C::SetLinkage,
+        S::UnderReview,
+        Some("with reason, deadline recomputed"),
+    ),
     t(S::UnderReview, C::Decide, S::Decided, None),
     t(S::UnderReview, C::Withdraw, S::Withdrawn, None),
     t(
@@ -306,6 +343,12 @@ pub const TRANSITIONS: &[Transition] = &[
         S::RejectedNoReply,
         Some("reminder deadline passed"),
     ),
+    t(
+        S::AwaitingApplicant,
+        C::SetLinkage,
+        S::AwaitingApplicant,
+        Some("case complete, with reason"),
+    ),
     t(S::AwaitingApplicant, C::Withdraw, S::Withdrawn, None),
     t(
         S::Decided,
@@ -315,9 +358,45 @@ pub const TRANSITIONS: &[Transition] = &[
     ),
     t(
         S::Decided,
+        C::Postpone,
+        S::Decided,
+        Some("awaiting delivery, later expected date, with reason"),
+    ),
+    t(
+        S::Decided,
+        C::SetLinkage,
+        S::Decided,
+        Some("awaiting delivery, with reason"),
+    ),
+    t(
+        S::Decided,
+        C::AgreeDeliveryDate,
+        S::Decided,
+        Some("granted source, from today up to its due date"),
+    ),
+    t(
+        S::Decided,
+        C::PostponeDelivery,
+        S::Decided,
+        Some("granted source, later expected date, with reason"),
+    ),
+    t(
+        S::Decided,
+        C::RecordDelivery,
+        S::Decided,
+        Some("granted source"),
+    ),
+    t(
+        S::Decided,
+        C::ReportCannotDeliver,
+        S::Decided,
+        Some("granted source, with reason"),
+    ),
+    t(
+        S::Decided,
         C::Close,
         S::Closed,
-        Some("appeal deadline passed or nothing to appeal"),
+        Some("appeal deadline passed or nothing to appeal, and data made available"),
     ),
     t(
         S::RejectedNoReply,
@@ -330,6 +409,36 @@ pub const TRANSITIONS: &[Transition] = &[
         C::Close,
         S::Closed,
         Some("appeal deadline passed"),
+    ),
+    t(
+        S::Appealed,
+        C::Postpone,
+        S::Appealed,
+        Some("decision appealed, awaiting delivery"),
+    ),
+    t(
+        S::Appealed,
+        C::AgreeDeliveryDate,
+        S::Appealed,
+        Some("decision appealed, granted source"),
+    ),
+    t(
+        S::Appealed,
+        C::PostponeDelivery,
+        S::Appealed,
+        Some("decision appealed, granted source"),
+    ),
+    t(
+        S::Appealed,
+        C::RecordDelivery,
+        S::Appealed,
+        Some("decision appealed, granted source"),
+    ),
+    t(
+        S::Appealed,
+        C::ReportCannotDeliver,
+        S::Appealed,
+        Some("decision appealed, granted source"),
     ),
     t(
         S::Appealed,
@@ -357,9 +466,39 @@ pub const TRANSITIONS: &[Transition] = &[
     ),
     t(
         S::ForwardedToAppealsBody,
+        C::Postpone,
+        S::ForwardedToAppealsBody,
+        Some("awaiting delivery"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::AgreeDeliveryDate,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::PostponeDelivery,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::RecordDelivery,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::ReportCannotDeliver,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
         C::Close,
         S::Closed,
-        Some("Helseklage has decided"),
+        Some("Helseklage has decided, and data made available"),
     ),
 ];
 
@@ -397,7 +536,35 @@ pub const SUBMIT: &str = "SUBMIT";
 pub fn mermaid_diagram() -> String {
     let mut out = String::from("stateDiagram-v2\n");
     let _ = writeln!(out, "    [*] --> {}: {SUBMIT}", S::Submitted.as_str());
+    let mut loops_drawn = Vec::new();
     for t in TRANSITIONS {
+        if t.from == t.to {
+            // Self-loops (commands that keep the state) are drawn once per
+            // state, their commands listed together; the conditions are in
+            // the transitions table.
+            if loops_drawn.contains(&t.from) {
+                continue;
+            }
+            loops_drawn.push(t.from);
+            let mut commands: Vec<&str> = Vec::new();
+            for c in TRANSITIONS
+                .iter()
+                .filter(|r| r.from == t.from && r.to == t.from)
+                .map(|r| r.command.as_str())
+            {
+                if !commands.contains(&c) {
+                    commands.push(c);
+                }
+            }
+            let _ = writeln!(
+                out,
+                "    {} --> {}: {}",
+                t.from.as_str(),
+                t.to.as_str(),
+                commands.join(", ")
+            );
+            continue;
+        }
         let _ = write!(
             out,
             "    {} --> {}: {}",
@@ -465,6 +632,20 @@ pub fn states_document() -> String {
     out.push_str(
         "\nAny other combination of state and command is refused, e.g. \
          \"a decided case cannot be withdrawn\".\n",
+    );
+    out.push_str(
+        "\n## Awaiting delivery: a flag, not a state\n\n\
+         The statutory clock (helseregisterloven § 19 f) runs from the complete \
+         application until the data are made available: every granted source delivered \
+         or reported undeliverable. A decided case whose granted sources are not all \
+         delivered is *awaiting delivery* (`Case::awaiting_delivery`), keeps its due date \
+         and is overdue when it passes. This is a flag beside the state, not a state of \
+         its own, because delivery runs alongside the appeal: the granted sources of a \
+         partly refused decision are delivered while the refusal is appealed, \
+         reconsidered or with Helseklage, and a reversal can grant more sources. A state \
+         would have to be multiplied by every appeal state. The delivery commands \
+         therefore keep the state, and `CLOSE` is refused until the data are made \
+         available. See `docs/case-handling.md`, The statutory clock.\n",
     );
     out
 }
