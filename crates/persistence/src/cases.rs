@@ -374,6 +374,7 @@ pub fn to_domain(conn: &mut PgConnection, rec: &CaseRecord) -> Result<Case> {
         forwarded_on: details.forwarded_on,
         withdrawn_on: details.withdrawn_on,
         closed_on: details.closed_on,
+        delivery_parts: crate::case_delivery::delivery_parts(conn, rec.id)?,
     })
 }
 
@@ -536,6 +537,12 @@ pub fn event_data(event: &CaseEvent) -> Value {
             json!({"forwardedOn": d(*on), "appealsBody": "Helseklage"})
         }
         CaseEvent::Closed { on } => json!({"closedOn": d(*on)}),
+        CaseEvent::LinkageSet { .. }
+        | CaseEvent::DeliveryDateAgreed { .. }
+        | CaseEvent::DeliveryPostponed { .. }
+        | CaseEvent::Delivered { .. }
+        | CaseEvent::CannotDeliver { .. }
+        | CaseEvent::DataMadeAvailable { .. } => crate::case_delivery::event_data(event),
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod applications;
 pub mod audit;
 pub mod calendar;
+pub mod case_delivery;
 pub mod cases;
 pub mod catalogue;
 pub mod db;

@@ -751,9 +751,11 @@ pub fn to_domain(c: &ApplicationContent) -> rules::Application {
                 variables: s.variables.clone(),
                 period_from: s.period_from,
                 period_to: s.period_to,
+                data_description: None, // not on the form yet (issue 12)
             })
             .collect(),
         linkage_description: c.linkage.as_ref().and_then(|l| l.description.clone()),
+        linkage_plan: rules::LinkagePlan::default(), // not on the form yet (issue 12)
         responsibility: rules::Responsibility {
             institution_orgnr: resp.institution_orgnr,
             institution_name: resp.institution_name,

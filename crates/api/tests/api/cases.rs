@@ -1342,10 +1342,13 @@ async fn an_appeal_reversed_gives_a_new_decision_and_preparation_tasks() {
         events[4]["details"]["reason"],
         "Formålet er likevel innenfor."
     );
-    // all granted: the case can be closed at once
+    // all granted: nothing to appeal, but the case is closed only once the
+    // data are made available (MFR delivered or reported undeliverable)
     let r = command(&app, &h, &case_id, "close", &json!({})).await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["status"], "CLOSED");
+    assert_eq!(
+        r.problem(409)["detail"],
+        "the data are not yet made available: MFR not delivered or reported undeliverable"
+    );
 }
 
 #[actix_rt::test]

@@ -365,6 +365,60 @@ async fn a_data_preparation_goes_from_acknowledgement_through_progress_and_hours
         .contains("DELIVERED"));
 }
 
+/// POST /cases/{id}/close with the case's current ETag, whatever the outcome.
+async fn close_case(app: &TestApp, case_id: &str) -> Response {
+    let h = app.token(Role::CaseHandler);
+    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    let request = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/close"),
+            Some(&h),
+        )
+        .header("If-Match", read.header("etag"));
+    app.send(request).await
+}
+
+#[actix_rt::test]
+async fn a_case_closes_only_when_every_granted_source_is_delivered_or_reported() {
+    let app = TestApp::spawn().await;
+    let case_id = decided_case(&app, "close-after-delivery").await;
+    assert_eq!(
+        close_case(&app, &case_id).await.problem(409)["detail"],
+        "the data are not yet made available: MFR, NPR not delivered or reported undeliverable"
+    );
+    let fhi = custodian(&app, FHI);
+    let mfr = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    act(&app, &fhi, &mfr, "acknowledge", &json!({})).await;
+    let delivery = json!({"deliveredOn": today(), "method": "EMAIL", "contents": "mfr.csv"});
+    assert_eq!(
+        act(&app, &fhi, &mfr, "deliveries", &delivery).await.status,
+        200
+    );
+    assert_eq!(
+        close_case(&app, &case_id).await.problem(409)["detail"],
+        "the data are not yet made available: NPR not delivered or reported undeliverable"
+    );
+    let hdir = custodian(&app, HDIR);
+    let npr = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reason = json!({"reason": "Variablene finnes ikke for perioden"});
+    assert_eq!(
+        act(&app, &hdir, &npr, "cannot-deliver", &reason)
+            .await
+            .status,
+        200
+    );
+    let r = close_case(&app, &case_id).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "CLOSED");
+}
+
 #[actix_rt::test]
 async fn refused_actions_are_409_with_why_and_write_nothing() {
     let app = TestApp::spawn().await;
