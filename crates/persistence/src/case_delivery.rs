@@ -17,7 +17,10 @@ use serde_json::{json, Value};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::schema::{custodian_tasks, custodians, data_sources, task_deliveries, task_events};
+use crate::cases::{self, CaseError};
+use crate::schema::{
+    cases as cases_t, custodian_tasks, custodians, data_sources, task_deliveries, task_events,
+};
 
 const DATA_PREPARATION: &str = "DATA_PREPARATION";
 
@@ -91,6 +94,19 @@ pub fn delivery_parts(
         });
     }
     Ok(parts)
+}
+
+/// Recomputes the case's due date after a custodian delivered or reported
+/// that data cannot be delivered: the clock stops (`due_on` NULL) when the
+/// last granted source ends, so the work queue never shows a case whose data
+/// are made available as overdue. The caller holds the case row's lock.
+pub fn refresh_due_on(conn: &mut PgConnection, case_id: Uuid) -> Result<(), CaseError> {
+    let rec = cases::find(conn, case_id)?;
+    let case = cases::to_domain(conn, &rec)?;
+    diesel::update(cases_t::table.find(case_id))
+        .set(cases_t::due_on.eq(case.due_date()))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The applicant-visible data of a delivery-phase event (dates YYYY-MM-DD).

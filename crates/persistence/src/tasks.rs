@@ -606,6 +606,12 @@ pub fn act(
             }
         };
         record(conn, &row, &updated, command.event_kind(), data, ctx)?;
+        if matches!(
+            command,
+            TaskCommand::Deliver { .. } | TaskCommand::CannotDeliver { .. }
+        ) {
+            crate::case_delivery::refresh_due_on(conn, row.case_id)?;
+        }
         Ok(updated)
     })
 }

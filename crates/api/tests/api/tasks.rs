@@ -383,6 +383,10 @@ async fn close_case(app: &TestApp, case_id: &str) -> Response {
 async fn a_case_closes_only_when_every_granted_source_is_delivered_or_reported() {
     let app = TestApp::spawn().await;
     let case_id = decided_case(&app, "close-after-delivery").await;
+    // decided, not delivered: the statutory deadline still applies
+    let case = case_file(&app, &case_id).await;
+    assert!(case["statutoryDeadline"].is_string(), "{case}");
+    assert_eq!(case["dueOn"], case["statutoryDeadline"]);
     assert_eq!(
         close_case(&app, &case_id).await.problem(409)["detail"],
         "the data are not yet made available: MFR, NPR not delivered or reported undeliverable"
@@ -394,13 +398,16 @@ async fn a_case_closes_only_when_every_granted_source_is_delivered_or_reported()
         .to_owned();
     act(&app, &fhi, &mfr, "acknowledge", &json!({})).await;
     let delivery = json!({"deliveredOn": today(), "method": "EMAIL", "contents": "mfr.csv"});
-    assert_eq!(
-        act(&app, &fhi, &mfr, "deliveries", &delivery).await.status,
-        200
-    );
+    let r = act(&app, &fhi, &mfr, "deliveries", &delivery).await;
+    assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         close_case(&app, &case_id).await.problem(409)["detail"],
         "the data are not yet made available: NPR not delivered or reported undeliverable"
+    );
+    assert_eq!(
+        case_file(&app, &case_id).await["dueOn"],
+        case["statutoryDeadline"],
+        "NPR is still open"
     );
     let hdir = custodian(&app, HDIR);
     let npr = only_task(&app, &hdir).await["id"]
@@ -408,15 +415,21 @@ async fn a_case_closes_only_when_every_granted_source_is_delivered_or_reported()
         .unwrap()
         .to_owned();
     let reason = json!({"reason": "Variablene finnes ikke for perioden"});
-    assert_eq!(
-        act(&app, &hdir, &npr, "cannot-deliver", &reason)
-            .await
-            .status,
-        200
-    );
+    let r = act(&app, &hdir, &npr, "cannot-deliver", &reason).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // the data are made available: the clock has stopped
+    assert!(case_file(&app, &case_id).await["dueOn"].is_null());
     let r = close_case(&app, &case_id).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "CLOSED");
+}
+
+/// The case file as a case handler reads it.
+async fn case_file(app: &TestApp, case_id: &str) -> Value {
+    let h = app.token(Role::CaseHandler);
+    let r = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
 }
 
 #[actix_rt::test]
