@@ -424,6 +424,53 @@ async fn a_case_closes_only_when_every_granted_source_is_delivered_or_reported()
     assert_eq!(r.body["status"], "CLOSED");
 }
 
+#[actix_rt::test]
+async fn hds_postpones_a_decided_case_while_its_data_are_awaited() {
+    let app = TestApp::spawn().await;
+    let case_id = decided_case(&app, "postpone-after-decision").await;
+    let due = parse_date(case_file(&app, &case_id).await["dueOn"].as_str().unwrap());
+    let expected = (due + time::Duration::days(30)).to_string();
+    let body = json!({"expectedOn": expected, "reason": "Stor pågang i NPR."});
+    let r = case_command(&app, &case_id, "postpone", &body).await;
+    assert_eq!(r.body["status"], "DECIDED");
+    assert_eq!(r.body["dueOn"], expected.as_str());
+    assert_eq!(r.body["postponementExpectedOn"], expected.as_str());
+    let fhi = custodian(&app, FHI);
+    let mfr = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hdir = custodian(&app, HDIR);
+    let npr = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (tok, task) in [(&fhi, &mfr), (&hdir, &npr)] {
+        let reason = json!({"reason": "Uttrekket kan ikke lages"});
+        let r = act(&app, tok, task, "cannot-deliver", &reason).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    // Nothing awaits delivery: nothing to postpone.
+    let h = app.token(Role::CaseHandler);
+    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    let request = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/postpone"),
+            Some(&h),
+        )
+        .header("If-Match", read.header("etag"))
+        .json(&json!({"expectedOn": "2099-01-01", "reason": "Igjen."}));
+    assert_eq!(
+        app.send(request).await.problem(409)["detail"],
+        "nothing awaits delivery: every granted data source is delivered or reported undeliverable"
+    );
+}
+
+fn parse_date(s: &str) -> time::Date {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).unwrap()
+}
+
 /// The case file as a case handler reads it.
 async fn case_file(app: &TestApp, case_id: &str) -> Value {
     let h = app.token(Role::CaseHandler);
