@@ -8,7 +8,7 @@ LOCAL_DB = $(shell $(DB) url)
 HDS = $(or $(CARGO_TARGET_DIR),target)/debug/hds
 CARGO_TEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run --workspace --no-fail-fast" || echo "cargo test --workspace --no-fail-fast")
 
-.PHONY: help run test build db-start db-stop db-reset token openapi bench bench-catalogue bench-custodian lint guards fmt
+.PHONY: help run test build db-start db-stop db-reset token openapi contract bench bench-catalogue bench-custodian lint guards fmt
 
 help:
 	@echo "make run        start the service on http://127.0.0.1:8080 (private PostgreSQL, migrated and seeded)"
@@ -16,6 +16,7 @@ help:
 	@echo "make token ROLE=APPLICANT [PID=<fnr>] [ORG=<orgnr>]   print a dev token"
 	@echo "make db-stop    stop the private PostgreSQL;  make db-reset  delete its data"
 	@echo "make openapi    rewrite openapi/openapi.json from the handlers"
+	@echo "make contract   check openapi/openapi.json with independent tools: OpenAPI 3.1 validator, openapi-typescript, tsc --strict"
 	@echo "make bench      run the benchmarks (docs/benchmarks.md)"
 	@echo "make bench-catalogue  catalogue page times, shipped vs +50,000 variables, and query plans (docs/benchmarks.md)"
 	@echo "make bench-custodian   custodian polling and feed under load (100,000 cases, wrk; docs/benchmarks.md)"
@@ -45,6 +46,11 @@ token:
 openapi:
 	cargo run -q --bin hds -- openapi > openapi/openapi.json
 
+# The committed contract through independent tools (pinned in contract/,
+# installed with npm ci): a broken spec fails with the validator's message.
+contract:
+	scripts/check-contract.sh
+
 fmt:
 	cargo fmt --all
 
@@ -60,6 +66,7 @@ test: db-start
 	cargo build --workspace --all-targets
 	HDS_TEST_ADMIN_URL="$$($(DB) admin-url)" scripts/drop-test-template.sh
 	$(MAKE) --no-print-directory guards
+	scripts/check-contract.sh
 	HDS_TEST_ADMIN_URL="$$($(DB) admin-url)" $(CARGO_TEST)
 
 bench: db-start

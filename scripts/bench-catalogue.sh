@@ -5,7 +5,7 @@
 #      searches, measured with curl (N requests each after a warm-up);
 #   3. 50,000 extra variables (scripts/bench-catalogue-seed.sql), same measurements;
 #   4. EXPLAIN (ANALYZE, BUFFERS) of the list and search queries as the
-#      repository (crates/persistence/src/catalogue.rs) builds them.
+#      repository (crates/persistence/src/catalogue/) builds them.
 # The scratch database is dropped at the end.
 #
 # Environment: HDS_BIN (default target/release/hds if built, else target/debug/hds),

@@ -88,6 +88,19 @@ fn production_mode_refuses_development_settings() {
             )],
             "not HTTPS",
         ),
+        (
+            vec![
+                (
+                    "HDS_ISSUERS",
+                    r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
+                ),
+                (
+                    "HDS_CORS_ORIGINS",
+                    "https://helsedata.no,http://localhost:*",
+                ),
+            ],
+            "CORS origin http://localhost:* is not HTTPS",
+        ),
     ];
     for (env, why) in refusals {
         let mut command = hds("postgres://x@127.0.0.1:9/x", &scratch, 1, &["serve"]);

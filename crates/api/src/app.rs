@@ -16,6 +16,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{FieldError, Problem};
 use crate::extract::path_config;
+use crate::http::allow::{refuse_undeclared_method, RouteTable};
+use crate::http::cors;
 use crate::middleware::{no_route, request_context};
 use crate::routes;
 use crate::state::AppState;
@@ -31,7 +33,8 @@ Every error is RFC 9457 application/problem+json.",
         license(name = "MIT")
     ),
     modifiers(&BearerAuth),
-    components(schemas(Problem, FieldError)),
+    // SearchLang is only a query parameter: no response names it
+    components(schemas(Problem, FieldError, routes::catalogue::common::SearchLang)),
     tags(
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),
@@ -103,47 +106,13 @@ async fn serve_spec() -> HttpResponse {
         .body(SPEC.get_or_init(openapi_json).clone())
 }
 
-/// The methods the spec allows on a concrete path (for 405 responses).
-pub fn methods_for_path(path: &str) -> Vec<&'static str> {
-    static TEMPLATES: OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = OnceLock::new();
-    let templates = TEMPLATES.get_or_init(|| {
-        openapi()
-            .paths
-            .paths
-            .iter()
-            .map(|(template, item)| {
-                let segments = template.split('/').map(str::to_owned).collect();
-                let mut methods = Vec::new();
-                let pairs = [
-                    ("GET", item.get.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                ];
-                for (name, present) in pairs {
-                    if present {
-                        methods.push(name);
-                    }
-                }
-                (segments, methods)
-            })
-            .collect()
-    });
-    let wanted: Vec<&str> = path.split('/').collect();
-    let mut allowed: Vec<&'static str> = templates
-        .iter()
-        .filter(|(segments, _)| {
-            segments.len() == wanted.len()
-                && segments.iter().zip(&wanted).all(|(t, w)| {
-                    (t.starts_with('{') && t.ends_with('}') && !w.is_empty()) || t == w
-                })
-        })
-        .flat_map(|(_, methods)| methods.iter().copied())
-        .collect();
-    allowed.sort_unstable();
-    allowed.dedup();
-    allowed
+/// Every route's methods, from the contract, built once per process (the
+/// `Allow` of a 405, see [`RouteTable`]).
+fn route_table() -> web::Data<RouteTable> {
+    static TABLE: OnceLock<web::Data<RouteTable>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| web::Data::new(RouteTable::from_spec(&openapi()).with(SPEC_PATH, &["GET"])))
+        .clone()
 }
 
 /// The whole application over `state`.
@@ -159,11 +128,13 @@ pub fn build_app(
     >,
 > {
     let dev_issuer = state.dev_issuer.clone();
+    let cors_origins = state.config.cors_origins.clone();
     let (app, _) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(state)
         .app_data(path_config())
+        .app_data(route_table())
         // registered before the /api/v1 scope, which would otherwise claim it
         .route(SPEC_PATH, web::get().to(serve_spec))
         .route(
@@ -183,5 +154,10 @@ pub fn build_app(
             }
         })
         .default_service(web::to(no_route))
+        // innermost first: a method the matching route does not declare is a
+        // 405 before routing; CORS answers preflights before that; the
+        // request context (id, problem+json, log) wraps everything
+        .wrap(from_fn(refuse_undeclared_method))
+        .wrap(cors::middleware(&cors_origins))
         .wrap(from_fn(request_context))
 }

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::auth::issuers::IssuerConfig;
+use crate::http::cors;
 
 /// Local development (the default) or production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,11 @@ pub struct Config {
     /// after the application was complete; the deadline then moves by the
     /// working days paused (`HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT`, default on).
     pub pause_clock_while_awaiting_applicant: bool,
+    /// Origins browsers may call the API from (CORS), as
+    /// [`crate::http::cors::parse_origin`] writes them; `scheme://host:*`
+    /// allows any port (`HDS_CORS_ORIGINS`; locally any port of localhost and
+    /// 127.0.0.1, none in production).
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +101,30 @@ pub fn local_dir() -> PathBuf {
     )
 }
 
+/// The CORS allow-list from `HDS_CORS_ORIGINS` (comma-separated; `none` for
+/// no origin), else the mode's default: any port of localhost and 127.0.0.1
+/// locally, none in production.
+pub fn cors_origins(mode: Mode, raw: Option<&str>) -> Result<Vec<String>, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(match mode {
+            Mode::Local => cors::LOCAL_ORIGINS.map(str::to_owned).to_vec(),
+            Mode::Production => Vec::new(),
+        });
+    };
+    if raw.trim().eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    raw.split(',')
+        .filter(|entry| !entry.trim().is_empty())
+        .map(|entry| {
+            cors::parse_origin(entry).map_err(|message| ConfigError::Invalid {
+                name: "HDS_CORS_ORIGINS",
+                message,
+            })
+        })
+        .collect()
+}
+
 pub const LOCAL_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:54329/hds";
 
 impl Config {
@@ -120,6 +150,7 @@ impl Config {
         if !problem_type_base.ends_with('/') {
             problem_type_base.push('/');
         }
+        let cors_origins = cors_origins(mode, var("HDS_CORS_ORIGINS").as_deref())?;
         let issuers = match (var("HDS_ISSUERS"), var("HDS_ISSUERS_FILE")) {
             (Some(json), _) => {
                 IssuerConfig::parse_list(&json).map_err(|message| ConfigError::Invalid {
@@ -159,6 +190,7 @@ impl Config {
                 "HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT",
                 true,
             )?,
+            cors_origins,
         };
         config.check_production()?;
         Ok(config)
@@ -191,10 +223,59 @@ impl Config {
                 issuer.issuer
             ));
         }
+        if let Some(origin) = self
+            .cors_origins
+            .iter()
+            .find(|o| !o.starts_with("https://"))
+        {
+            return refuse(&format!(
+                "CORS origin {origin} is not HTTPS (HDS_CORS_ORIGINS)"
+            ));
+        }
         Ok(())
     }
 
     pub fn dev_issuer_url(&self) -> String {
         format!("{}/dev-issuer", self.public_url)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cors_origins_default_to_localhost_locally_and_to_none_in_production() {
+        let local = cors_origins(Mode::Local, None).unwrap();
+        assert_eq!(local, ["http://localhost:*", "http://127.0.0.1:*"]);
+        assert!(cors::allows(&local, "http://localhost:3000"));
+        let production = cors_origins(Mode::Production, None).unwrap();
+        assert!(production.is_empty());
+        assert!(!cors::allows(&production, "http://localhost:3000"));
+    }
+
+    #[test]
+    fn cors_origins_from_the_setting_replace_the_default() {
+        let set = cors_origins(
+            Mode::Local,
+            Some("https://portal.helsedata.no, https://forvalter.example.no/,"),
+        )
+        .unwrap();
+        assert_eq!(
+            set,
+            [
+                "https://portal.helsedata.no",
+                "https://forvalter.example.no"
+            ]
+        );
+        assert!(!cors::allows(&set, "http://localhost:3000"));
+        assert!(cors_origins(Mode::Local, Some("none")).unwrap().is_empty());
+        let err = cors_origins(Mode::Production, Some("https://x.no,portal")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("HDS_CORS_ORIGINS: \"portal\" is not an origin"),
+            "{err}"
+        );
     }
 }

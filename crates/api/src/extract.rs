@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
+use crate::http::privacy::without_national_ids;
 use crate::state::AppState;
 
 /// RFC 6901 escaping of one pointer segment.
@@ -45,20 +46,6 @@ pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Serde's messages quote the offending value ("unknown variant `...`",
-/// "invalid type: string \"...\""); a national identity number sent in the
-/// wrong field must not come back in the response.
-fn redact_national_ids(message: &str) -> String {
-    let mut out = message.to_owned();
-    for range in hds_domain::identity::find_national_ids(message)
-        .into_iter()
-        .rev()
-    {
-        out.replace_range(range, "***********");
-    }
-    out
-}
-
 /// "missing field `x`" points at the field itself, not at its parent.
 fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
@@ -75,7 +62,9 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
             ))
         }
         serde_json::error::Category::Io | serde_json::error::Category::Data => {
-            let message = redact_national_ids(&inner.to_string());
+            // serde quotes the offending value ("unknown variant `...`"): a
+            // national identity number sent in the wrong field must not come back
+            let message = without_national_ids(&inner.to_string());
             let message = message
                 .split(" at line ")
                 .next()
@@ -190,7 +179,7 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
                 .map(Self)
                 .map_err(|err| {
                     let name = pointer(err.path());
-                    let message = redact_national_ids(&err.inner().to_string());
+                    let message = without_national_ids(&err.inner().to_string());
                     let name = if name.is_empty() {
                         missing_field(&message)
                             .map(|f| format!("/{f}"))
@@ -219,7 +208,7 @@ pub fn path_config() -> web::PathConfig {
             "INVALID_PATH_PARAMETER",
             format!(
                 "{} is not a valid path here: {err}",
-                crate::middleware::without_national_ids(req.path())
+                without_national_ids(req.path())
             ),
         )
         .into()

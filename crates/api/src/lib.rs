@@ -1,10 +1,10 @@
 //! The hds HTTP API: actix-web handlers, DTOs with utoipa schemas, auth and
 //! errors. `app::build_app` is the one builder of the application.
 
+pub mod access;
 pub mod app;
 pub mod auth;
 pub mod config;
-pub mod custodian;
 pub mod error;
 pub mod extract;
 pub mod feed_listener;

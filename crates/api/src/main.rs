@@ -1,43 +1,103 @@
-//! `hds`: the helsedata.no backend.
-//!
-//! ```text
-//! hds serve                 serve the API (HDS_BIND, default 127.0.0.1:8080)
-//! hds migrate [--revert-all] apply pending migrations (or revert them all)
-//! hds seed                  load the reference data (catalogue)
-//! hds run-jobs [--at RFC3339] run the scheduled case rules due at that instant
-//!                           (reminders, rejections for no reply, overdue flags)
-//! hds openapi               print the OpenAPI contract
-//! hds dev-token --role R [--pid FNR] [--org ORGNR] [--name NAME]
-//!                           print a token from the local dev issuer
-//! ```
-//! Configuration comes from environment variables; see the README.
+//! `hds`: the helsedata.no backend. `hds --help` lists the commands and
+//! `hds <command> --help` explains one; configuration comes from environment
+//! variables (see the README).
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use hds_api::auth::dev_issuer::DevIssuer;
 use hds_api::auth::Role;
 use hds_api::config::{Config, Mode};
 use hds_api::{app, server};
 use hds_persistence::{migrate, seed};
+use time::OffsetDateTime;
 
-fn usage() -> ExitCode {
-    eprintln!(
-        "usage: hds <serve | migrate [--revert-all] | seed | run-jobs [--at RFC3339] | openapi | dev-token --role ROLE [--pid FNR] [--org ORGNR] [--name NAME]>"
-    );
-    ExitCode::from(2)
+/// The helsedata.no backend: the API, its database migrations and its jobs.
+///
+/// Settings come from environment variables (DATABASE_URL, HDS_BIND,
+/// HDS_ENV, ...; see the README). Usage errors exit with status 2, a refused
+/// configuration with 78.
+#[derive(Debug, Parser)]
+#[command(name = "hds", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API on HDS_BIND (default 127.0.0.1:8080) until SIGTERM or SIGINT.
+    ///
+    /// In the local default it first applies pending migrations and loads the
+    /// reference data (HDS_MIGRATE_ON_START).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate {
+        /// Revert every applied migration instead (empties the database).
+        #[arg(long)]
+        revert_all: bool,
+    },
+    /// Load the reference data (the catalogue); idempotent, insert-only.
+    Seed,
+    /// Run the scheduled case rules due at an instant, once.
+    ///
+    /// Sends the reminders, rejects applications for no reply and flags overdue
+    /// cases that are due at that instant, then prints what it did. Safe beside
+    /// running servers: no case is acted on twice.
+    RunJobs {
+        /// The instant to run at, RFC 3339 (e.g. 2027-01-15T08:00:00Z); default now.
+        #[arg(long, value_name = "RFC3339", value_parser = rfc3339)]
+        at: Option<OffsetDateTime>,
+    },
+    /// Print the OpenAPI contract (JSON) on stdout; needs no database.
+    Openapi,
+    /// Print a token from the local development issuer (local default only).
+    DevToken {
+        /// APPLICANT, CASE_HANDLER, CUSTODIAN or ADMIN.
+        #[arg(long, value_name = "ROLE", default_value = "APPLICANT", value_parser = role)]
+        role: Role,
+        /// The person's national identity number (fødselsnummer), 11 digits.
+        #[arg(long, value_name = "FNR", value_parser = national_id)]
+        pid: Option<String>,
+        /// The organisation number (organisasjonsnummer), 9 digits.
+        #[arg(long, value_name = "ORGNR", value_parser = orgnr)]
+        org: Option<String>,
+        /// The display name in the token.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+}
+
+fn rfc3339(raw: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("not an RFC 3339 instant (e.g. 2027-01-15T08:00:00Z): {e}"))
+}
+
+fn role(raw: &str) -> Result<Role, String> {
+    serde_json::from_value(serde_json::Value::String(raw.to_ascii_uppercase()))
+        .map_err(|_| "use APPLICANT, CASE_HANDLER, CUSTODIAN or ADMIN".to_owned())
+}
+
+fn national_id(raw: &str) -> Result<String, String> {
+    hds_domain::identity::NationalId::parse(raw).map_err(|e| e.to_string())?;
+    Ok(raw.to_owned())
+}
+
+fn orgnr(raw: &str) -> Result<String, String> {
+    hds_domain::identity::Orgnr::parse(raw).map_err(|e| e.to_string())?;
+    Ok(raw.to_owned())
 }
 
 fn main() -> ExitCode {
+    // `--help`, `--version` and usage errors end here (0, 0 and 2), before
+    // any configuration is read or any connection made.
+    let cli = Cli::parse();
     env_logger::Builder::from_env(
         env_logger::Env::default().default_filter_or("info,actix_server=warn"),
     )
     .format_target(false)
     .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(command) = args.first() else {
-        return usage();
-    };
-    if command == "openapi" {
+    if matches!(cli.command, Command::Openapi) {
         print!("{}", app::openapi_json());
         return ExitCode::SUCCESS;
     }
@@ -48,13 +108,24 @@ fn main() -> ExitCode {
             return ExitCode::from(78);
         }
     };
-    let result = match command.as_str() {
-        "serve" => serve(config),
-        "migrate" => run_migrations(&config, args.iter().any(|a| a == "--revert-all")),
-        "seed" => load_seed(&config),
-        "run-jobs" => run_jobs(&config, &args[1..]),
-        "dev-token" => dev_token(&config, &args[1..]),
-        _ => return usage(),
+    let result = match cli.command {
+        Command::Serve => serve(config),
+        Command::Migrate { revert_all } => run_migrations(&config, revert_all),
+        Command::Seed => load_seed(&config),
+        Command::RunJobs { at } => run_jobs(&config, at.unwrap_or_else(OffsetDateTime::now_utc)),
+        Command::DevToken {
+            role,
+            pid,
+            org,
+            name,
+        } => dev_token(
+            &config,
+            role,
+            pid.as_deref(),
+            org.as_deref(),
+            name.as_deref(),
+        ),
+        Command::Openapi => unreachable!("printed above, without configuration"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -102,54 +173,28 @@ fn load_seed(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-fn run_jobs(config: &Config, args: &[String]) -> Result<(), String> {
-    let at = match flag(args, "--at") {
-        Some(raw) => {
-            time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
-                .map_err(|e| format!("--at {raw:?} is not an RFC 3339 instant: {e}"))?
-        }
-        None if args.iter().any(|a| a == "--at") => {
-            return Err("--at needs an RFC 3339 instant, e.g. 2027-01-15T08:00:00Z".into())
-        }
-        None => time::OffsetDateTime::now_utc(),
-    };
+fn run_jobs(config: &Config, at: OffsetDateTime) -> Result<(), String> {
     let mut conn = connect(config)?;
     let report = hds_api::jobs::run(config, &mut conn, at).map_err(|e| e.to_string())?;
     println!("{}", hds_api::jobs::describe(&report));
     Ok(())
 }
 
-fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str)
-}
-
-fn dev_token(config: &Config, args: &[String]) -> Result<(), String> {
+fn dev_token(
+    config: &Config,
+    role: Role,
+    pid: Option<&str>,
+    org: Option<&str>,
+    name: Option<&str>,
+) -> Result<(), String> {
     if config.mode == Mode::Production || !config.dev_issuer {
         return Err("dev-token works only in the local default with the dev issuer on".into());
     }
-    let role_name = flag(args, "--role").unwrap_or("APPLICANT");
-    let role: Role = serde_json::from_value(serde_json::Value::String(
-        role_name.to_ascii_uppercase(),
-    ))
-    .map_err(|_| {
-        format!("unknown role {role_name}: use APPLICANT, CASE_HANDLER, CUSTODIAN or ADMIN")
-    })?;
-    let pid = flag(args, "--pid").filter(|s| !s.is_empty());
-    let org = flag(args, "--org").filter(|s| !s.is_empty());
-    if let Some(pid) = pid {
-        hds_domain::identity::NationalId::parse(pid).map_err(|e| format!("--pid: {e}"))?;
-    }
-    if let Some(org) = org {
-        hds_domain::identity::Orgnr::parse(org).map_err(|e| format!("--org: {e}"))?;
-    }
     let issuer = DevIssuer::load_or_create(&config.dev_key_path, &config.dev_issuer_url())
         .map_err(|e| e.to_string())?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = OffsetDateTime::now_utc().unix_timestamp();
     let token = issuer
-        .mint(role, pid, org, flag(args, "--name"), now)
+        .mint(role, pid, org, name, now)
         .map_err(|e| e.to_string())?;
     println!("{token}");
     Ok(())

@@ -12,34 +12,16 @@ use std::time::Instant;
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, ResponseError};
 
 use crate::error::{ApiError, InternalCause, PROBLEM_JSON};
+use crate::http::cors;
+use crate::http::privacy::without_national_ids;
+use crate::http::request_id::{incoming_id, RequestId, REQUEST_ID};
 use crate::state::AppState;
-
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the current request, in the request's extensions.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-/// The current request's id (for audit events written by a handler).
-pub fn request_id(req: &actix_web::HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
-}
-
-fn incoming_id(req: &ServiceRequest) -> Option<String> {
-    let raw = req.headers().get(REQUEST_ID)?.to_str().ok()?;
-    let sane = !raw.is_empty()
-        && raw.len() <= 64
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    sane.then(|| raw.to_owned())
-}
 
 pub async fn request_context(
     req: ServiceRequest,
@@ -49,6 +31,8 @@ pub async fn request_context(
     let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
+    // The path as it may be logged and echoed: a national identity number a
+    // client put in a URL is masked (our routes never carry one).
     let path = without_national_ids(req.path());
     let base = req
         .app_data::<web::Data<AppState>>()
@@ -79,19 +63,6 @@ pub async fn request_context(
     Ok(response)
 }
 
-/// The path as it may be logged and echoed: a national identity number a
-/// client put in a URL is masked (our routes never carry one).
-pub(crate) fn without_national_ids(path: &str) -> String {
-    let mut masked = path.to_owned();
-    for range in hds_domain::identity::find_national_ids(path)
-        .into_iter()
-        .rev()
-    {
-        masked.replace_range(range, "***********");
-    }
-    masked
-}
-
 /// Rewrites an error response as a complete problem document.
 async fn as_problem(
     response: ServiceResponse<BoxBody>,
@@ -106,6 +77,8 @@ async fn as_problem(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with(PROBLEM_JSON));
     let (req, res) = response.into_parts();
+    // a framework error we can name (a refused CORS preflight)
+    let known = res.error().and_then(cors::refusal);
     let (head, body) = res.into_parts();
     let bytes = body::to_bytes(body).await.unwrap_or_default();
     let mut problem: serde_json::Value = if is_problem {
@@ -114,7 +87,10 @@ async fn as_problem(
         serde_json::Value::Null
     };
     if !problem.is_object() {
-        problem = fallback(status);
+        problem = match known {
+            Some(err) => serde_json::to_value(err.problem()).unwrap_or_default(),
+            None => fallback(status),
+        };
     }
     if let Some(obj) = problem.as_object_mut() {
         let slug = obj
@@ -162,17 +138,12 @@ fn fallback(status: StatusCode) -> serde_json::Value {
     serde_json::to_value(problem).unwrap_or_default()
 }
 
-/// Unknown routes: 405 with `Allow` when the path exists with other methods
-/// (read from the published spec), else 404.
+/// Unknown routes: 404. (A known path with a method its route does not
+/// declare never gets here: `http::allow` answers it with 405 and `Allow`.)
 pub async fn no_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
-    let allowed = crate::app::methods_for_path(req.path());
-    if allowed.is_empty() {
-        ApiError::not_found(format!(
-            "no resource at {}",
-            without_national_ids(req.path())
-        ))
-        .error_response()
-    } else {
-        ApiError::method_not_allowed(&allowed).error_response()
-    }
+    ApiError::not_found(format!(
+        "no resource at {}",
+        without_national_ids(req.path())
+    ))
+    .error_response()
 }

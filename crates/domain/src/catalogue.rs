@@ -68,8 +68,21 @@ pub fn check_code(pointer: &str, code: &str, out: &mut Vec<Problem>) {
     }
 }
 
-/// A variable name: `^[A-Za-z][A-Za-z0-9_]*$`, at most [`MAX_VARIABLE_NAME_LEN`] characters.
+/// Names a variable cannot have: its path `/data-sources/{code}/variables/{name}`
+/// would be an action's path (`/variables/import`).
+pub const RESERVED_VARIABLE_NAMES: [&str; 1] = ["import"];
+
+/// A variable name: `^[A-Za-z][A-Za-z0-9_]*$`, at most [`MAX_VARIABLE_NAME_LEN`]
+/// characters, and not one of [`RESERVED_VARIABLE_NAMES`].
 pub fn check_variable_name(pointer: &str, name: &str, out: &mut Vec<Problem>) {
+    if RESERVED_VARIABLE_NAMES.contains(&name) {
+        out.push(Problem::new(
+            pointer,
+            "RESERVED_NAME",
+            format!("{name:?} is reserved (its path is an action on the data source's variables)"),
+        ));
+        return;
+    }
     let mut chars = name.chars();
     let well_formed = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -338,6 +351,13 @@ mod tests {
         assert!(problems(|o| check_variable_name("/name", "VEKT", o)).is_empty());
         assert!(problems(|o| check_variable_name("/name", "svlen_dg2", o)).is_empty());
         assert_eq!(problems(|o| check_variable_name("/name", "2X", o)).len(), 1);
+        let reserved = problems(|o| check_variable_name("/name", "import", o));
+        assert_eq!(
+            (reserved.len(), reserved[0].code),
+            (1, "RESERVED_NAME"),
+            "{reserved:?}"
+        );
+        assert!(problems(|o| check_variable_name("/name", "IMPORT", o)).is_empty());
         assert_eq!(
             problems(|o| check_variable_name("/name", "a b", o)).len(),
             1

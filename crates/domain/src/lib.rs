@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod disclosure;
+pub mod fees;
 pub mod identity;
+pub mod statistics;
 pub mod task;
 pub mod webhook;

@@ -12,8 +12,8 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::access::custodian_of;
 use crate::auth::{Principal, Role};
-use crate::custodian::custodian_of;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::PRIVATE_NO_CACHE;

@@ -1,10 +1,17 @@
-//! The handlers, one module per resource.
+//! The handlers: one folder (or, for a small resource, one file) per
+//! resource, each with its route table `routes(cfg)`; docs/architecture.md
+//! shows the tree.
+//!
+//! Route modules do not import each other: what two resources share lives
+//! in `common` (schemas and error mappings several speak) or below `routes`
+//! (`crate::access`, `crate::http`, `crate::extract`, `crate::error`). The
+//! test at the end of this file holds every route module to that.
 
-pub mod application_attachments;
 pub mod applications;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
+pub mod common;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;
@@ -19,7 +26,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
     applications::routes(cfg);
-    application_attachments::routes(cfg);
     calendar::routes(cfg);
     cases::routes(cfg);
     disclosure::routes(cfg);
@@ -27,4 +33,77 @@ pub fn v1(cfg: &mut ServiceConfig) {
     tasks::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    /// The module named right after `prefix` in `line`, if any.
+    fn after<'a>(line: &'a str, prefix: &str) -> Vec<&'a str> {
+        line.match_indices(prefix)
+            .map(|(i, _)| {
+                let rest = &line[i + prefix.len()..];
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn route_modules_do_not_import_each_other() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+        let mut files = Vec::new();
+        rust_files(&root, &mut files);
+        let mut offences = Vec::new();
+        for file in files {
+            let relative = file.strip_prefix(&root).unwrap();
+            let parts: Vec<&str> = relative.iter().map(|p| p.to_str().unwrap()).collect();
+            if parts == ["mod.rs"] {
+                continue; // the table of every resource
+            }
+            let own = parts[0].trim_end_matches(".rs");
+            // `super::` leaves the resource from routes/x.rs and routes/x/mod.rs;
+            // from a file deeper in a folder, `super::super::` does.
+            let to_routes = if parts.len() == 1 || parts[parts.len() - 1] == "mod.rs" {
+                vec!["crate::routes::", "super::"]
+            } else {
+                vec!["crate::routes::", "super::super::"]
+            };
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for prefix in &to_routes {
+                    for module in after(line, prefix) {
+                        if !["common", own, "super", "*", ""].contains(&module) {
+                            offences.push(format!(
+                                "{}:{}: {}",
+                                relative.display(),
+                                n + 1,
+                                line.trim()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            offences.is_empty(),
+            "route modules import each other (move what they share to routes/common.rs or below):\n{}",
+            offences.join("\n")
+        );
+    }
 }

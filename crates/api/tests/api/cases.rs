@@ -1194,6 +1194,7 @@ async fn withdrawal_cancels_the_custodians_tasks_and_closes_the_question() {
     assert_eq!(detail.body["status"], "WITHDRAWN");
     assert!(detail.body["dueOn"].is_null());
     assert_eq!(detail.body["tasks"][0]["kind"], "DECISION");
+    // cancelled by the trigger cases_withdrawn_cancel_tasks (no code does it)
     assert_eq!(detail.body["tasks"][0]["state"], "CANCELLED");
     assert_eq!(
         detail.body["questions"][0]["closedWithoutAnswer"],

@@ -547,6 +547,17 @@ async fn bad_input_is_a_4xx_naming_the_field_and_the_database_is_unchanged() {
         pointers(response.problem(422)),
         ["/codeList", "/periodFrom"]
     );
+    // `import` would be the path of the import action, not of the variable
+    let response = app
+        .post_json(
+            "/api/v1/data-sources/MFR/variables",
+            Some(&admin),
+            &json!({"name": "import", "labelNb": "x", "labelEn": "x", "valueType": "TEXT"}),
+        )
+        .await;
+    let problem = response.problem(422);
+    assert_eq!(pointers(problem), ["/name"]);
+    assert_eq!(problem["errors"][0]["code"], "RESERVED_NAME");
     let response = app
         .post_json(
             "/api/v1/data-sources/NOPE/variables",

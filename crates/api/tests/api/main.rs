@@ -4,6 +4,7 @@
 
 mod support;
 
+mod allow;
 mod applications;
 mod applications_attachments;
 mod applications_submit;
@@ -13,6 +14,7 @@ mod cases;
 mod catalogue;
 mod catalogue_admin;
 mod catalogue_import;
+mod cors;
 mod disclosure;
 mod errors;
 mod events;

@@ -950,6 +950,7 @@ async fn withdrawal_cancels_the_open_tasks_and_tells_the_custodian() {
         poll.status, 200,
         "a change made by case handling changes the poll too"
     );
+    // cancelled by the trigger cases_withdrawn_cancel_tasks (no code does it)
     let task = read(&app, &hdir, &did).await;
     assert_eq!(task.body["state"], "CANCELLED");
     assert_eq!(task.body["caseStatus"], "WITHDRAWN");

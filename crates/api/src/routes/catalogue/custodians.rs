@@ -6,9 +6,8 @@ use hds_persistence::catalogue::{self as repo, After, CustodianInput, CustodianR
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{cut, decode_after, SourceKind, Who};
+use super::common::{cut, decode_after, SourceKind, Who};
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
@@ -17,14 +16,6 @@ use crate::http::etag::{
 };
 use crate::http::pagination::{limit, Page};
 use crate::state::AppState;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_custodians)
-        .service(create_custodian)
-        .service(get_custodian)
-        .service(update_custodian)
-        .service(retire_custodian);
-}
 
 /// A data source as its custodian lists it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -165,7 +156,7 @@ pub struct CustodianQuery {
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/custodians")]
-async fn list_custodians(
+pub(super) async fn list_custodians(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: ApiQuery<CustodianQuery>,
@@ -193,7 +184,7 @@ async fn list_custodians(
     json_with_etag(&req, &Page { items, next_cursor }, PUBLIC_CACHE)
 }
 
-async fn load(state: &AppState, code: String) -> Result<Custodian, ApiError> {
+pub(super) async fn load(state: &AppState, code: String) -> Result<Custodian, ApiError> {
     let (row, sources) = state
         .run(move |conn| {
             let row = repo::get_custodian(conn, &code)?;
@@ -214,7 +205,7 @@ async fn load(state: &AppState, code: String) -> Result<Custodian, ApiError> {
         (status = 404, description = "No such custodian", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/custodians/{code}")]
-async fn get_custodian(
+pub(super) async fn get_custodian(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
@@ -252,7 +243,7 @@ fn written(
         (status = 422, description = "Invalid content (every problem listed)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/custodians")]
-async fn create_custodian(
+pub(super) async fn create_custodian(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,
@@ -294,7 +285,7 @@ async fn create_custodian(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/custodians/{code}")]
-async fn update_custodian(
+pub(super) async fn update_custodian(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,
@@ -330,7 +321,7 @@ async fn update_custodian(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/custodians/{code}/retire")]
-async fn retire_custodian(
+pub(super) async fn retire_custodian(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,

@@ -9,9 +9,8 @@ use hds_persistence::catalogue::{
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{
+use super::common::{
     cut, decode_after, search, ApplicationChannel, DataKind, DecisionAuthority, SearchLang,
     SourceKind, Who,
 };
@@ -23,14 +22,6 @@ use crate::http::etag::{
 };
 use crate::http::pagination::{limit, Page};
 use crate::state::AppState;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_data_sources)
-        .service(create_data_source)
-        .service(get_data_source)
-        .service(update_data_source)
-        .service(retire_data_source);
-}
 
 /// The custodian of a data source, as the source shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -198,7 +189,7 @@ pub struct DataSourceQuery {
         (status = 400, description = "Bad query parameter (e.g. empty or too long q)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources")]
-async fn list_data_sources(
+pub(super) async fn list_data_sources(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: ApiQuery<DataSourceQuery>,
@@ -242,7 +233,7 @@ async fn list_data_sources(
     json_with_etag(&req, &Page { items, next_cursor }, PUBLIC_CACHE)
 }
 
-async fn load(state: &AppState, code: String) -> Result<DataSource, ApiError> {
+pub(super) async fn load(state: &AppState, code: String) -> Result<DataSource, ApiError> {
     let (row, history) = state
         .run(move |conn| {
             let row = repo::get_data_source(conn, &code)?;
@@ -263,7 +254,7 @@ async fn load(state: &AppState, code: String) -> Result<DataSource, ApiError> {
         (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources/{code}")]
-async fn get_data_source(
+pub(super) async fn get_data_source(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
@@ -410,7 +401,7 @@ fn written(
         (status = 422, description = "Invalid content or unknown custodian/purpose (every problem listed)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/data-sources")]
-async fn create_data_source(
+pub(super) async fn create_data_source(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,
@@ -449,7 +440,7 @@ async fn create_data_source(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/data-sources/{code}")]
-async fn update_data_source(
+pub(super) async fn update_data_source(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,
@@ -490,7 +481,7 @@ async fn update_data_source(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/data-sources/{code}/retire")]
-async fn retire_data_source(
+pub(super) async fn retire_data_source(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,

@@ -4,15 +4,10 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_persistence::catalogue as repo;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
 use crate::state::AppState;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_purposes);
-}
 
 /// A purpose (formål) a data source may be used for.
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +36,7 @@ pub struct PurposeList {
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/purposes")]
-async fn list_purposes(
+pub(super) async fn list_purposes(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

@@ -5,19 +5,14 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_persistence::catalogue::{self as repo, SourceFilter, VariableFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::common::{search, SearchLang};
 use super::data_sources::{self, DataSource};
 use super::variables::{self, Variable};
-use super::{search, SearchLang};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
 use crate::state::AppState;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(search_catalogue);
-}
 
 /// Query of the catalogue search.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -52,7 +47,7 @@ pub struct SearchResult {
         (status = 400, description = "Empty, too long or wordless q, or a bad limit", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/search")]
-async fn search_catalogue(
+pub(super) async fn search_catalogue(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: ApiQuery<SearchQuery>,

@@ -7,20 +7,14 @@ use hds_persistence::catalogue::{self as repo, NoticeInput, NoticeRow};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::{Severity, Who};
+use super::common::{Severity, Who};
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE, PUBLIC_CACHE};
 use crate::state::AppState;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_service_notices)
-        .service(create_service_notice);
-}
 
 /// A service notice (driftsmelding), shown to everyone while valid.
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,7 +75,7 @@ pub struct NoticeQuery {
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/service-notices")]
-async fn list_service_notices(
+pub(super) async fn list_service_notices(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: ApiQuery<NoticeQuery>,
@@ -122,7 +116,7 @@ pub struct NewServiceNotice {
         (status = 422, description = "Invalid content (e.g. validFrom not before validTo)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/service-notices")]
-async fn create_service_notice(
+pub(super) async fn create_service_notice(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,

@@ -1,42 +1,23 @@
 //! Variables (variabler): the variable explorer. Public reads per source and
-//! across sources with full-text search; admin writes and bulk import.
-
-use std::collections::HashSet;
+//! across sources with full-text search; admin writes (the bulk import is
+//! `variable_import`).
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, put, web, HttpMessage, HttpRequest, HttpResponse};
-use hds_domain::catalogue::Problem as RuleProblem;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use hds_persistence::catalogue::{self as repo, After, VariableFilter, VariableInput, VariableRow};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{cut, decode_after, field_errors, search, SearchLang, ValueType, Who};
+use super::common::{cut, decode_after, search, SearchLang, ValueType, Who};
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::{json_body, pointer, read_body, ApiJson, ApiQuery};
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{
     json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
 };
 use crate::http::pagination::{limit, Page};
 use crate::state::AppState;
-
-/// The largest import body, in bytes.
-pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
-/// The most rows one import may have.
-pub const MAX_IMPORT_ROWS: usize = 100_000;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_variables)
-        .service(list_source_variables)
-        .service(import_variables)
-        .service(create_variable)
-        .service(get_variable)
-        .service(update_variable)
-        .service(retire_variable);
-}
 
 /// The data source a variable belongs to.
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,7 +110,7 @@ pub struct VariableQuery {
     pub limit: Option<i64>,
 }
 
-async fn list(
+pub(super) async fn list(
     state: &AppState,
     req: &HttpRequest,
     query: VariableQuery,
@@ -181,7 +162,7 @@ async fn list(
         (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/variables")]
-async fn list_variables(
+pub(super) async fn list_variables(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: ApiQuery<VariableQuery>,
@@ -202,7 +183,7 @@ async fn list_variables(
         (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources/{code}/variables")]
-async fn list_source_variables(
+pub(super) async fn list_source_variables(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
@@ -218,7 +199,11 @@ async fn list_source_variables(
     list(&state, &req, query.0, Some(code.into_inner())).await
 }
 
-async fn load(state: &AppState, source: String, name: String) -> Result<Variable, ApiError> {
+pub(super) async fn load(
+    state: &AppState,
+    source: String,
+    name: String,
+) -> Result<Variable, ApiError> {
     let row = state
         .run(move |conn| Ok(repo::get_variable(conn, &source, &name)?))
         .await?;
@@ -235,7 +220,7 @@ async fn load(state: &AppState, source: String, name: String) -> Result<Variable
         (status = 404, description = "No such data source or variable", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources/{code}/variables/{name}")]
-async fn get_variable(
+pub(super) async fn get_variable(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -363,7 +348,7 @@ fn written(
         (status = 422, description = "Invalid content", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/data-sources/{code}/variables")]
-async fn create_variable(
+pub(super) async fn create_variable(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,
@@ -405,7 +390,7 @@ async fn create_variable(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/data-sources/{code}/variables/{name}")]
-async fn update_variable(
+pub(super) async fn update_variable(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,
@@ -446,7 +431,7 @@ async fn update_variable(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/data-sources/{code}/variables/{name}/retire")]
-async fn retire_variable(
+pub(super) async fn retire_variable(
     state: web::Data<AppState>,
     req: HttpRequest,
     principal: Principal,
@@ -469,158 +454,4 @@ async fn retire_variable(
         })
         .await?;
     written(&req, &load(&state, code, name).await?, StatusCode::OK)
-}
-
-/// What an import did.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportReport {
-    /// Rows in the import.
-    pub rows: usize,
-    /// Variables that did not exist and were created.
-    pub created: usize,
-    /// Existing variables whose content changed (new version).
-    pub updated: usize,
-    /// Existing variables identical to their row (left alone).
-    pub unchanged: usize,
-}
-
-/// Parses and checks every row (with its index in the file); returns the
-/// inputs, or every problem found (pointers `/<row>/<field>`) together with
-/// `earlier` ones (e.g. CSV records of the wrong length), in row order.
-pub(crate) fn check_import(
-    rows: Vec<(usize, Value)>,
-    earlier: Vec<RuleProblem>,
-) -> Result<Vec<VariableInput>, Vec<FieldError>> {
-    let mut problems: Vec<RuleProblem> = earlier;
-    let mut inputs = Vec::with_capacity(rows.len());
-    let mut names = HashSet::new();
-    for (i, row) in rows {
-        let prefix = format!("/{i}");
-        match serde_path_to_error::deserialize::<_, NewVariable>(row) {
-            Ok(variable) => {
-                let input = VariableInput::from(variable);
-                problems.extend(
-                    repo::validate_variable(&input)
-                        .into_iter()
-                        .map(|p| p.under(&prefix)),
-                );
-                if !names.insert(input.name.clone()) {
-                    problems.push(RuleProblem::new(
-                        format!("{prefix}/name"),
-                        "DUPLICATE",
-                        format!("{} appears more than once in the import", input.name),
-                    ));
-                }
-                inputs.push(input);
-            }
-            Err(err) => {
-                let message = err.inner().to_string();
-                let message = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                let mut pointer = format!("{prefix}{}", pointer(err.path()));
-                if let Some(field) = message
-                    .strip_prefix("missing field `")
-                    .and_then(|rest| rest.split('`').next())
-                {
-                    pointer.push('/');
-                    pointer.push_str(field);
-                }
-                let code = if message.starts_with("missing field") {
-                    "REQUIRED"
-                } else if message.starts_with("unknown field") {
-                    "UNKNOWN_FIELD"
-                } else {
-                    "INVALID_TYPE"
-                };
-                problems.push(RuleProblem::new(pointer, code, message));
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(inputs)
-    } else {
-        // Row order; problems that name no row (e.g. CSV columns) first.
-        problems.sort_by_key(|p| {
-            p.pointer
-                .split('/')
-                .nth(1)
-                .and_then(|row| row.parse::<usize>().ok())
-                .map_or(0, |row| row + 1)
-        });
-        Err(field_errors(problems))
-    }
-}
-
-/// Bulk import of a data source's variables (ADMIN). The body is a JSON
-/// array of variables (as `NewVariable`), or a CSV file (`text/csv`, comma or
-/// semicolon separated, UTF-8) whose header row names the same fields; row
-/// `/0` is the first record after the header. Every row is checked first: if any
-/// is bad, the answer is one 422 listing every bad row (`/3/valueType`) and
-/// nothing is written. Otherwise all rows are applied in one transaction,
-/// upserting by name; variables not in the import are left as they are.
-#[utoipa::path(tag = "catalogue", operation_id = "import_variables", security(("bearerAuth" = [])),
-    params(("code" = String, Path, description = "The data source's code")),
-    request_body(description = "The variables, at most 100,000 rows and 32 MiB",
-        content((Vec<NewVariable> = "application/json"), (String = "text/csv"))),
-    responses(
-        (status = 200, description = "Applied", body = ImportReport),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad rows, every one listed; nothing written", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[post("/data-sources/{code}/variables/import")]
-async fn import_variables(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    principal: Principal,
-    code: web::Path<String>,
-    payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Admin)?;
-    let who = Who::of(&principal, &req);
-    let mut payload = payload.into_inner();
-    let is_csv = req
-        .mime_type()
-        .ok()
-        .flatten()
-        .is_some_and(|mime| mime.type_() == "text" && mime.subtype() == "csv");
-    let (rows, shape_problems) = if is_csv {
-        let bytes = read_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| ApiError::bad_request("the CSV file is not UTF-8 text"))?;
-        super::csv::rows(&text).map_err(|problems| ApiError::validation(field_errors(problems)))?
-    } else {
-        let rows: Vec<Value> = json_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
-        (rows.into_iter().enumerate().collect(), Vec::new())
-    };
-    if rows.len() > MAX_IMPORT_ROWS {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "",
-            "TOO_MANY_ROWS",
-            format!("at most {MAX_IMPORT_ROWS} rows per import"),
-        )]));
-    }
-    let count = rows.len();
-    let inputs = web::block(move || check_import(rows, shape_problems))
-        .await?
-        .map_err(ApiError::validation)?;
-    let code = code.into_inner();
-    let report = state
-        .run(move |conn| Ok(repo::import_variables(conn, &code, &inputs, who.actor())?))
-        .await?;
-    let body = ImportReport {
-        rows: count,
-        created: report.created,
-        updated: report.updated,
-        unchanged: report.unchanged,
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(body))
 }

@@ -1,0 +1,50 @@
+//! What the applications handlers share: the refusals (read-only once
+//! submitted, owner only), the version check inside the writing
+//! transaction, and the audit event of a change.
+
+use hds_persistence::audit::{self, NewAuditEvent};
+use hds_persistence::DbConn;
+use serde_json::Value;
+
+use crate::error::ApiError;
+
+pub(super) fn not_draft() -> ApiError {
+    ApiError::conflict("the application has been submitted and is read-only; contact HDS with the case number to change it")
+}
+
+pub(super) fn owner_only(what: &str) -> ApiError {
+    ApiError::forbidden(format!(
+        "only the applicant who created the application can {what}"
+    ))
+}
+
+pub(super) fn check_version(given: Option<i32>, current: i32) -> Result<(), ApiError> {
+    match given {
+        Some(v) if v != current => Err(ApiError::precondition_failed()),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn audit(
+    conn: &mut DbConn,
+    actor: &str,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    after: Value,
+    request_id: Option<&str>,
+) -> Result<(), ApiError> {
+    audit::record(
+        conn,
+        &NewAuditEvent {
+            actor,
+            action,
+            entity_type,
+            entity_id,
+            before_state: None,
+            after_state: Some(after),
+            request_id,
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! Drafts (utkast): start one, list the caller's applications, read one,
+//! change its sections.
+
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use hds_persistence::applications::{self as repo, Access};
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::common::{audit, check_version, not_draft};
+use super::content::{ApplicationContent, ApplicationPatch, ALL_SECTIONS};
+use super::mapping::{content_json, stored_content, view};
+use super::requests::ListApplicationsQuery;
+use super::validation::validate_for_saving;
+use super::views::{ApplicationRole, ApplicationStatus, ApplicationSummary, ApplicationView};
+use crate::access::applicant;
+use crate::auth::Principal;
+use crate::error::{ApiError, Problem};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
+use crate::http::pagination::{self, Page};
+use crate::http::request_id::request_id;
+use crate::state::AppState;
+
+/// Start a new draft application (utkast), optionally with some sections.
+#[utoipa::path(tag = "applications", operation_id = "create_application", security(("bearerAuth" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the same draft")),
+    request_body = ApplicationContent,
+    responses(
+        (status = 201, description = "The draft; `ETag` and `Location` set", body = ApplicationView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an applicant", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Content wrong in itself (pointer per field)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/applications")]
+pub(super) async fn create_application(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: ApiJson<ApplicationContent>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let content = body.0;
+    let json = content_json(&content)?;
+    let keyed = keyed(&req, &pid, json.to_string().as_bytes())?;
+    let actor = principal.actor();
+    let request_id = request_id(&req);
+    let (stored, replayed) = state
+        .run(move |conn| {
+            conn.transaction::<_, ApiError, _>(|conn| {
+                if let Some(stored) = claim(conn, keyed.as_ref())? {
+                    return Ok((stored, true));
+                }
+                validate_for_saving(conn, &content, &ALL_SECTIONS)?;
+                let row = repo::create(conn, &pid, &json)?;
+                audit(
+                    conn,
+                    &actor,
+                    "APPLICATION_CREATED",
+                    "application",
+                    &row.id.to_string(),
+                    json!({"version": row.version}),
+                    request_id.as_deref(),
+                )?;
+                let view = view(conn, &row, Access::Owner)?;
+                let headers = vec![
+                    ("Location", format!("/api/v1/applications/{}", row.id)),
+                    ("ETag", etag::of_version(row.version)),
+                ];
+                Ok((
+                    respond_stored(conn, keyed.as_ref(), 201, headers, &view)?,
+                    false,
+                ))
+            })
+        })
+        .await?;
+    Ok(http_response(stored, replayed))
+}
+
+/// The caller's applications (own and as co-applicant), newest first, with
+/// status and case number.
+#[utoipa::path(tag = "applications", operation_id = "list_my_applications", security(("bearerAuth" = [])),
+    params(ListApplicationsQuery),
+    responses(
+        (status = 200, description = "One page", body = Page<ApplicationSummary>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/applications")]
+pub(super) async fn list_my_applications(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: ApiQuery<ListApplicationsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_cursor(query.cursor.as_deref())?
+        .map(|c| parse_cursor(&c))
+        .transpose()?;
+    let status = query.status.map(ApplicationStatus::code);
+    let rows = state
+        .run(move |conn| {
+            Ok(repo::list_for(conn, &pid, after, status, limit).map(|rows| (rows, pid))?)
+        })
+        .await?;
+    let (rows, pid) = rows;
+    let items: Vec<ApplicationSummary> = rows
+        .into_iter()
+        .map(|r| ApplicationSummary {
+            id: r.id,
+            title: r
+                .content
+                .pointer("/project/title")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            status: r
+                .case_status
+                .as_deref()
+                .and_then(ApplicationStatus::from_code)
+                .unwrap_or(ApplicationStatus::Draft),
+            role: if r.owner_pid == pid {
+                ApplicationRole::Owner
+            } else {
+                ApplicationRole::Member
+            },
+            case_number: r.case_number,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            submitted_at: r.submitted_at,
+        })
+        .collect();
+    let page = pagination::page(items, limit, |a| {
+        format!("{}|{}", a.created_at.unix_timestamp_nanos(), a.id)
+    });
+    etag::json_with_etag(&req, &page, PRIVATE_NO_CACHE)
+}
+
+fn parse_cursor(raw: &str) -> Result<(OffsetDateTime, Uuid), ApiError> {
+    let bad = || {
+        ApiError::bad_parameter(
+            "/query/cursor",
+            "INVALID_CURSOR",
+            "cursor is not one this API gave out",
+        )
+    };
+    let (nanos, id) = raw.split_once('|').ok_or_else(bad)?;
+    let nanos: i128 = nanos.parse().map_err(|_| bad())?;
+    let at = OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| bad())?;
+    let id = Uuid::parse_str(id).map_err(|_| bad())?;
+    Ok((at, id))
+}
+
+/// One application, with its content and attachments.
+#[utoipa::path(tag = "applications", operation_id = "get_application", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 200, description = "The application; `ETag: \"v<version>\"`", body = ApplicationView),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/applications/{id}")]
+pub(super) async fn get_application(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let id = id.into_inner();
+    let view = state
+        .run(move |conn| {
+            let (row, access) = repo::find_accessible(conn, id, &pid)?;
+            view(conn, &row, access)
+        })
+        .await?;
+    etag::json_versioned(&req, &view, view.version, PRIVATE_NO_CACHE)
+}
+
+/// Change sections of a draft. Each section given replaces the stored one;
+/// `null` clears it. Needs `If-Match`. Content wrong in itself is refused
+/// (422); what is merely unfinished is reported by the check.
+#[utoipa::path(tag = "applications", operation_id = "update_application", security(("bearerAuth" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The application's id"),
+        ("If-Match" = String, Header, description = "The ETag last read, e.g. \"v3\""),
+    ),
+    request_body = ApplicationPatch,
+    responses(
+        (status = 200, description = "The application after the change; new `ETag`", body = ApplicationView),
+        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Content wrong in itself (pointer per field)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[patch("/applications/{id}")]
+pub(super) async fn update_application(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    body: ApiJson<ApplicationPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let version = etag::required_version(&req)?;
+    let id = id.into_inner();
+    let patch = body.0;
+    let actor = principal.actor();
+    let request_id = request_id(&req);
+    let view = state
+        .run(move |conn| {
+            conn.transaction::<_, ApiError, _>(|conn| {
+                let (row, access) = repo::lock_accessible(conn, id, &pid)?;
+                if row.status != repo::DRAFT {
+                    return Err(not_draft());
+                }
+                check_version(Some(version), row.version)?;
+                let mut content = stored_content(&row)?;
+                let touched = patch.apply(&mut content);
+                validate_for_saving(conn, &content, &touched)?;
+                let row = repo::update_content(conn, id, &content_json(&content)?)?;
+                audit(
+                    conn,
+                    &actor,
+                    "APPLICATION_UPDATED",
+                    "application",
+                    &id.to_string(),
+                    json!({"version": row.version, "sections": touched}),
+                    request_id.as_deref(),
+                )?;
+                view(conn, &row, access)
+            })
+        })
+        .await?;
+    etag::json_versioned(&req, &view, view.version, PRIVATE_NO_CACHE)
+}

@@ -1,0 +1,186 @@
+//! Co-applicants (medsøkere): who they are, inviting one, removing one.
+
+use actix_web::http::header;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use hds_domain::identity::NationalId;
+use hds_persistence::applications::{self as repo, Access};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::common::{audit, check_version, not_draft, owner_only};
+use super::mapping::member_view;
+use super::requests::NewMember;
+use super::views::MemberView;
+use crate::access::applicant;
+use crate::auth::Principal;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::ApiJson;
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::http::request_id::request_id;
+use crate::state::AppState;
+
+/// The co-applicants (medsøkere).
+#[utoipa::path(tag = "applications", operation_id = "list_members", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 200, description = "The co-applicants", body = Vec<MemberView>),
+        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/applications/{id}/members")]
+pub(super) async fn list_members(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let id = id.into_inner();
+    let members = state
+        .run(move |conn| {
+            repo::find_accessible(conn, id, &pid)?;
+            Ok(repo::list_members(conn, id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
+        .json(members.iter().map(member_view).collect::<Vec<_>>()))
+}
+
+/// Invite a co-applicant by fødselsnummer or D-nummer: they can read and
+/// edit the draft when they log in with ID-porten. Owner only, while a draft.
+#[utoipa::path(tag = "applications", operation_id = "add_member", security(("bearerAuth" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The application's id"),
+        ("If-Match" = String, Header, description = "The application's ETag last read"),
+    ),
+    request_body = NewMember,
+    responses(
+        (status = 201, description = "Added", body = MemberView),
+        (status = 200, description = "Already a member", body = MemberView),
+        (status = 403, description = "Only the owner manages members", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a valid national identity number, or the owner", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/applications/{id}/members")]
+pub(super) async fn add_member(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    body: ApiJson<NewMember>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let version = etag::required_version(&req)?;
+    let member = NationalId::parse(body.0.national_id.trim()).map_err(|e| {
+        ApiError::validation(vec![FieldError::new(
+            "/nationalId",
+            "INVALID_NATIONAL_ID",
+            format!("not a valid fødselsnummer or D-nummer: {e}"),
+        )])
+    })?;
+    let id = id.into_inner();
+    let actor = principal.actor();
+    let request_id = request_id(&req);
+    let (row, created) = state
+        .run(move |conn| {
+            conn.transaction::<_, ApiError, _>(|conn| {
+                let (app, access) = repo::lock_accessible(conn, id, &pid)?;
+                if access != Access::Owner {
+                    return Err(owner_only("invite co-applicants"));
+                }
+                if app.status != repo::DRAFT {
+                    return Err(not_draft());
+                }
+                check_version(Some(version), app.version)?;
+                if member.as_str() == app.owner_pid {
+                    return Err(ApiError::validation(vec![FieldError::new(
+                        "/nationalId",
+                        "IS_OWNER",
+                        "you own the application; invite someone else",
+                    )]));
+                }
+                let (row, created) = repo::add_member(conn, id, member.as_str(), &actor)?;
+                if created {
+                    repo::touch(conn, id)?;
+                    audit(
+                        conn,
+                        &actor,
+                        "APPLICATION_MEMBER_ADDED",
+                        "application",
+                        &id.to_string(),
+                        json!({"memberId": row.id, "member": member.masked()}),
+                        request_id.as_deref(),
+                    )?;
+                }
+                Ok((row, created))
+            })
+        })
+        .await?;
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response.json(member_view(&row)))
+}
+
+/// Remove a co-applicant. Owner only, while a draft.
+#[utoipa::path(tag = "applications", operation_id = "remove_member", security(("bearerAuth" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The application's id"),
+        ("memberId" = Uuid, Path, description = "The member's id (from the list of members)"),
+        ("If-Match" = String, Header, description = "The application's ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Only the owner manages members", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application or member", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[delete("/applications/{id}/members/{memberId}")]
+pub(super) async fn remove_member(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let version = etag::required_version(&req)?;
+    let (id, member_id) = path.into_inner();
+    let actor = principal.actor();
+    let request_id = request_id(&req);
+    state
+        .run(move |conn| {
+            conn.transaction::<_, ApiError, _>(|conn| {
+                let (app, access) = repo::lock_accessible(conn, id, &pid)?;
+                if access != Access::Owner {
+                    return Err(owner_only("remove co-applicants"));
+                }
+                if app.status != repo::DRAFT {
+                    return Err(not_draft());
+                }
+                check_version(Some(version), app.version)?;
+                let row = repo::remove_member(conn, id, member_id)?;
+                repo::touch(conn, id)?;
+                let masked = NationalId::parse(&row.pid)
+                    .map(|p| p.masked())
+                    .unwrap_or_default();
+                audit(
+                    conn,
+                    &actor,
+                    "APPLICATION_MEMBER_REMOVED",
+                    "application",
+                    &id.to_string(),
+                    json!({"memberId": row.id, "member": masked}),
+                    request_id.as_deref(),
+                )
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

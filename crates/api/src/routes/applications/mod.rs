@@ -1,0 +1,50 @@
+//! Applications (søknader): drafts written section by section, the
+//! completeness check, submission into a case with a case number, the case
+//! timeline the applicant sees, withdrawal, and co-applicants.
+//!
+//! Access: the owner and the members (co-applicants) see an application;
+//! for anyone else it does not exist (404). Members read and edit drafts;
+//! only the owner submits, withdraws and manages members (403 for members).
+//! Lifecycle, sections and rules: docs/applications.md.
+//!
+//! The files: `mod.rs` the route table; handlers by action (`drafts`,
+//! `check`, `submit`, `timeline`, `withdraw`, `members`, `attachments`); the
+//! schemas (`content`: the application's sections; `views`: what the API
+//! answers; `requests`: queries and other bodies); `mapping` from rows to
+//! views and from the content to the domain; `validation`, the rules run
+//! over the content; `common`, what the handlers share.
+
+mod attachments;
+mod check;
+mod common;
+pub mod content;
+mod drafts;
+mod mapping;
+mod members;
+pub mod requests;
+mod submit;
+mod timeline;
+mod validation;
+pub mod views;
+mod withdraw;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(drafts::create_application)
+        .service(drafts::list_my_applications)
+        .service(drafts::get_application)
+        .service(drafts::update_application)
+        .service(check::check_application)
+        .service(submit::submit_application)
+        .service(timeline::get_case)
+        .service(timeline::list_case_events)
+        .service(withdraw::withdraw_application)
+        .service(members::list_members)
+        .service(members::add_member)
+        .service(members::remove_member)
+        .service(attachments::upload_attachment)
+        .service(attachments::list_attachments)
+        .service(attachments::download_attachment)
+        .service(attachments::delete_attachment);
+}

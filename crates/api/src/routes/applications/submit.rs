@@ -1,0 +1,179 @@
+//! Submission (innsending): the check, the frozen snapshot, the case number
+//! and the case, in one transaction.
+
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use hds_domain::case::Case;
+use hds_persistence::applications::{self as repo, Access, ApplicationRow, CaseRow};
+use hds_persistence::feed::{self, NewFeedEvent};
+use hds_persistence::DbConn;
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::common::{audit, check_version, not_draft, owner_only};
+use super::mapping::{stored_content, to_domain};
+use super::validation::{field_error, run_check};
+use super::views::CaseView;
+use crate::access::applicant;
+use crate::auth::Principal;
+use crate::error::{ApiError, Problem};
+use crate::http::etag;
+use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
+use crate::http::request_id::request_id;
+use crate::state::AppState;
+
+/// The writes of a submission, inside the submit transaction after every
+/// check passed: case number, frozen snapshot, status, case, its events.
+fn record_submission(
+    conn: &mut DbConn,
+    row: &ApplicationRow,
+    actor: &str,
+    request_id: Option<&str>,
+) -> Result<CaseRow, ApiError> {
+    let id = row.id;
+    let now = OffsetDateTime::now_utc();
+    let received_on = hds_domain::calendar::oslo_date(now);
+    let submitted = Case::submit(received_on);
+    let case_number = repo::next_case_number(conn, received_on.year())?;
+    let attachments = repo::list_attachments(conn, id)?;
+    let snapshot = json!({
+        "applicationId": id,
+        "version": row.version,
+        "content": row.content,
+        "attachments": attachments.iter().map(|a| json!({
+            "id": a.id, "kind": a.kind, "title": a.title, "filename": a.filename,
+            "contentType": a.content_type, "sizeBytes": a.size_bytes, "sha256": a.sha256,
+        })).collect::<Vec<_>>(),
+        "caseNumber": case_number,
+    });
+    repo::insert_snapshot(conn, id, &snapshot, now, actor)?;
+    repo::mark_submitted(conn, id, now)?;
+    let status = submitted.case.state.as_str();
+    let case = repo::insert_case(conn, id, &case_number, status, now, received_on)?;
+    for event in &submitted.events {
+        repo::record_case_event(
+            conn,
+            &repo::NewCaseEvent {
+                case_id: case.id,
+                kind: event.kind().as_str(),
+                occurred_at: now,
+                actor,
+                visible_to_applicant: true,
+                status_before: None,
+                status_after: Some(status),
+                data: json!({"caseNumber": case_number, "receivedOn": received_on.to_string()}),
+                request_id,
+            },
+        )?;
+    }
+    let sources: Vec<String> = to_domain(&stored_content(row)?)
+        .data_sources
+        .into_iter()
+        .map(|s| s.code)
+        .collect();
+    feed::append(
+        conn,
+        &NewFeedEvent {
+            event_type: "no.helsedata.case.received",
+            source: &format!("/api/v1/cases/{}", case.id),
+            subject: Some(&case_number),
+            data: json!({
+                "caseId": case.id,
+                "caseNumber": case_number,
+                "applicationId": id,
+                "status": status,
+                "receivedAt": now
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .map_err(|e| ApiError::internal(e.to_string()))?,
+                "dataSources": sources,
+            }),
+            custodian_id: None,
+            case_id: Some(case.id),
+        },
+    )?;
+    audit(
+        conn,
+        actor,
+        "APPLICATION_SUBMITTED",
+        "application",
+        &id.to_string(),
+        json!({"caseId": case.id, "caseNumber": case_number}),
+        request_id,
+    )?;
+    Ok(case)
+}
+
+/// Submit the application (sende inn): one transaction checks it (422 with
+/// every problem), freezes the submitted version, assigns the case number
+/// and records the received instant and event. Owner only. Needs `If-Match`
+/// and `Idempotency-Key`: a retry with the same key returns the same case.
+#[utoipa::path(tag = "applications", operation_id = "submit_application", security(("bearerAuth" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The application's id"),
+        ("If-Match" = String, Header, description = "The application's ETag last read"),
+        ("Idempotency-Key" = String, Header, description = "A new unique key per submission attempt (e.g. a UUID); retries reuse it"),
+    ),
+    responses(
+        (status = 201, description = "The case; `Location` is the case", body = CaseView),
+        (status = 400, description = "Idempotency-Key missing or malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A co-applicant cannot submit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already submitted", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not complete: every problem listed", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/applications/{id}/submit")]
+pub(super) async fn submit_application(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let version = etag::required_version(&req)?;
+    let keyed = keyed(&req, &pid, b"")?.ok_or_else(|| {
+        ApiError::bad_parameter(
+            "/header/Idempotency-Key",
+            "REQUIRED",
+            "submitting needs an Idempotency-Key header (a new UUID per attempt; reuse it on retries)",
+        )
+    })?;
+    let id = id.into_inner();
+    let actor = principal.actor();
+    let request_id = request_id(&req);
+    let (stored, replayed) = state
+        .run(move |conn| {
+            conn.transaction::<_, ApiError, _>(|conn| {
+                if let Some(stored) = claim(conn, Some(&keyed))? {
+                    return Ok((stored, true));
+                }
+                let (row, access) = repo::lock_accessible(conn, id, &pid)?;
+                if access != Access::Owner {
+                    return Err(owner_only("submit it"));
+                }
+                if row.status != repo::DRAFT {
+                    return Err(not_draft());
+                }
+                check_version(Some(version), row.version)?;
+                let problems = run_check(conn, &row)?;
+                if !problems.is_empty() {
+                    return Err(ApiError::validation(
+                        problems.iter().map(field_error).collect(),
+                    ));
+                }
+                let case = record_submission(conn, &row, &actor, request_id.as_deref())?;
+                let headers = vec![
+                    ("Location", format!("/api/v1/applications/{id}/case")),
+                    ("ETag", etag::of_version(case.version)),
+                ];
+                Ok((
+                    respond_stored(conn, Some(&keyed), 201, headers, &CaseView::from_row(&case))?,
+                    false,
+                ))
+            })
+        })
+        .await?;
+    Ok(http_response(stored, replayed))
+}

@@ -1,0 +1,77 @@
+//! Completeness (komplett søknad): day 0 of the statutory clock.
+
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use hds_persistence::cases as repo;
+use uuid::Uuid;
+
+use super::commands::{handler_command, v};
+use super::requests::{parse_date, CompleteRequest};
+use super::views::CaseDetail;
+use crate::auth::Principal;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use hds_domain::calendar::oslo_date;
+
+/// Mark the application complete: records the completion date (day 0) and
+/// starts the statutory clock, 30 working days, or 60 when identifiable data
+/// is linked from several registers or statistics compiled from several
+/// sources (from the submitted application). Sources whose custodian decides
+/// get a DECISION task.
+#[utoipa::path(tag = "cases", operation_id = "mark_case_complete", security(("bearerAuth" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The case's id"),
+        ("If-Match" = String, Header, description = "The case's ETag last read"),
+    ),
+    request_body = CompleteRequest,
+    responses(
+        (status = 200, description = "The case, UNDER_REVIEW", body = CaseDetail),
+        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed now (the state machine's reason)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The case changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad or future date", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/cases/{id}/complete")]
+pub(super) async fn mark_case_complete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    body: ApiJson<CompleteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let today = oslo_date(state.clock.now());
+    let completed_on = match body.0.completed_on.as_deref() {
+        None => None,
+        Some(raw) => {
+            let d = parse_date(raw, "/completedOn").map_err(|e| ApiError::validation(vec![e]))?;
+            if d > today {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "/completedOn",
+                    "IN_THE_FUTURE",
+                    "the completion date cannot be in the future",
+                )]));
+            }
+            Some(d)
+        }
+    };
+    let id = id.into_inner();
+    handler_command(
+        &req,
+        &state,
+        &principal,
+        true,
+        move |conn, version, ctx, rules| {
+            Ok(repo::mark_complete(
+                conn,
+                id,
+                v(version)?,
+                ctx,
+                rules,
+                completed_on,
+            )?)
+        },
+    )
+    .await
+}

@@ -1,0 +1,196 @@
+//! What case handlers and applicants send: the queue's query and each
+//! command's body; and reading them (dates, decisions) into what the
+//! repository takes.
+
+use hds_persistence::cases::NewSourceDecision;
+use serde::Deserialize;
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{check_free_text, FieldError};
+use crate::routes::common::Outcome;
+
+/// Query of the work queue.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// Comma-separated statuses; default every case not CLOSED or WITHDRAWN.
+    pub status: Option<String>,
+    /// `me`, `none` (unassigned), or a handler id.
+    pub assignee: Option<String>,
+    /// A data source code, e.g. `NPR`.
+    pub data_source: Option<String>,
+    /// A custodian code, e.g. `FHI`.
+    pub custodian: Option<String>,
+    /// Due before this date (YYYY-MM-DD).
+    pub due_before: Option<String>,
+    /// `true`: only cases whose due date has passed (clock not paused).
+    pub overdue: Option<bool>,
+    /// Only cases due within this many working days from today (not yet overdue).
+    pub at_risk_within: Option<u32>,
+    /// From `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Assign the case (tildele). Without `nationalId`: to yourself.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Another handler's national identity number (never stored: the case
+    /// keeps a pseudonymous handler id).
+    pub national_id: Option<String>,
+    /// The other handler's name, as shown in the queue.
+    pub name: Option<String>,
+    /// `true`: remove the assignment.
+    #[serde(default)]
+    pub unassign: bool,
+}
+
+/// Mark the application complete (komplett).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CompleteRequest {
+    /// The day the application became complete (day 0); default today
+    /// (Europe/Oslo). Not in the future.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub completed_on: Option<String>,
+}
+
+/// A question to the applicant; they have 10 working days to answer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuestionRequest {
+    pub text: String,
+}
+
+/// A postponement with a preliminary reply (foreløpig svar).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PostponeRequest {
+    /// The new expected date; later than the current due date.
+    #[schema(value_type = String, format = Date)]
+    pub expected_on: String,
+    /// Why, in words the applicant reads.
+    pub reason: String,
+}
+
+/// An internal note (intern merknad); never shown to the applicant.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NoteRequest {
+    pub text: String,
+}
+
+/// The decision for one data source.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceDecisionInput {
+    #[schema(example = "MFR")]
+    pub data_source: String,
+    pub outcome: Outcome,
+    /// Legal basis references (hjemmel), at least one.
+    #[schema(example = json!(["helseregisterloven § 19 a", "helseforskningsloven § 33"]))]
+    pub legal_basis: Vec<String>,
+    /// Conditions (vilkår) of a grant.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// The decision text (vedtakstekst).
+    pub text: String,
+    /// For PARTLY_GRANTED: the variables granted (a subset of those asked for).
+    pub granted_variables: Option<Vec<String>>,
+    /// For PARTLY_GRANTED: the period granted.
+    pub granted_period_from: Option<i32>,
+    pub granted_period_to: Option<i32>,
+}
+
+/// Decisions (vedtak) per data source.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DecideRequest {
+    pub decisions: Vec<SourceDecisionInput>,
+}
+
+/// The result of reconsidering an appeal.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReconsiderationResult {
+    /// Omgjort: new decisions replace the old.
+    Reversed,
+    /// The rejection for no reply is lifted; handling resumes.
+    RejectionLifted,
+    /// Opprettholdt: the appeal goes to Helseklage, dated today.
+    Upheld,
+}
+
+/// HDS's reconsideration of an appeal (klagebehandling).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReconsiderRequest {
+    pub result: ReconsiderationResult,
+    /// For REVERSED: the new decisions for every source HDS decides.
+    pub decisions: Option<Vec<SourceDecisionInput>>,
+    /// Why, for the applicant.
+    pub reason: Option<String>,
+}
+
+/// The applicant's answer to a question.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnswerRequest {
+    pub answer: String,
+}
+
+/// The applicant's appeal (klage).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AppealRequest {
+    /// The grounds of the appeal.
+    pub grounds: String,
+}
+
+pub(super) fn parse_date(raw: &str, pointer: &str) -> Result<Date, FieldError> {
+    Date::parse(
+        raw.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map_err(|_| FieldError::new(pointer, "INVALID_DATE", "expected a date YYYY-MM-DD"))
+}
+
+pub(super) fn decisions_input(
+    given: Vec<SourceDecisionInput>,
+    pointer: &str,
+    problems: &mut Vec<FieldError>,
+) -> Vec<NewSourceDecision> {
+    // The rules (sources, authority, legal basis, text, partial grants) are
+    // the domain's, checked against the case; here only the privacy guard
+    // and lengths.
+    for (i, d) in given.iter().enumerate() {
+        if !d.text.trim().is_empty() {
+            check_free_text(&d.text, &format!("{pointer}/{i}/text"), 20_000, problems);
+        }
+        for (j, c) in d.conditions.iter().enumerate() {
+            check_free_text(c, &format!("{pointer}/{i}/conditions/{j}"), 2_000, problems);
+        }
+    }
+    given
+        .into_iter()
+        .map(|d| NewSourceDecision {
+            data_source: d.data_source.trim().to_ascii_uppercase(),
+            outcome: d.outcome.into(),
+            legal_basis: d
+                .legal_basis
+                .into_iter()
+                .map(|b| b.trim().to_owned())
+                .filter(|b| !b.is_empty())
+                .collect(),
+            conditions: d.conditions,
+            text: d.text,
+            granted_variables: d.granted_variables,
+            granted_period_from: d.granted_period_from,
+            granted_period_to: d.granted_period_to,
+        })
+        .collect()
+}

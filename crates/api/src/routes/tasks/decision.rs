@@ -1,0 +1,101 @@
+//! The custodian's decision (vedtak) on a DECISION task, under the same
+//! rules as HDS's decisions.
+
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use hds_domain::case::DecisionOutcome;
+use hds_persistence::cases::{Ctx, NewSourceDecision};
+use hds_persistence::tasks as repo;
+use uuid::Uuid;
+
+use super::actions::custodian_action;
+use super::mapping::detail_view;
+use super::requests::TaskDecisionRequest;
+use super::views::TaskDetailView;
+use crate::auth::Principal;
+use crate::error::{check_free_text, ApiError, FieldError, Problem};
+use crate::extract::ApiJson;
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::http::request_id::request_id;
+use crate::state::{case_rules, AppState};
+
+/// Record the custodian's decision (vedtak) on a DECISION task (→ DECIDED),
+/// through the same decision rules as HDS: per source GRANTED,
+/// PARTLY_GRANTED (say which variables or period) or REFUSED, with legal
+/// basis, conditions and text. When it is the case's last undecided source,
+/// the case is decided and granted sources get data preparation tasks.
+#[utoipa::path(tag = "tasks", operation_id = "record_task_decision", security(("bearerAuth" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The task's id"),
+        ("If-Match" = String, Header, description = "The task's ETag last read"),
+    ),
+    request_body = TaskDecisionRequest,
+    responses(
+        (status = 200, description = "The task, DECIDED, with the decision", body = TaskDetailView),
+        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed (not a DECISION task, already decided, case not under review)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The task changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem with the decision", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/tasks/{id}/decision")]
+pub(super) async fn record_task_decision(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    body: ApiJson<TaskDecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let mut problems = Vec::new();
+    if b.legal_basis.iter().all(|x| x.trim().is_empty()) {
+        problems.push(FieldError::new(
+            "/legalBasis",
+            "REQUIRED",
+            "name at least one legal basis (hjemmel)",
+        ));
+    }
+    check_free_text(&b.text, "/text", 20_000, &mut problems);
+    for (j, c) in b.conditions.iter().enumerate() {
+        check_free_text(c, &format!("/conditions/{j}"), 2_000, &mut problems);
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let decision = NewSourceDecision {
+        // the task's own source; filled in by the repository
+        data_source: String::new(),
+        outcome: DecisionOutcome::from(b.outcome),
+        legal_basis: b
+            .legal_basis
+            .into_iter()
+            .map(|x| x.trim().to_owned())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        conditions: b.conditions,
+        text: b.text,
+        granted_variables: b.granted_variables,
+        granted_period_from: b.granted_period_from,
+        granted_period_to: b.granted_period_to,
+    };
+    let (custodian, version) = custodian_action(&req, &state, &principal).await?;
+    let id = id.into_inner();
+    let actor = principal.actor();
+    let request_id = request_id(&req);
+    let at = state.clock.now();
+    let config = state.config.clone();
+    let view = state
+        .run(move |conn| {
+            let rules = case_rules(&config, conn)?;
+            let ctx = Ctx {
+                actor: &actor,
+                at,
+                request_id: request_id.as_deref(),
+            };
+            repo::decide(conn, custodian, id, version, &ctx, &rules, decision)?;
+            Ok(detail_view(repo::detail(conn, custodian, id)?))
+        })
+        .await?;
+    let version = view.summary.version;
+    etag::json_versioned_composite(&req, &view, version, PRIVATE_NO_CACHE)
+}

@@ -1,0 +1,188 @@
+//! The custodian's task list, built for polling.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use hds_domain::task::{TaskKind, TaskState};
+use hds_persistence::tasks::{self as repo, TaskFilter};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::mapping::summary;
+use super::requests::TaskQuery;
+use super::views::TaskSummary;
+use crate::auth::{Principal, Role};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::ApiQuery;
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::http::pagination::{self, Page};
+use crate::state::AppState;
+
+fn list_filter(q: &TaskQuery) -> Result<TaskFilter, ApiError> {
+    let mut problems = Vec::new();
+    let mut states = Vec::new();
+    if let Some(raw) = &q.state {
+        for s in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match s.to_ascii_uppercase().parse::<TaskState>() {
+                Ok(state) => states.push(state.as_str().to_owned()),
+                Err(()) => problems.push(FieldError::new(
+                    "/query/state",
+                    "UNKNOWN_STATE",
+                    format!("{s} is not a task state"),
+                )),
+            }
+        }
+    }
+    states.sort();
+    states.dedup();
+    let kind = match q.kind.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(k) => {
+            let parsed = k.to_ascii_uppercase().parse::<TaskKind>().ok();
+            if parsed.is_none() {
+                problems.push(FieldError::new(
+                    "/query/kind",
+                    "UNKNOWN_KIND",
+                    "kind is DECISION or DATA_PREPARATION",
+                ));
+            }
+            parsed.map(|kind| kind.as_str().to_owned())
+        }
+    };
+    let updated_since = q.updated_since.as_deref().and_then(|raw| {
+        let parsed = OffsetDateTime::parse(raw.trim(), &Rfc3339).ok();
+        if parsed.is_none() {
+            problems.push(FieldError::new(
+                "/query/updatedSince",
+                "INVALID_INSTANT",
+                "expected an RFC 3339 instant such as 2026-11-23T08:00:00Z",
+            ));
+        }
+        parsed
+    });
+    if problems.is_empty() {
+        Ok(TaskFilter {
+            states,
+            kind,
+            updated_since,
+        })
+    } else {
+        Err(ApiError::bad_request("the task list query has problems").with_errors(problems))
+    }
+}
+
+fn micros(t: OffsetDateTime) -> i128 {
+    t.unix_timestamp_nanos() / 1000
+}
+
+fn cursor_key(s: &TaskSummary) -> String {
+    format!("{}|{}", micros(s.updated_at), s.id)
+}
+
+fn parse_cursor(raw: Option<&str>) -> Result<Option<(OffsetDateTime, Uuid)>, ApiError> {
+    let bad = || {
+        ApiError::bad_parameter(
+            "/query/cursor",
+            "INVALID_CURSOR",
+            "cursor is not one this API gave out",
+        )
+    };
+    pagination::decode_cursor(raw)?
+        .map(|key| {
+            let (at, id) = key.split_once('|').ok_or_else(bad)?;
+            let at: i128 = at.parse().map_err(|_| bad())?;
+            let at = OffsetDateTime::from_unix_timestamp_nanos(at * 1000).map_err(|_| bad())?;
+            let id: Uuid = id.parse().map_err(|_| bad())?;
+            Ok((at, id))
+        })
+        .transpose()
+}
+
+/// The custodian's tasks, oldest change first (by `updatedAt`, then id),
+/// with filters and cursor pagination. Poll it with `If-None-Match`: an
+/// unchanged list is a 304 without a body, answered from one indexed
+/// lookup of the custodian's task change counter.
+#[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearerAuth" = [])),
+    params(TaskQuery, ("If-None-Match" = Option<String>, Header, description = "The ETag of the list last read")),
+    responses(
+        (status = 200, description = "One page of tasks", body = Page<TaskSummary>),
+        (status = 304, description = "Nothing changed since the ETag in If-None-Match"),
+        (status = 400, description = "A malformed filter or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/tasks")]
+pub(super) async fn list_tasks(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: ApiQuery<TaskQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(Role::Custodian)?;
+    let orgnr = principal
+        .orgnr()
+        .map(|o| o.as_str().to_owned())
+        .ok_or_else(|| ApiError::forbidden("the CUSTODIAN role needs an organisation token"))?;
+    let query = query.0;
+    let filter = list_filter(&query)?;
+    let limit = pagination::limit(query.limit)?;
+    let after = parse_cursor(query.cursor.as_deref())?;
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let lookup = orgnr.clone();
+    let outcome = state
+        .run(move |conn| {
+            // ONE query (index lookups): the custodian and its task change counter
+            let Some(poll) = repo::poll_state(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let tag = etag::of_bytes(
+                format!(
+                    "tasks|{}|{}|{:?}|{:?}|{:?}|{:?}|{}",
+                    poll.custodian_id,
+                    poll.changes,
+                    filter.states,
+                    filter.kind,
+                    filter.updated_since.map(micros),
+                    after.map(|(t, id)| (micros(t), id)),
+                    limit
+                )
+                .as_bytes(),
+            );
+            let unchanged = if_none_match.as_deref().is_some_and(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .any(|t| t == tag || t == "*" || t.strip_prefix("W/") == Some(&tag))
+            });
+            if unchanged {
+                return Ok(Some((tag, None)));
+            }
+            let rows = repo::list(conn, poll.custodian_id, &filter, after, limit)?;
+            Ok(Some((tag, Some(rows))))
+        })
+        .await?;
+    let Some((tag, rows)) = outcome else {
+        return Err(ApiError::forbidden(format!(
+            "organisation {orgnr} is not a registered custodian; ask HDS to register it"
+        )));
+    };
+    let tag_value = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+    let Some(rows) = rows else {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag_value))
+            .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
+            .finish());
+    };
+    let items: Vec<TaskSummary> = rows.into_iter().map(summary).collect();
+    let page = pagination::page(items, limit, cursor_key);
+    let body = serde_json::to_vec(&page).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag_value))
+        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
+        .insert_header((header::VARY, "Authorization"))
+        .content_type("application/json")
+        .body(body))
+}

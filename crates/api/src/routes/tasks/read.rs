@@ -1,0 +1,40 @@
+//! One task, with only what the custodian needs for its source.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use hds_persistence::tasks as repo;
+use uuid::Uuid;
+
+use super::mapping::detail_view;
+use super::views::TaskDetailView;
+use crate::access::custodian_of;
+use crate::auth::Principal;
+use crate::error::{ApiError, Problem};
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::state::AppState;
+
+/// One task with only what the custodian needs: its source (asked for and
+/// decided: variables, period, conditions), the project and its contact,
+/// the case number, and the custodian's own reports. ETag `"v<version>"`.
+#[utoipa::path(tag = "tasks", operation_id = "read_task", security(("bearerAuth" = [])),
+    params(("id" = Uuid, Path, description = "The task's id")),
+    responses(
+        (status = 200, description = "The task", body = TaskDetailView),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/tasks/{id}")]
+pub(super) async fn read_task(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let custodian = custodian_of(&state, &principal).await?;
+    let id = id.into_inner();
+    let view = state
+        .run(move |conn| Ok(detail_view(repo::detail(conn, custodian, id)?)))
+        .await?;
+    let version = view.summary.version;
+    etag::json_versioned_composite(&req, &view, version, PRIVATE_NO_CACHE)
+}

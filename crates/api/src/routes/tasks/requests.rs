@@ -1,0 +1,153 @@
+//! What custodian systems send: the list's query and each action's body;
+//! and reading the dates in them.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::FieldError;
+use crate::routes::common::Outcome;
+
+/// Query of the task list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    /// Comma-separated states, e.g. `ASSIGNED,ACKNOWLEDGED` (default: all).
+    pub state: Option<String>,
+    /// DECISION or `DATA_PREPARATION` (default: both).
+    pub kind: Option<String>,
+    /// Only tasks updated at or after this instant (RFC 3339).
+    #[param(example = "2026-11-23T08:00:00Z")]
+    pub updated_since: Option<String>,
+    /// From `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Acknowledge (kvitter ut) a task: the custodian has seen it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AcknowledgeRequest {
+    /// Optional note, e.g. the custodian's own reference.
+    pub note: Option<String>,
+}
+
+/// A progress report (framdrift).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProgressRequest {
+    pub note: String,
+    /// 0 to 100.
+    pub percent_complete: Option<i32>,
+    /// When the custodian expects to deliver (YYYY-MM-DD).
+    #[schema(example = "2026-12-15")]
+    pub expected_delivery_on: Option<String>,
+}
+
+/// How the data was delivered (utleveringsmåte).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeliveryMethod {
+    Email,
+    SecureFileTransfer,
+    RemoteAccess,
+    PhysicalMedia,
+    Other,
+}
+
+impl DeliveryMethod {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "EMAIL",
+            Self::SecureFileTransfer => "SECURE_FILE_TRANSFER",
+            Self::RemoteAccess => "REMOTE_ACCESS",
+            Self::PhysicalMedia => "PHYSICAL_MEDIA",
+            Self::Other => "OTHER",
+        }
+    }
+}
+
+/// The delivery (utlevering) of the data.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeliveryRequest {
+    /// YYYY-MM-DD, not in the future.
+    #[schema(example = "2026-11-23")]
+    pub delivered_on: String,
+    pub method: DeliveryMethod,
+    /// What was delivered (files, variables, years), without personal data.
+    #[schema(example = "mfr_2010_2020.csv (VEKT, KJONN, 2010–2020), sent by sikker filsluse")]
+    pub contents: String,
+}
+
+/// The data cannot be delivered.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CannotDeliverRequest {
+    /// Why (required).
+    pub reason: String,
+}
+
+/// Hours worked on the task on one date (for the custodian's invoice).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HoursRequest {
+    /// YYYY-MM-DD, not in the future.
+    #[schema(example = "2026-11-23")]
+    pub worked_on: String,
+    /// More than 0, at most 24, at most two decimals.
+    #[schema(example = 1.5)]
+    pub hours: f64,
+    pub description: String,
+}
+
+/// The custodian's decision (vedtak) for its source, under the same rules
+/// as HDS's decisions.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaskDecisionRequest {
+    pub outcome: Outcome,
+    /// Legal basis references (hjemmel), at least one.
+    #[schema(example = json!(["helseregisterloven § 19 a"]))]
+    pub legal_basis: Vec<String>,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// The decision text (vedtakstekst).
+    pub text: String,
+    /// For PARTLY_GRANTED: the variables granted (a subset of those asked for).
+    pub granted_variables: Option<Vec<String>>,
+    pub granted_period_from: Option<i32>,
+    pub granted_period_to: Option<i32>,
+}
+
+pub(super) fn date_problem(
+    raw: &str,
+    pointer: &str,
+    not_after: Option<Date>,
+    problems: &mut Vec<FieldError>,
+) -> Option<Date> {
+    match Date::parse(
+        raw.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    ) {
+        Ok(d) if not_after.is_some_and(|today| d > today) => {
+            problems.push(FieldError::new(
+                pointer,
+                "IN_THE_FUTURE",
+                "the date is in the future",
+            ));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            problems.push(FieldError::new(
+                pointer,
+                "INVALID_DATE",
+                "expected a date YYYY-MM-DD",
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! What the task API answers with: a task in the custodian's list, and a
+//! task in full with only what the custodian needs for its source.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::routes::common::Outcome;
+
+/// DECISION (decide for a source the custodian has authority over) or
+/// `DATA_PREPARATION` (tilrettelegging og utlevering of a granted source).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskKindDto {
+    Decision,
+    DataPreparation,
+}
+
+/// The state of a task (oppgavestatus).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskStateDto {
+    Assigned,
+    Acknowledged,
+    InPreparation,
+    Delivered,
+    CannotDeliver,
+    Decided,
+    Cancelled,
+}
+
+/// A data source (datakilde), by code and name.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceRef {
+    #[schema(example = "MFR")]
+    pub code: String,
+    pub name_nb: String,
+    pub name_en: String,
+}
+
+/// A task in the custodian's list.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskSummary {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    /// Saksnummer.
+    #[schema(example = "2026-000123")]
+    pub case_number: String,
+    pub kind: TaskKindDto,
+    pub state: TaskStateDto,
+    /// Why it is CANNOT_DELIVER or CANCELLED.
+    pub state_reason: Option<String>,
+    pub data_source: SourceRef,
+    /// Also the ETag ("v<version>") to send as If-Match.
+    pub version: i32,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+/// What the application asks for from this source.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Requested {
+    pub variables: Vec<String>,
+    pub period_from: Option<i64>,
+    pub period_to: Option<i64>,
+}
+
+/// The decision (vedtak) for this task's source in the case's current decision.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceDecisionView {
+    pub outcome: Outcome,
+    pub legal_basis: Vec<String>,
+    /// Conditions (vilkår) the delivery must respect.
+    pub conditions: Vec<String>,
+    pub text: String,
+    /// For PARTLY_GRANTED: the variables granted.
+    pub granted_variables: Option<Vec<String>>,
+    pub granted_period_from: Option<i32>,
+    pub granted_period_to: Option<i32>,
+    #[schema(value_type = String, format = Date)]
+    pub decided_on: String,
+    /// HDS or CUSTODIAN.
+    pub decided_by: String,
+}
+
+/// The applicant's project, as far as the custodian needs it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectView {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    /// The responsible institution.
+    pub institution: Option<String>,
+}
+
+/// Whom to contact about the delivery: the project leader (prosjektleder).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactView {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A progress report (framdriftsrapport).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressView {
+    pub note: String,
+    pub percent_complete: Option<i32>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub expected_delivery_on: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub reported_at: OffsetDateTime,
+}
+
+/// The delivery (utlevering).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryView {
+    #[schema(value_type = String, format = Date)]
+    pub delivered_on: String,
+    #[schema(value_type = String, example = "SECURE_FILE_TRANSFER")]
+    pub method: String,
+    /// What was delivered.
+    pub contents: String,
+}
+
+/// Hours worked (timer) on one date.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HoursView {
+    #[schema(value_type = String, format = Date)]
+    pub worked_on: String,
+    #[schema(example = 1.5)]
+    pub hours: f64,
+    pub description: String,
+}
+
+/// One thing that happened to the task.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskEventView {
+    #[schema(example = "DELIVERED")]
+    pub kind: String,
+    pub state_before: TaskStateDto,
+    pub state_after: TaskStateDto,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub occurred_at: OffsetDateTime,
+    pub details: Value,
+}
+
+/// A task with only what the custodian needs for its source.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDetailView {
+    #[serde(flatten)]
+    pub summary: TaskSummary,
+    /// The case's status (e.g. WITHDRAWN after the applicant withdrew).
+    pub case_status: String,
+    pub requested: Requested,
+    /// Absent until the source is decided.
+    pub decision: Option<SourceDecisionView>,
+    pub project: ProjectView,
+    pub contact: ContactView,
+    pub progress: Vec<ProgressView>,
+    pub delivery: Option<DeliveryView>,
+    pub hours: Vec<HoursView>,
+    /// Sum of `hours`.
+    pub total_hours: f64,
+    pub history: Vec<TaskEventView>,
+}
