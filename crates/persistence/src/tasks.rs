@@ -92,6 +92,22 @@ pub fn poll_state(
     .optional()?)
 }
 
+/// [`poll_state`] for a custodian known by id (its staff acting as persons;
+/// a custodian may have no orgnr of its own).
+pub fn poll_state_by_id(
+    conn: &mut PgConnection,
+    custodian_id: Uuid,
+) -> std::result::Result<Option<PollState>, StoreError> {
+    Ok(diesel::sql_query(
+        "SELECT c.id AS custodian_id, COALESCE(k.changes, 0) AS changes \
+         FROM custodians c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id \
+         WHERE c.id = $1 AND c.retired_at IS NULL",
+    )
+    .bind::<SqlUuid, _>(custodian_id)
+    .get_result(conn)
+    .optional()?)
+}
+
 /// A task in a list, with its case number and source.
 #[derive(Debug, Clone, Queryable)]
 pub struct TaskListRow {
@@ -243,7 +259,7 @@ pub struct TaskDetail {
     pub events: Vec<TaskEventRow>,
 }
 
-fn current_decision(
+pub(crate) fn current_decision(
     conn: &mut PgConnection,
     case_id: Uuid,
     data_source_id: Uuid,
@@ -405,7 +421,7 @@ impl TaskCommand {
     }
 }
 
-fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
+pub(crate) fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
     let kind: TaskKind = row
         .kind
         .parse()
@@ -423,7 +439,7 @@ fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
 
 /// Locks the task's case, then the task (same order as case handling), and
 /// checks the version the caller read.
-fn lock(
+pub(crate) fn lock(
     conn: &mut PgConnection,
     custodian_id: Uuid,
     task_id: Uuid,
@@ -442,7 +458,7 @@ fn lock(
     Ok(row)
 }
 
-fn write_state(
+pub(crate) fn write_state(
     conn: &mut PgConnection,
     row: &TaskRow,
     next: TaskState,
@@ -467,7 +483,7 @@ fn write_state(
 
 /// The task event, the audit event, and (when the state did not change, so
 /// the trigger appended nothing) a feed event named after the action.
-fn record(
+pub(crate) fn record(
     conn: &mut PgConnection,
     before: &TaskRow,
     after: &TaskRow,
@@ -606,12 +622,6 @@ pub fn act(
             }
         };
         record(conn, &row, &updated, command.event_kind(), data, ctx)?;
-        if matches!(
-            command,
-            TaskCommand::Deliver { .. } | TaskCommand::CannotDeliver { .. }
-        ) {
-            crate::case_delivery::refresh_due_on(conn, row.case_id)?;
-        }
         Ok(updated)
     })
 }
@@ -637,14 +647,13 @@ pub fn decide(
             .find(row.data_source_id)
             .select(data_sources::code)
             .first(conn)?;
-        let decision = NewSourceDecision {
-            data_source: code,
-            ..decision
-        };
+        let mut decision = decision;
+        decision.decision.data_source = code;
         let data = json!({
-            "outcome": decision.outcome.as_str(),
-            "legalBasis": decision.legal_basis,
-            "conditions": decision.conditions,
+            "outcome": decision.decision.outcome.as_str(),
+            "legalBasis": decision.decision.legal_basis,
+            "conditions": decision.decision.conditions,
+            "terms": cases::terms_json(&decision.terms),
         });
         cases::decide(
             conn,

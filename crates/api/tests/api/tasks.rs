@@ -15,7 +15,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::applications::{complete_identifiable, submit, token, OWNER};
-use crate::support::{Response, TestApp};
+use crate::support::{with_terms, Response, TestApp};
 
 pub const FHI: &str = "983744516";
 pub const HDIR: &str = "983544622";
@@ -50,9 +50,9 @@ async fn case_command(app: &TestApp, case_id: &str, what: &str, body: &Value) ->
 }
 
 fn granted(code: &str) -> Value {
-    json!({"dataSource": code, "outcome": "GRANTED",
+    with_terms(json!({"dataSource": code, "outcome": "GRANTED",
            "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Data slettes ved prosjektslutt."],
-           "text": "Innvilget."})
+           "text": "Innvilget."}))
 }
 
 /// A submitted MFR + NPR case with NPR moved to HDIR: (application id, case id).
@@ -230,11 +230,16 @@ async fn each_custodian_sees_only_its_own_tasks_and_another_custodians_task_is_4
         "Data slettes ved prosjektslutt."
     );
     assert!(d["caseNumber"].is_string());
-    assert!(
-        !detail.text.contains("NPR"),
-        "nothing of HDIR's part: {}",
-        detail.text
-    );
+    // nothing of HDIR's part: NPR's variables, period and decision are not
+    // here (the linkage plan, which names NPR, is what FHI needs to link)
+    for npr_only in ["HOVEDTILSTAND1", "INNDATO"] {
+        assert!(
+            !detail.text.contains(npr_only),
+            "nothing of HDIR's part ({npr_only}): {}",
+            detail.text
+        );
+    }
+    assert_eq!(d["linkage"]["linkedSources"], json!(["MFR", "NPR"]));
     assert!(!detail.text.contains(OWNER), "no national identity number");
 }
 
@@ -559,7 +564,9 @@ async fn refused_actions_are_409_with_why_and_write_nothing() {
             &hdir,
             &prep,
             "decision",
-            &json!({"outcome": "GRANTED", "legalBasis": ["§ 19 a"], "text": "Innvilget."}),
+            &with_terms(
+                json!({"outcome": "GRANTED", "legalBasis": ["§ 19 a"], "text": "Innvilget."}),
+            ),
         )
         .await,
         "only a DECISION task",
@@ -857,7 +864,9 @@ async fn the_custodian_decides_through_the_same_rules_and_granted_sources_become
         .is_empty());
 
     // before HDS has decided its part the custodian may decide too; first the rules
-    let partly = json!({"outcome": "PARTLY_GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget."});
+    let partly = with_terms(
+        json!({"outcome": "PARTLY_GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget."}),
+    );
     let p = act(&app, &hdir, &did, "decision", &partly).await;
     assert_eq!(p.problem(422)["errors"][0]["pointer"], "/grantedVariables");
     let p = act(
@@ -877,7 +886,7 @@ async fn the_custodian_decides_through_the_same_rules_and_granted_sources_become
         &json!({"decisions": [granted("MFR")]}),
     )
     .await;
-    let r = act(&app, &hdir, &did, "decision", &json!({"outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Ingen kobling til andre data"], "text": "Innvilget."})).await;
+    let r = act(&app, &hdir, &did, "decision", &with_terms(json!({"outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Ingen kobling til andre data"], "text": "Innvilget."}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["state"], "DECIDED");
     assert_eq!(r.body["decision"]["decidedBy"], "CUSTODIAN");
@@ -970,9 +979,9 @@ async fn a_reversal_on_appeal_that_changes_a_grant_changes_the_task_and_tells_it
     let app = TestApp::spawn().await;
     let (app_id, case_id) = two_custodian_case(&app, "reversal", false).await;
     case_command(&app, &case_id, "complete", &json!({})).await;
-    let partly = json!({"dataSource": "NPR", "outcome": "PARTLY_GRANTED",
+    let partly = with_terms(json!({"dataSource": "NPR", "outcome": "PARTLY_GRANTED",
         "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget.",
-        "grantedVariables": ["INNDATO"]});
+        "grantedVariables": ["INNDATO"]}));
     case_command(
         &app,
         &case_id,

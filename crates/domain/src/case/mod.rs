@@ -18,6 +18,7 @@ mod decision;
 mod delivery;
 mod error;
 mod event;
+mod letter;
 mod linkage;
 mod table;
 mod terms;
@@ -44,6 +45,9 @@ pub use delivery::{
 };
 pub use error::TransitionError;
 pub use event::{CaseEvent, EventKind};
+pub use letter::{
+    decision_letter, letter_date, Body, Lang, Letter, LetterFacts, LetterSource, Line,
+};
 pub use linkage::linkage_by_plan;
 use table::code_traits;
 pub use table::{

@@ -30,27 +30,40 @@ mod commands;
 mod commit;
 mod custodian_tasks;
 mod decisions;
+mod delivery;
 mod jobs;
+mod letter;
+mod linkage;
 mod load;
 mod questions;
 mod queue;
 mod rows;
+mod snapshot_facts;
+mod terms;
 
 use hds_domain::calendar::oslo_date;
 use hds_domain::case::TransitionError;
 use time::{Date, OffsetDateTime};
 
 pub use appeals::{appeal, reconsider, NewReconsideration};
-pub use commands::{add_note, assign, close, linkage_of, mark_complete, postpone, withdraw};
+pub use commands::{add_note, assign, close, mark_complete, postpone, withdraw};
 pub use commit::event_data;
 pub use decisions::{decide, Authority, NewSourceDecision};
+pub use delivery::{
+    agree_delivery_date, delivery_parts, part_status, postpone_delivery, record_delivery,
+    report_cannot_deliver, PartStatus,
+};
 pub use jobs::{count_events, run_due_jobs, JobReport};
+pub use letter::letter_facts;
+pub use linkage::{linkage_of, set_linkage};
 pub use load::{
     decisions, find, find_by_application, lock, questions, snapshot, sources, tasks, to_domain,
 };
 pub use questions::{answer_question, ask_question};
 pub use queue::{history, queue, source_codes, QueueFilter};
 pub use rows::{CaseRecord, CaseSourceRow, DecisionRow, Details, QuestionRow, TaskRow};
+pub use snapshot_facts::application_of;
+pub use terms::{decision_terms, terms_json};
 
 use crate::StoreError;
 

@@ -48,6 +48,8 @@ fn record_submission(
         "caseNumber": case_number,
     });
     repo::insert_snapshot(conn, id, &snapshot, now, actor)?;
+    // the files as submitted, kept whatever later happens to the draft's
+    hds_persistence::submitted_attachments::freeze(conn, id, now)?;
     repo::mark_submitted(conn, id, now)?;
     let status = submitted.case.state.as_str();
     let case = repo::insert_case(conn, id, &case_number, status, now, received_on)?;
@@ -105,7 +107,7 @@ fn record_submission(
 }
 
 /// Submit the application (sende inn): one transaction checks it (422 with
-/// every problem), freezes the submitted version, assigns the case number
+/// every problem), freezes the submitted version with its files, assigns the case number
 /// and records the received instant and event. Owner only. Needs `If-Match`
 /// and `Idempotency-Key`: a retry with the same key returns the same case.
 #[utoipa::path(tag = "applications", operation_id = "submit_application", security(("bearerAuth" = [])),

@@ -1,5 +1,5 @@
-//! The case a submitted application became, and its timeline (saksgang) as
-//! the applicant sees it.
+//! The case a submitted application became, its timeline (saksgang) as the
+//! applicant sees it, and its decision letter.
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -10,7 +10,10 @@ use super::views::{ApplicationStatus, CaseEventView, CaseView};
 use crate::access::applicant;
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
+use crate::extract::ApiQuery;
+use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::letter::{language, pdf_response, LetterQuery};
 use crate::state::AppState;
 
 /// The case a submitted application became: case number, status, received.
@@ -40,7 +43,11 @@ pub(super) async fn get_case(
 }
 
 /// The case's timeline (saksgang) as the applicant sees it: received,
-/// questions, decision, deadline changes, withdrawal. Oldest first.
+/// questions, decision, deadline changes (postponements with a preliminary
+/// reply, by HDS or by a custodian for its source; the statutory clock set
+/// with a reason), each delivery (source, method, date, custodian) or
+/// report that data cannot be delivered, the data made available,
+/// withdrawal. Oldest first.
 #[utoipa::path(tag = "applications", operation_id = "list_case_events", security(("bearerAuth" = [])),
     params(("id" = Uuid, Path, description = "The application's id")),
     responses(
@@ -77,4 +84,41 @@ pub(super) async fn list_case_events(
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
         .json(views))
+}
+
+/// The decision letter (vedtaksbrev) of the application's case as a PDF,
+/// for the applicant and the co-applicants: case number, parties, each
+/// source's outcome and legal basis, conditions, access period, deletion or
+/// return date, the right to appeal within 3 weeks and to whom. Bokmål;
+/// English with `lang=en` or `Accept-Language: en`.
+#[utoipa::path(tag = "applications", operation_id = "download_decision_letter", security(("bearerAuth" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The application's id"),
+        LetterQuery,
+        ("Accept-Language" = Option<String>, Header, description = "`en` for English (bokmål otherwise), unless `lang` is given"),
+    ),
+    responses(
+        (status = 200, description = "The letter", content_type = "application/pdf", body = BinaryFile),
+        (status = 400, description = "A bad `lang`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application for the caller, or not decided yet", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/applications/{id}/case/decision-letter")]
+pub(super) async fn download_decision_letter(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    query: ApiQuery<LetterQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let lang = language(&req, &query.0);
+    let id = id.into_inner();
+    let facts = state
+        .run(move |conn| {
+            repo::find_accessible(conn, id, &pid)?;
+            let case = repo::case_of(conn, id)?;
+            Ok(hds_persistence::cases::letter_facts(conn, case.id)?)
+        })
+        .await?;
+    pdf_response(facts, lang)
 }

@@ -11,7 +11,8 @@ use uuid::Uuid;
 use super::mapping::summary;
 use super::requests::TaskQuery;
 use super::views::TaskSummary;
-use crate::auth::{Principal, Role};
+use crate::access::acting_custodian;
+use crate::auth::{Principal, Role, Subject};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
@@ -118,11 +119,18 @@ pub(super) async fn list_tasks(
     principal: Principal,
     query: ApiQuery<TaskQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Custodian)?;
-    let orgnr = principal
-        .orgnr()
-        .map(|o| o.as_str().to_owned())
-        .ok_or_else(|| ApiError::forbidden("the CUSTODIAN role needs an organisation token"))?;
+    // a custodian's system by its orgnr; its staff by their link to it
+    let (orgnr, member_of) = if matches!(principal.subject, Subject::Person { .. }) {
+        let acting = acting_custodian(&state, &principal).await?;
+        (String::new(), Some(acting.id))
+    } else {
+        principal.require(Role::Custodian)?;
+        let orgnr = principal
+            .orgnr()
+            .map(|o| o.as_str().to_owned())
+            .ok_or_else(|| ApiError::forbidden("the CUSTODIAN role needs an organisation token"))?;
+        (orgnr, None)
+    };
     let query = query.0;
     let filter = list_filter(&query)?;
     let limit = pagination::limit(query.limit)?;
@@ -136,7 +144,11 @@ pub(super) async fn list_tasks(
     let outcome = state
         .run(move |conn| {
             // ONE query (index lookups): the custodian and its task change counter
-            let Some(poll) = repo::poll_state(conn, &lookup)? else {
+            let poll = match member_of {
+                Some(id) => repo::poll_state_by_id(conn, id)?,
+                None => repo::poll_state(conn, &lookup)?,
+            };
+            let Some(poll) = poll else {
                 return Ok(None);
             };
             let tag = etag::of_bytes(

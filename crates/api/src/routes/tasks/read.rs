@@ -1,10 +1,9 @@
 //! One task, with only what the custodian needs for its source.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use hds_persistence::tasks as repo;
 use uuid::Uuid;
 
-use super::mapping::detail_view;
+use super::mapping::task_view;
 use super::views::TaskDetailView;
 use crate::access::custodian_of;
 use crate::auth::Principal;
@@ -33,7 +32,7 @@ pub(super) async fn read_task(
     let custodian = custodian_of(&state, &principal).await?;
     let id = id.into_inner();
     let view = state
-        .run(move |conn| Ok(detail_view(repo::detail(conn, custodian, id)?)))
+        .run(move |conn| task_view(conn, custodian, id))
         .await?;
     let version = view.summary.version;
     etag::json_versioned_composite(&req, &view, version, PRIVATE_NO_CACHE)
