@@ -43,6 +43,13 @@ CREATE TABLE case_delivery_parts (
     CHECK (settlement IS DISTINCT FROM 'CANNOT_DELIVER' OR btrim(reason) <> '')
 );
 
+-- A custodian's postponement and agreed date are task events too (the task
+-- keeps its state; its version moves).
+ALTER TABLE task_events DROP CONSTRAINT task_events_kind_check;
+ALTER TABLE task_events ADD CONSTRAINT task_events_kind_check
+    CHECK (kind IN ('ACKNOWLEDGED', 'PROGRESS_REPORTED', 'DELIVERED', 'CANNOT_DELIVER',
+                    'DECIDED', 'HOURS_REPORTED', 'DELIVERY_POSTPONED', 'DELIVERY_DATE_AGREED'));
+
 -- Parts already ended before this migration: delivered and undeliverable
 -- preparation tasks.
 INSERT INTO case_delivery_parts (case_id, data_source_id, settlement, settled_on, method,
