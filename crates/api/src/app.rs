@@ -130,10 +130,12 @@ pub fn build_app(
 > {
     let dev_issuer = state.dev_issuer.clone();
     let cors_origins = state.config.cors_origins.clone();
+    let auth = state.auth.clone();
     let (app, _) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(state)
+        .app_data(auth)
         .app_data(path_config())
         .app_data(route_table())
         // registered before the /api/v1 scope, which would otherwise claim it

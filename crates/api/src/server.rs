@@ -8,6 +8,7 @@ use hds_persistence::Db;
 use crate::app::build_app;
 use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::Authenticator;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::feed_listener::FeedNotifier;
 use crate::state::AppState;
@@ -34,8 +35,8 @@ pub fn state(config: Config) -> Result<web::Data<AppState>, String> {
         feed,
         config: Arc::new(config),
         db,
-        auth: Authenticator::new(issuers),
-        clock: crate::state::Clock::default(),
+        auth: web::Data::new(Authenticator::new(issuers, Clock::default())),
+        clock: Clock::default(),
         dev_issuer,
     }))
 }

@@ -1,15 +1,15 @@
 //! What every handler can reach.
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use actix_web::web;
 use hds_domain::calendar::WorkingDayCalendar;
 use hds_domain::case::CaseRules;
 use hds_persistence::{Db, DbConn};
-use time::OffsetDateTime;
 
 use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::Authenticator;
+pub use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::feed_listener::FeedNotifier;
@@ -19,29 +19,12 @@ pub struct AppState {
     /// The time commands are dated with (the system clock; tests set it).
     pub clock: Clock,
     pub db: Db,
-    pub auth: Authenticator,
+    /// Verifies bearer tokens; also registered on its own as app data, so
+    /// that the `Principal` extractor needs nothing else of the state.
+    pub auth: web::Data<Authenticator>,
     pub dev_issuer: Option<Arc<DevIssuer>>,
     /// Wakes long-polling feed readers.
     pub feed: Arc<FeedNotifier>,
-}
-
-/// The current instant: the system clock, unless a test has set it. Cheap to
-/// clone; clones share the setting.
-#[derive(Debug, Clone, Default)]
-pub struct Clock(Arc<RwLock<Option<OffsetDateTime>>>);
-
-impl Clock {
-    pub fn now(&self) -> OffsetDateTime {
-        self.0
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .unwrap_or_else(OffsetDateTime::now_utc)
-    }
-
-    /// Fixes the clock at `at` (tests); `None` goes back to the system clock.
-    pub fn set(&self, at: Option<OffsetDateTime>) {
-        *self.0.write().unwrap_or_else(PoisonError::into_inner) = at;
-    }
 }
 
 /// The case rules: the working-day calendar (the Saturdays setting and the

@@ -11,6 +11,8 @@
 //! - Attachments are stored in PostgreSQL (`BYTEA`) with their SHA-256, in
 //!   the same transaction as their metadata: a failed upload leaves nothing.
 //! - Case numbers come from `case_number_counters` (see [`next_case_number`]).
+//! - The statements of submit are prepared (`crate::prepared_sql!` where the
+//!   query builder would not let diesel keep them).
 //!
 //! Functions that change state take the caller's transaction: the API opens
 //! one (`conn.transaction`) around a whole request, so that access check,
@@ -18,17 +20,21 @@
 
 use diesel::dsl::{exists, sql};
 use diesel::prelude::*;
+use diesel::sql_types::{
+    Array, BigInt, Bool, Bytea, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+};
 use diesel::PgConnection;
 use hds_domain::application::{
     CatalogueFacts, Channel, DataKind, Purpose, SourceFacts, VariableFacts,
 };
+use hds_domain::case::CaseNumber;
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::schema::{
     application_attachments, application_members, application_snapshots, applications, case_events,
-    case_number_counters, cases, data_source_purposes, data_sources, variables,
+    cases,
 };
 use crate::StoreError;
 
@@ -154,17 +160,18 @@ pub fn update_content(
     )
 }
 
+crate::prepared_sql! {
+    struct Touch<'a> { id: &'a Uuid }
+    returns Integer;
+    sql = [
+        "UPDATE applications SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = "
+        {id as SqlUuid} " RETURNING version"
+    ];
+}
+
 /// Bumps the version (attachments and members are part of the application).
 pub fn touch(conn: &mut PgConnection, id: Uuid) -> Result<i32, StoreError> {
-    Ok(
-        diesel::update(applications::table.filter(applications::id.eq(id)))
-            .set((
-                applications::version.eq(applications::version + 1),
-                applications::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(applications::version)
-            .get_result(conn)?,
-    )
+    Ok(Touch { id: &id }.get_result(conn)?)
 }
 
 /// One line of "my applications".
@@ -330,14 +337,25 @@ pub struct NewAttachment<'a> {
     pub uploaded_by: &'a str,
 }
 
+crate::prepared_sql! {
+    struct InsertAttachment<'a> { new: &'a NewAttachment<'a> }
+    returns (SqlUuid, SqlUuid, Text, Text, Text, Text, BigInt, Text, Text, Timestamptz);
+    sql = [
+        "INSERT INTO application_attachments (application_id, kind, title, filename, content_type, \
+         size_bytes, sha256, content, uploaded_by) VALUES ("
+        {new.application_id as SqlUuid} ", " {new.kind as Text} ", " {new.title as Text} ", "
+        {new.filename as Text} ", " {new.content_type as Text} ", " {new.size_bytes as BigInt}
+        ", " {new.sha256 as Text} ", " {new.content as Bytea} ", " {new.uploaded_by as Text}
+        ") RETURNING id, application_id, kind, title, filename, content_type, size_bytes, sha256, \
+         uploaded_by, uploaded_at"
+    ];
+}
+
 pub fn insert_attachment(
     conn: &mut PgConnection,
     new: &NewAttachment<'_>,
 ) -> Result<AttachmentMeta, StoreError> {
-    Ok(diesel::insert_into(application_attachments::table)
-        .values(new)
-        .returning(AttachmentMeta::as_returning())
-        .get_result(conn)?)
+    Ok(InsertAttachment { new }.get_result(conn)?)
 }
 
 pub fn list_attachments(
@@ -386,62 +404,70 @@ pub fn delete_attachment(
 
 // -------------------------------------------------------------- catalogue
 
-/// What the completeness check needs from the catalogue, for these codes.
-/// Codes the catalogue does not have are simply absent.
+crate::prepared_sql! {
+    /// Each source with its purposes and variables, in one statement.
+    struct Facts<'a> { codes: &'a [String] }
+    returns (
+        SqlUuid, Text, Text, Text, Array<Text>, Text, Nullable<Text>, Bool,
+        Array<Text>, Array<Text>, Array<Bool>, Array<Bool>,
+    );
+    sql = [
+        "SELECT d.id, d.code, d.name_nb, d.name_en, d.data_kinds, d.channel, d.external_url, \
+         d.retired_at IS NOT NULL, \
+         ARRAY(SELECT p.purpose_code FROM data_source_purposes p WHERE p.data_source_id = d.id), \
+         COALESCE(v.names, '{}'), COALESCE(v.identifying, '{}'), COALESCE(v.retired, '{}') \
+         FROM data_sources d CROSS JOIN LATERAL (SELECT array_agg(x.name) AS names, \
+         array_agg(x.identifying) AS identifying, array_agg(x.retired_at IS NOT NULL) AS retired \
+         FROM variables x WHERE x.data_source_id = d.id) v WHERE d.code = ANY("
+        {codes as Array<Text>} ")"
+    ];
+}
+
+type FactsRow = (
+    Uuid,
+    String,
+    String,
+    String,
+    Vec<String>,
+    String,
+    Option<String>,
+    bool,
+    Vec<String>,
+    Vec<String>,
+    Vec<bool>,
+    Vec<bool>,
+);
+
+/// What the completeness check needs from the catalogue, for these codes,
+/// in one prepared statement. Codes the catalogue does not have are simply
+/// absent.
 pub fn catalogue_facts(
     conn: &mut PgConnection,
     codes: &[String],
 ) -> Result<CatalogueFacts, StoreError> {
-    #[allow(clippy::type_complexity)]
-    let sources: Vec<(
-        Uuid,
-        String,
-        String,
-        String,
-        Vec<String>,
-        String,
-        Option<String>,
-        Option<OffsetDateTime>,
-    )> = data_sources::table
-        .filter(data_sources::code.eq_any(codes))
-        .select((
-            data_sources::id,
-            data_sources::code,
-            data_sources::name_nb,
-            data_sources::name_en,
-            data_sources::data_kinds,
-            data_sources::channel,
-            data_sources::external_url,
-            data_sources::retired_at,
-        ))
-        .load(conn)?;
-    let ids: Vec<Uuid> = sources.iter().map(|s| s.0).collect();
-    let purposes: Vec<(Uuid, String)> = data_source_purposes::table
-        .filter(data_source_purposes::data_source_id.eq_any(&ids))
-        .select((
-            data_source_purposes::data_source_id,
-            data_source_purposes::purpose_code,
-        ))
-        .load(conn)?;
-    let vars: Vec<(Uuid, String, bool, Option<OffsetDateTime>)> = variables::table
-        .filter(variables::data_source_id.eq_any(&ids))
-        .select((
-            variables::data_source_id,
-            variables::name,
-            variables::identifying,
-            variables::retired_at,
-        ))
-        .load(conn)?;
-    Ok(CatalogueFacts::new(sources.into_iter().map(
-        |(id, code, name_nb, name_en, kinds, channel, url, retired_at)| {
+    let rows: Vec<FactsRow> = Facts { codes }.load(conn)?;
+    Ok(CatalogueFacts::new(rows.into_iter().map(
+        |(
+            _,
+            code,
+            name_nb,
+            name_en,
+            kinds,
+            channel,
+            url,
+            retired,
+            purposes,
+            names,
+            identifying,
+            variables_retired,
+        )| {
             SourceFacts {
                 code,
                 name_nb,
                 name_en,
                 purposes: purposes
                     .iter()
-                    .filter(|(s, _)| *s == id)
-                    .filter_map(|(_, p)| p.parse::<Purpose>().ok())
+                    .filter_map(|p| p.parse::<Purpose>().ok())
                     .collect(),
                 data_kinds: kinds
                     .iter()
@@ -451,16 +477,17 @@ pub fn catalogue_facts(
                     ("EXTERNAL_FORM", Some(url)) => Channel::ExternalForm { url },
                     _ => Channel::CommonForm,
                 },
-                retired: retired_at.is_some(),
-                variables: vars
-                    .iter()
-                    .filter(|v| v.0 == id)
-                    .map(|(_, name, identifying, retired)| {
+                retired,
+                variables: names
+                    .into_iter()
+                    .zip(identifying)
+                    .zip(variables_retired)
+                    .map(|((name, identifying), retired)| {
                         (
-                            name.clone(),
+                            name,
                             VariableFacts {
-                                identifying: *identifying,
-                                retired: retired.is_some(),
+                                identifying,
+                                retired,
                             },
                         )
                     })
@@ -472,24 +499,28 @@ pub fn catalogue_facts(
 
 // ------------------------------------------------------------ submission
 
-/// The next case number of `year`, `HDS-<year>-<6 digits>`.
+crate::prepared_sql! {
+    /// The year's counter, raised (or started at 1) under its row lock.
+    struct NextSerial<'a> { year: &'a i32 }
+    returns Integer;
+    sql = [
+        "INSERT INTO case_number_counters AS k (year, last_value) VALUES (" {year as Integer}
+        ", 1) ON CONFLICT (year) DO UPDATE SET last_value = k.last_value + 1 RETURNING last_value"
+    ];
+}
+
+/// The next case number of `year` ([`CaseNumber`]: `HDS-<year>-<serial>`,
+/// six digits up to 999,999, then seven).
 ///
 /// `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on the year's counter
 /// row: the row lock makes concurrent submits wait for each other (never the
 /// same number), and a rolled-back submit undoes its increment (no gaps).
 /// Call it inside the submit transaction.
 pub fn next_case_number(conn: &mut PgConnection, year: i32) -> Result<String, StoreError> {
-    let value: i32 = diesel::insert_into(case_number_counters::table)
-        .values((
-            case_number_counters::year.eq(year),
-            case_number_counters::last_value.eq(1),
-        ))
-        .on_conflict(case_number_counters::year)
-        .do_update()
-        .set(case_number_counters::last_value.eq(case_number_counters::last_value + 1))
-        .returning(case_number_counters::last_value)
-        .get_result(conn)?;
-    Ok(format!("HDS-{year:04}-{value:06}"))
+    let serial: i32 = NextSerial { year: &year }.get_result(conn)?;
+    CaseNumber::new(year, i64::from(serial))
+        .map(|n| n.to_string())
+        .map_err(|e| StoreError::Database(diesel::result::Error::QueryBuilderError(e.into())))
 }
 
 /// Freezes the submitted version (append-only).
@@ -519,25 +550,24 @@ pub fn snapshot(conn: &mut PgConnection, application_id: Uuid) -> Result<Value, 
         .first(conn)?)
 }
 
+crate::prepared_sql! {
+    struct MarkSubmitted<'a> { id: &'a Uuid, at: &'a OffsetDateTime }
+    returns (SqlUuid, Text, Text, Jsonb, Integer, Timestamptz, Timestamptz, Nullable<Timestamptz>);
+    sql = [
+        "UPDATE applications SET status = 'SUBMITTED', submitted_at = " {at as Timestamptz}
+        ", version = version + 1, updated_at = " {at as Timestamptz} " WHERE id = " {id as SqlUuid}
+        " AND status = 'DRAFT' RETURNING id, owner_pid, status, content, version, created_at, \
+         updated_at, submitted_at"
+    ];
+}
+
 /// Marks the application submitted (read-only from now on).
 pub fn mark_submitted(
     conn: &mut PgConnection,
     id: Uuid,
     at: OffsetDateTime,
 ) -> Result<ApplicationRow, StoreError> {
-    Ok(diesel::update(
-        applications::table
-            .filter(applications::id.eq(id))
-            .filter(applications::status.eq(DRAFT)),
-    )
-    .set((
-        applications::status.eq(SUBMITTED),
-        applications::submitted_at.eq(at),
-        applications::version.eq(applications::version + 1),
-        applications::updated_at.eq(at),
-    ))
-    .returning(ApplicationRow::as_returning())
-    .get_result(conn)?)
+    Ok(MarkSubmitted { id: &id, at: &at }.get_result(conn)?)
 }
 
 /// A case as stored.
@@ -639,13 +669,23 @@ pub struct CaseEventRow {
     pub request_id: Option<String>,
 }
 
+crate::prepared_sql! {
+    struct InsertCaseEvent<'a> { e: &'a NewCaseEvent<'a> }
+    sql = [
+        "INSERT INTO case_events (case_id, kind, occurred_at, actor, visible_to_applicant, \
+         status_before, status_after, data, request_id) VALUES (" {e.case_id as SqlUuid} ", "
+        {e.kind as Text} ", " {e.occurred_at as Timestamptz} ", " {e.actor as Text} ", "
+        {e.visible_to_applicant as Bool} ", " {e.status_before as Nullable<Text>} ", "
+        {e.status_after as Nullable<Text>} ", " {e.data as Jsonb} ", "
+        {e.request_id as Nullable<Text>} ")"
+    ];
+}
+
 pub fn record_case_event(
     conn: &mut PgConnection,
     event: &NewCaseEvent<'_>,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(case_events::table)
-        .values(event)
-        .execute(conn)?;
+    InsertCaseEvent { e: event }.execute(conn)?;
     Ok(())
 }
 

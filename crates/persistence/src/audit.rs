@@ -2,6 +2,7 @@
 //! same transaction as the change itself.
 
 use diesel::prelude::*;
+use diesel::sql_types::{Jsonb, Nullable, Text};
 use diesel::PgConnection;
 use serde_json::Value;
 
@@ -36,11 +37,38 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
 }
 
+crate::prepared_sql! {
+    /// The insert of [`record`], prepared (diesel does not keep an insert
+    /// of a struct with optional fields: it may write DEFAULT for a `None`).
+    struct Insert<'a> {
+        actor: &'a str,
+        action: &'a str,
+        entity_type: &'a str,
+        entity_id: &'a str,
+        before_state: &'a Option<Value>,
+        after_state: &'a Option<Value>,
+        request_id: Option<&'a str>,
+    }
+    sql = [
+        "INSERT INTO audit_events (actor, action, entity_type, entity_id, before_state, \
+         after_state, request_id) VALUES (" {actor as Text} ", " {action as Text} ", "
+        {entity_type as Text} ", " {entity_id as Text} ", " {before_state as Nullable<Jsonb>}
+        ", " {after_state as Nullable<Jsonb>} ", " {request_id as Nullable<Text>} ")"
+    ];
+}
+
 /// Records an event. Call it inside the transaction that makes the change.
 pub fn record(conn: &mut PgConnection, event: &NewAuditEvent<'_>) -> Result<(), StoreError> {
-    diesel::insert_into(audit_events::table)
-        .values(event)
-        .execute(conn)?;
+    Insert {
+        actor: event.actor,
+        action: event.action,
+        entity_type: event.entity_type,
+        entity_id: event.entity_id,
+        before_state: &event.before_state,
+        after_state: &event.after_state,
+        request_id: event.request_id,
+    }
+    .execute(conn)?;
     Ok(())
 }
 

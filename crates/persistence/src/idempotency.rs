@@ -10,6 +10,7 @@
 //! that roll back) are therefore not stored: a retry is evaluated afresh.
 
 use diesel::prelude::*;
+use diesel::sql_types::{Bytea, Jsonb, SmallInt, Text};
 use diesel::PgConnection;
 use serde_json::Value;
 
@@ -91,22 +92,34 @@ pub fn claim(conn: &mut PgConnection, request: &KeyedRequest) -> Result<Claim, S
     }))
 }
 
+crate::prepared_sql! {
+    struct Complete<'a> {
+        principal: &'a str,
+        key: &'a str,
+        status: &'a i16,
+        headers: &'a Value,
+        body: &'a [u8],
+    }
+    sql = [
+        "UPDATE idempotency_keys SET status = " {status as SmallInt} ", headers = "
+        {headers as Jsonb} ", body = " {body as Bytea} " WHERE principal = " {principal as Text}
+        " AND key = " {key as Text}
+    ];
+}
+
 /// Stores the response for a claimed key, in the same transaction as the work.
 pub fn complete(
     conn: &mut PgConnection,
     request: &KeyedRequest,
     response: &StoredResponse,
 ) -> Result<(), StoreError> {
-    diesel::update(
-        idempotency_keys::table
-            .filter(idempotency_keys::principal.eq(&request.principal))
-            .filter(idempotency_keys::key.eq(&request.key)),
-    )
-    .set((
-        idempotency_keys::status.eq(response.status),
-        idempotency_keys::headers.eq(&response.headers),
-        idempotency_keys::body.eq(&response.body),
-    ))
+    Complete {
+        principal: &request.principal,
+        key: &request.key,
+        status: &response.status,
+        headers: &response.headers,
+        body: &response.body,
+    }
     .execute(conn)?;
     Ok(())
 }

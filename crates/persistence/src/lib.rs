@@ -15,6 +15,7 @@ pub mod feed;
 pub mod idempotency;
 pub mod members;
 pub mod migrate;
+pub mod prepared;
 pub mod schema;
 pub mod seed;
 pub mod submitted_attachments;

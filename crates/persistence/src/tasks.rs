@@ -11,9 +11,7 @@
 //!
 //! Lock order, shared with case handling: the case row, then the task row.
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::case::CaseRules;
 use hds_domain::task::{Refusal, SourceDecision, Task, TaskAction, TaskKind, TaskState};
@@ -25,8 +23,8 @@ use crate::audit::{self, NewAuditEvent};
 use crate::cases::{self, Authority, CaseError, Ctx, DecisionRow, NewSourceDecision, TaskRow};
 use crate::feed::{self, NewFeedEvent};
 use crate::schema::{
-    case_decisions, case_sources, cases as cases_t, custodian_tasks, data_sources, task_deliveries,
-    task_events, task_hours, task_progress_reports,
+    case_decisions, case_sources, cases as cases_t, custodian_task_counters, custodian_tasks,
+    custodians, data_sources, task_deliveries, task_events, task_hours, task_progress_reports,
 };
 use crate::StoreError;
 
@@ -68,28 +66,33 @@ pub struct TaskFilter {
 /// transaction that inserts or updates one of its tasks). Any change to any
 /// of the custodian's tasks changes it, so an ETag made from it (and the
 /// query) changes whenever a list of that custodian's tasks could.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PollState {
-    #[diesel(sql_type = SqlUuid)]
     pub custodian_id: Uuid,
-    #[diesel(sql_type = BigInt)]
     pub changes: i64,
 }
 
-/// In ONE statement (two primary-key/unique index lookups): the custodian
-/// registered with `orgnr` (None when there is none) and its change counter.
+/// In ONE prepared statement (two primary-key/unique index lookups): the
+/// custodian registered with `orgnr` (None when there is none) and its
+/// change counter. An unchanged poll runs nothing else.
 pub fn poll_state(
     conn: &mut PgConnection,
     orgnr: &str,
 ) -> std::result::Result<Option<PollState>, StoreError> {
-    Ok(diesel::sql_query(
-        "SELECT c.id AS custodian_id, COALESCE(k.changes, 0) AS changes \
-         FROM custodians c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id \
-         WHERE c.orgnr = $1 AND c.retired_at IS NULL",
-    )
-    .bind::<Text, _>(orgnr)
-    .get_result(conn)
-    .optional()?)
+    let row: Option<(Uuid, Option<i64>)> = custodians::table
+        .left_join(
+            custodian_task_counters::table
+                .on(custodian_task_counters::custodian_id.eq(custodians::id)),
+        )
+        .filter(custodians::orgnr.eq(orgnr))
+        .filter(custodians::retired_at.is_null())
+        .select((custodians::id, custodian_task_counters::changes.nullable()))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(custodian_id, changes)| PollState {
+        custodian_id,
+        changes: changes.unwrap_or(0),
+    }))
 }
 
 /// [`poll_state`] for a custodian known by id (its staff acting as persons;
@@ -98,14 +101,20 @@ pub fn poll_state_by_id(
     conn: &mut PgConnection,
     custodian_id: Uuid,
 ) -> std::result::Result<Option<PollState>, StoreError> {
-    Ok(diesel::sql_query(
-        "SELECT c.id AS custodian_id, COALESCE(k.changes, 0) AS changes \
-         FROM custodians c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id \
-         WHERE c.id = $1 AND c.retired_at IS NULL",
-    )
-    .bind::<SqlUuid, _>(custodian_id)
-    .get_result(conn)
-    .optional()?)
+    let row: Option<(Uuid, Option<i64>)> = custodians::table
+        .left_join(
+            custodian_task_counters::table
+                .on(custodian_task_counters::custodian_id.eq(custodians::id)),
+        )
+        .filter(custodians::id.eq(custodian_id))
+        .filter(custodians::retired_at.is_null())
+        .select((custodians::id, custodian_task_counters::changes.nullable()))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(custodian_id, changes)| PollState {
+        custodian_id,
+        changes: changes.unwrap_or(0),
+    }))
 }
 
 /// A task in a list, with its case number and source.
@@ -119,7 +128,8 @@ pub struct TaskListRow {
 }
 
 /// One page of a custodian's tasks by `(updated_at, id)`, after the keyset
-/// `after`; `limit + 1` rows when there are more.
+/// `after`; `limit + 1` rows when there are more. One prepared statement
+/// per combination of filters (diesel keeps boxed queries by their SQL).
 pub fn list(
     conn: &mut PgConnection,
     custodian_id: Uuid,
@@ -151,12 +161,14 @@ pub fn list(
         q = q.filter(custodian_tasks::kind.eq(kind.clone()));
     }
     if let Some((at, id)) = after {
+        // (updated_at, id) > (at, id), written so that the index range starts
+        // at `at` and the statement stays preparable (no SQL literal)
         q = q.filter(
-            sql::<Bool>("(custodian_tasks.updated_at, custodian_tasks.id) > (")
-                .bind::<Timestamptz, _>(at)
-                .sql(", ")
-                .bind::<SqlUuid, _>(id)
-                .sql(")"),
+            custodian_tasks::updated_at.ge(at).and(
+                custodian_tasks::updated_at
+                    .gt(at)
+                    .or(custodian_tasks::id.gt(id)),
+            ),
         );
     }
     let rows: Vec<(TaskRow, String, String, String, String)> = q.load(conn)?;

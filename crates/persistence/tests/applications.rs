@@ -192,3 +192,48 @@ fn idempotency_claim_replays_and_refuses_a_different_request() {
         Claim::Fresh
     ));
 }
+
+#[test]
+fn the_millionth_case_number_of_a_year_has_seven_digits() {
+    let db = TestDatabase::new();
+    let mut conn = db.connect();
+    diesel::sql_query("INSERT INTO case_number_counters (year, last_value) VALUES (2026, 999998)")
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(
+        repo::next_case_number(&mut conn, 2026).unwrap(),
+        "HDS-2026-999999"
+    );
+    let millionth = repo::next_case_number(&mut conn, 2026).unwrap();
+    assert_eq!(millionth, "HDS-2026-1000000");
+    assert_eq!(
+        millionth
+            .parse::<hds_domain::case::CaseNumber>()
+            .unwrap()
+            .serial(),
+        1_000_000
+    );
+
+    // a case carries it, and it does not collide with the 100,000th
+    let now = time::OffsetDateTime::now_utc();
+    let case_with = |conn: &mut PgConnection, number: &str| {
+        let app = repo::create(conn, "15058550040", &json!({})).unwrap();
+        repo::insert_case(
+            conn,
+            app.id,
+            number,
+            "SUBMITTED",
+            now,
+            date!(2026 - 01 - 02),
+        )
+    };
+    case_with(&mut conn, "HDS-2026-100000").unwrap();
+    case_with(&mut conn, &millionth).unwrap();
+    assert_eq!(
+        repo::next_case_number(&mut conn, 2026).unwrap(),
+        "HDS-2026-1000001"
+    );
+    // one spelling per number: no leading zero beyond six digits
+    assert!(case_with(&mut conn, "HDS-2026-0100000").is_err());
+    assert!(case_with(&mut conn, "HDS-2026-00001").is_err());
+}

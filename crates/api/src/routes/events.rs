@@ -5,14 +5,14 @@
 use std::time::Duration;
 
 use actix_web::{get, web, HttpResponse};
-use hds_persistence::feed::{self, FeedEvent, Reader};
+use hds_persistence::feed::{self, FeedEvent, PageReader};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::access::custodian_of;
+use crate::access::{custodian_orgnr, not_registered};
 use crate::auth::{Principal, Role};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
@@ -113,13 +113,14 @@ fn in_range(
     }
 }
 
-/// Which events the caller may read: HDS staff all; a custodian system those
-/// addressed to its custodian (by the orgnr in its Maskinporten token).
-async fn reader(state: &web::Data<AppState>, principal: &Principal) -> Result<Reader, ApiError> {
+/// Which events the caller may read: HDS staff all (`None`); a custodian
+/// system those addressed to its custodian (the orgnr of its Maskinporten
+/// token, resolved in the page's own statement).
+fn reader(principal: &Principal) -> Result<Option<String>, ApiError> {
     if principal.has(Role::CaseHandler) || principal.has(Role::Admin) {
-        return Ok(Reader::Everything);
+        return Ok(None);
     }
-    Ok(Reader::Custodian(custodian_of(state, principal).await?))
+    Ok(Some(custodian_orgnr(principal)?))
 }
 
 /// Events after a sequence number, in order, as CloudEvents; long-polls
@@ -141,18 +142,24 @@ async fn read_events(
     let after = in_range(query.after, 0, 0..=i64::MAX, "after")?;
     let limit = in_range(query.limit, DEFAULT_LIMIT, 1..=MAX_LIMIT, "limit")?;
     let wait = in_range(query.wait, 0, 0..=MAX_WAIT_SECONDS, "wait")?;
-    let reader = reader(&state, &principal).await?;
+    let orgnr = reader(&principal)?;
     // subscribe before the first read, so an event appended in between wakes us
     let mut appended = state.feed.subscribe();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(wait.unsigned_abs());
     loop {
-        let (events, last) = state
+        let lookup = orgnr.clone();
+        let page = state
             .run(move |conn| {
-                // the counter first: every event up to it is committed and visible below
-                let last = feed::last_sequence(conn)?;
-                Ok((feed::read_after(conn, reader, after, limit)?, last))
+                // ONE statement: the custodian, the counter and the events, one snapshot
+                let reader = lookup
+                    .as_deref()
+                    .map_or(PageReader::Everything, PageReader::Orgnr);
+                Ok(feed::page(conn, reader, after, limit)?)
             })
             .await?;
+        let Some(feed::Page { events, last }) = page else {
+            return Err(not_registered(orgnr.as_deref().unwrap_or_default()));
+        };
         let now = tokio::time::Instant::now();
         if !events.is_empty() || now >= deadline {
             let full_page = i64::try_from(events.len()).unwrap_or(i64::MAX) == limit;

@@ -236,6 +236,86 @@ async fn an_unknown_kid_refreshes_the_cached_jwks_after_key_rotation() {
     );
 }
 
+fn instant(unix: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(unix).unwrap()
+}
+
+#[actix_rt::test]
+async fn a_cached_token_is_refused_after_its_expiry_and_before_its_nbf() {
+    let app = TestApp::spawn().await;
+    let minted = now();
+    let claims = app
+        .issuer
+        .claims(Role::Applicant, None, None, None, minted, 120);
+    let token = app.issuer.sign(&claims).unwrap();
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 200);
+    assert_eq!(
+        app.state.auth.cached_tokens(),
+        1,
+        "the verified token is remembered"
+    );
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 200);
+
+    // one second past exp the full check still accepts it (30 s leeway), but
+    // the cache does not hold it past its exp
+    app.token_clock.set(Some(instant(minted + 121)));
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 200);
+    assert_eq!(app.state.auth.cached_tokens(), 0, "never cached past exp");
+    // past the leeway: refused, though it was verified and cached before
+    app.token_clock.set(Some(instant(minted + 120 + 31)));
+    assert_401(&app, &token, "expired after being cached").await;
+
+    app.token_clock.set(None);
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 200);
+    assert_eq!(app.state.auth.cached_tokens(), 1);
+    // a clock before nbf (less the leeway) does not get the cached answer
+    app.token_clock.set(Some(instant(minted - 31)));
+    assert_401(&app, &token, "not yet valid while cached").await;
+    app.token_clock.set(None);
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 200);
+}
+
+#[actix_rt::test]
+async fn a_cached_token_is_refused_once_its_key_leaves_the_jwks() {
+    let old_key =
+        DevIssuer::load_or_create(&test_key_path("idporten-old"), "https://idporten.test").unwrap();
+    let new_key =
+        DevIssuer::load_or_create(&test_key_path("idporten-new"), "https://idporten.test").unwrap();
+    let published = Arc::new(Mutex::new(old_key.jwks()));
+    let jwks_url = jwks_server(published.clone());
+    let app = TestApp::spawn_with(|config| {
+        config.issuers = vec![IssuerConfig {
+            kind: IssuerKind::IdPorten,
+            issuer: "https://idporten.test".into(),
+            jwks_url,
+            audience: "helsedata".into(),
+            algorithms: vec![Algorithm::RS256],
+            custodian_scope: None,
+            role_claim: None,
+            role_map: std::collections::BTreeMap::default(),
+        }];
+    })
+    .await;
+    let claims = json!({"iss": "https://idporten.test", "aud": "helsedata", "exp": now() + 600,
+                        "iat": now(), "pid": "01019010046"});
+    let old_token = old_key.sign(&claims).unwrap();
+    assert_eq!(app.get("/api/v1/me", Some(&old_token)).await.status, 200);
+    assert_eq!(app.state.auth.cached_tokens(), 1);
+
+    // the issuer drops the old key; a token under the new one refreshes the set
+    *published.lock().unwrap() = new_key.jwks();
+    tokio::time::sleep(std::time::Duration::from_millis(10_100)).await; // past the refresh throttle
+    let new_token = new_key.sign(&claims).unwrap();
+    assert_eq!(app.get("/api/v1/me", Some(&new_token)).await.status, 200);
+    assert_eq!(
+        app.state.auth.cached_tokens(),
+        1,
+        "the refresh dropped the old key's token, the new one is remembered"
+    );
+    assert_401(&app, &old_token, "cached under a key no longer published").await;
+    assert_eq!(app.get("/api/v1/me", Some(&new_token)).await.status, 200);
+}
+
 fn config(kind: IssuerKind) -> IssuerConfig {
     IssuerConfig {
         kind,

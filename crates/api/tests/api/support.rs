@@ -18,6 +18,9 @@ pub struct TestApp {
     pub state: actix_web::web::Data<hds_api::state::AppState>,
     /// The server's clock: `clock.set(Some(instant))` dates commands.
     pub clock: hds_api::state::Clock,
+    /// The clock tokens' `exp` and `nbf` are checked against (apart from
+    /// `clock`, which dates commands while tokens are minted at real time).
+    pub token_clock: hds_api::state::Clock,
     /// The configuration the server runs with.
     pub config: Config,
     handle: actix_web::dev::ServerHandle,
@@ -111,6 +114,7 @@ impl TestApp {
         let state = server::state(config.clone()).unwrap();
         let issuer = state.dev_issuer.clone().unwrap();
         let clock = state.clock.clone();
+        let token_clock = state.auth.clock().clone();
         let server = server::http_server(state.clone(), listener, false).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -121,6 +125,7 @@ impl TestApp {
             issuer,
             state,
             clock,
+            token_clock,
             config,
             handle,
         }

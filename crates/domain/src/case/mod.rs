@@ -20,6 +20,7 @@ mod error;
 mod event;
 mod letter;
 mod linkage;
+mod number;
 mod table;
 mod terms;
 #[cfg(test)]
@@ -49,6 +50,7 @@ pub use letter::{
     decision_letter, letter_date, Body, Lang, Letter, LetterFacts, LetterSource, Line,
 };
 pub use linkage::linkage_by_plan;
+pub use number::{CaseNumber, CaseNumberError};
 use table::code_traits;
 pub use table::{
     allowed_commands, is_allowed, mermaid_diagram, states_document, targets, CaseState, Command,
@@ -76,23 +78,6 @@ impl Default for CaseRules {
             calendar: WorkingDayCalendar::default(),
             pause_clock_while_awaiting_applicant: true,
         }
-    }
-}
-
-/// The statutory clock by counting sources: more than one source with
-/// identifiable data gives 60 working days, as do several sources for
-/// anonymous statistics; one source gives 30.
-///
-/// This is the rule before the linkage plan, kept for callers that do not
-/// read the plan yet. The law decides by linkage, not by count (two sources
-/// delivered separately are 30; one register linked with another's data is
-/// 60): use [`linkage_by_plan`] with
-/// [`application::linked_registers`](crate::application::linked_registers).
-pub fn linkage_for(source_count: usize, anonymous: bool) -> DataLinkage {
-    match (source_count, anonymous) {
-        (0 | 1, _) => DataLinkage::SingleSource,
-        (_, true) => DataLinkage::StatisticsFromSeveralSources,
-        (_, false) => DataLinkage::IdentifiableDataFromSeveralRegisters,
     }
 }
 

@@ -978,21 +978,6 @@ fn case_states_doc_is_up_to_date() {
 }
 
 #[test]
-fn linkage_follows_the_sources_and_the_data_kind() {
-    use crate::calendar::DataLinkage;
-    assert_eq!(super::linkage_for(1, false), DataLinkage::SingleSource);
-    assert_eq!(super::linkage_for(1, true), DataLinkage::SingleSource);
-    assert_eq!(
-        super::linkage_for(2, false),
-        DataLinkage::IdentifiableDataFromSeveralRegisters
-    );
-    assert_eq!(
-        super::linkage_for(3, true),
-        DataLinkage::StatisticsFromSeveralSources
-    );
-}
-
-#[test]
 fn a_late_reminder_still_gives_five_working_days() {
     let rules = rules();
     let asked = date!(2026 - 03 - 02);

@@ -1,0 +1,182 @@
+//! The hot paths run prepared statements: after one call each, the
+//! connection holds them in `pg_prepared_statements` (diesel's statement
+//! cache prepares a statement once per connection and reuses it). A
+//! `diesel::sql_query` never appears there: that is the control.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use hds_persistence::feed::{self, NewFeedEvent, PageReader};
+use hds_persistence::idempotency::{self, KeyedRequest, StoredResponse};
+use hds_persistence::tasks::{self, TaskFilter};
+use hds_persistence::test_support::TestDatabase;
+use hds_persistence::{applications, audit, StoreError};
+use serde_json::json;
+
+#[derive(QueryableByName)]
+struct Prepared {
+    #[diesel(sql_type = Text)]
+    statement: String,
+}
+
+fn prepared(conn: &mut PgConnection) -> Vec<String> {
+    diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+        .load::<Prepared>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.statement)
+        .collect()
+}
+
+fn journeys_writes(c: &mut PgConnection) {
+    let app = applications::create(c, "15058550040", &json!({})).unwrap();
+    applications::catalogue_facts(c, &["MFR".to_owned()]).unwrap();
+    applications::next_case_number(c, 2031).unwrap();
+    applications::insert_attachment(
+        c,
+        &applications::NewAttachment {
+            application_id: app.id,
+            kind: "PROJECT_DESCRIPTION",
+            title: "t",
+            filename: "p.pdf",
+            content_type: "application/pdf",
+            size_bytes: 1,
+            sha256: &"0".repeat(64),
+            content: b"x",
+            uploaded_by: "person:150585*****",
+        },
+    )
+    .unwrap();
+    applications::touch(c, app.id).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    applications::mark_submitted(c, app.id, now).unwrap();
+    let case = applications::insert_case(
+        c,
+        app.id,
+        "HDS-2031-000001",
+        "SUBMITTED",
+        now,
+        time::macros::date!(2031 - 01 - 02),
+    )
+    .unwrap();
+    applications::record_case_event(
+        c,
+        &applications::NewCaseEvent {
+            case_id: case.id,
+            kind: "SUBMITTED",
+            occurred_at: now,
+            actor: "person:150585*****",
+            visible_to_applicant: true,
+            status_before: None,
+            status_after: Some("SUBMITTED"),
+            data: json!({}),
+            request_id: None,
+        },
+    )
+    .unwrap();
+    audit::record(
+        c,
+        &audit::NewAuditEvent {
+            actor: "person:150585*****",
+            action: "APPLICATION_SUBMITTED",
+            entity_type: "application",
+            entity_id: &app.id.to_string(),
+            before_state: None,
+            after_state: Some(json!({})),
+            request_id: None,
+        },
+    )
+    .unwrap();
+    feed::append(
+        c,
+        &NewFeedEvent {
+            event_type: "no.helsedata.test.appended",
+            source: "/test",
+            subject: None,
+            data: json!({}),
+            custodian_id: None,
+            case_id: None,
+        },
+    )
+    .unwrap();
+    let request = KeyedRequest {
+        principal: "p".into(),
+        key: "k".into(),
+        method: "POST".into(),
+        path: "/x".into(),
+        request_hash: "h".into(),
+    };
+    idempotency::claim(c, &request).unwrap();
+    idempotency::complete(
+        c,
+        &request,
+        &StoredResponse {
+            status: 201,
+            headers: json!({}),
+            body: Vec::new(),
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
+    let db = TestDatabase::new();
+    let mut conn = db.connect();
+    assert!(prepared(&mut conn).is_empty());
+
+    let poll = tasks::poll_state(&mut conn, "983744516").unwrap().unwrap();
+    let filter = TaskFilter {
+        states: vec!["ASSIGNED".into(), "ACKNOWLEDGED".into()],
+        kind: None,
+        updated_since: None,
+    };
+    let after = Some((time::OffsetDateTime::now_utc(), uuid::Uuid::nil()));
+    tasks::list(&mut conn, poll.custodian_id, &filter, after, 50).unwrap();
+    feed::page(&mut conn, PageReader::Orgnr("983744516"), 0, 100).unwrap();
+    feed::page(&mut conn, PageReader::Everything, 0, 100).unwrap();
+    // the writes of create, upload and submit, rolled back
+    let _ = conn.transaction::<(), StoreError, _>(|c| {
+        journeys_writes(c);
+        Err(StoreError::StaleVersion)
+    });
+    diesel::sql_query("SELECT 'the control' AS statement")
+        .execute(&mut conn)
+        .unwrap();
+
+    let statements = prepared(&mut conn);
+    for (what, needle) in [
+        (
+            "poll",
+            r#"FROM ("custodians" LEFT OUTER JOIN "custodian_task_counters""#,
+        ),
+        (
+            "task page",
+            r#"FROM (("custodian_tasks" INNER JOIN "cases""#,
+        ),
+        ("custodian's feed page", "JOIN custodians c ON c.orgnr = $1"),
+        ("staff feed page", "FROM feed_counter k LEFT JOIN LATERAL"),
+        ("catalogue facts", "ARRAY(SELECT p.purpose_code"),
+        ("case number", "INSERT INTO case_number_counters"),
+        ("submitted", "UPDATE applications SET status = 'SUBMITTED'"),
+        ("attachment", "INSERT INTO application_attachments"),
+        (
+            "version bump",
+            "UPDATE applications SET version = version + 1",
+        ),
+        ("case", r#"INSERT INTO "cases""#),
+        ("case event", "INSERT INTO case_events"),
+        ("audit event", "INSERT INTO audit_events"),
+        ("feed append", "SELECT append_feed_event($1"),
+        ("idempotency", "UPDATE idempotency_keys SET status"),
+    ] {
+        assert!(
+            statements.iter().any(|s| s.contains(needle)),
+            "{what} is not prepared: {statements:#?}"
+        );
+    }
+    assert!(
+        !statements.iter().any(|s| s.contains("the control")),
+        "sql_query is never prepared"
+    );
+}
