@@ -99,12 +99,14 @@ pub async fn acting_custodian(
     })
 }
 
-/// The custodian the caller acts for (see [`acting_custodian`]).
+/// The custodian whose system calls (a Maskinporten token with the
+/// CUSTODIAN role): the change feed and webhooks are configured by the
+/// custodian's system, not by its staff.
 pub async fn custodian_of(
     state: &web::Data<AppState>,
     principal: &Principal,
 ) -> Result<Uuid, ApiError> {
-    Ok(acting_custodian(state, principal).await?.id)
+    organisation_custodian(state, principal).await
 }
 
 /// The orgnr of a caller with the CUSTODIAN role: 403 without the role or

@@ -12,7 +12,7 @@ use hds_persistence::tasks as repo;
 use uuid::Uuid;
 
 use super::views::TaskApplicationView;
-use crate::access::custodian_of;
+use crate::access::acting_custodian;
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
@@ -38,7 +38,7 @@ pub(super) async fn read_task_application(
     principal: Principal,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let custodian = custodian_of(&state, &principal).await?;
+    let custodian = acting_custodian(&state, &principal).await?.id;
     let id = id.into_inner();
     let (rec, snapshot, attachments) = state
         .run(move |conn| Ok(task_context::deciding_application(conn, custodian, id)?))
@@ -79,7 +79,7 @@ pub(super) async fn download_task_attachment(
     principal: Principal,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    let custodian = custodian_of(&state, &principal).await?;
+    let custodian = acting_custodian(&state, &principal).await?.id;
     let (id, attachment_id) = path.into_inner();
     let (meta, content) = state
         .run(move |conn| {
@@ -123,7 +123,7 @@ pub(super) async fn download_task_decision_letter(
     id: web::Path<Uuid>,
     query: ApiQuery<LetterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let custodian = custodian_of(&state, &principal).await?;
+    let custodian = acting_custodian(&state, &principal).await?.id;
     let lang = language(&req, &query.0);
     let id = id.into_inner();
     let facts = state

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::mapping::task_view;
 use super::views::TaskDetailView;
-use crate::access::custodian_of;
+use crate::access::acting_custodian;
 use crate::auth::Principal;
 use crate::error::{ApiError, Problem};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
@@ -29,7 +29,7 @@ pub(super) async fn read_task(
     principal: Principal,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let custodian = custodian_of(&state, &principal).await?;
+    let custodian = acting_custodian(&state, &principal).await?.id;
     let id = id.into_inner();
     let view = state
         .run(move |conn| task_view(conn, custodian, id))
