@@ -12,11 +12,17 @@
 //! 4. Store the feed's `nextAfter` (atomically: write a temporary file, then
 //!    rename), so a restart continues where it stopped: at-least-once
 //!    processing, and acknowledging twice is harmless.
+//!
+//! With [`CustodianClient::checking_contract`] it also holds every response
+//! it receives to the contract the server serves (`/api/v1/openapi.json`):
+//! a response the spec does not document is an error. The black-box tests
+//! run it that way.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use reqwest::blocking::Client;
+use hds_contract::{Contract, Observed};
+use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -58,6 +64,10 @@ pub enum ClientError {
         status: u16,
         body: String,
     },
+    #[error("{0}")]
+    Contract(String),
+    #[error("not JSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 pub fn load_sequence(path: &Path) -> Result<i64, ClientError> {
@@ -78,14 +88,27 @@ pub fn store_sequence(path: &Path, sequence: i64) -> Result<(), ClientError> {
 pub struct CustodianClient {
     config: ClientConfig,
     http: Client,
+    contract: Option<Contract>,
 }
 
-fn unexpected(what: &str, r: reqwest::blocking::Response) -> ClientError {
-    let status = r.status().as_u16();
+/// A response, read whole.
+struct Answer {
+    status: StatusCode,
+    etag: String,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Result<Value, ClientError> {
+        Ok(serde_json::from_slice(&self.body)?)
+    }
+}
+
+fn unexpected(what: &str, r: &Answer) -> ClientError {
     ClientError::Unexpected {
         what: what.to_owned(),
-        status,
-        body: r.text().unwrap_or_default(),
+        status: r.status.as_u16(),
+        body: String::from_utf8_lossy(&r.body).into_owned(),
     }
 }
 
@@ -95,28 +118,70 @@ impl CustodianClient {
             // the long poll plus a margin
             .timeout(Duration::from_secs(u64::from(config.wait_seconds) + 15))
             .build()?;
-        Ok(Self { config, http })
+        Ok(Self {
+            config,
+            http,
+            contract: None,
+        })
+    }
+
+    /// Holds every response from now on to the contract the server serves.
+    pub fn checking_contract(mut self) -> Result<Self, ClientError> {
+        let spec: Value = self
+            .http
+            .get(self.url("/api/v1/openapi.json"))
+            .send()?
+            .json()?;
+        self.contract = Some(Contract::new(spec));
+        Ok(self)
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.config.base)
     }
 
+    /// Sends a request with the token, reads the answer, and (when checking)
+    /// holds it to the contract.
+    fn send(&self, request: RequestBuilder) -> Result<Answer, ClientError> {
+        let request = request.bearer_auth(&self.config.token).build()?;
+        let (method, path) = (request.method().clone(), request.url().path().to_owned());
+        let r = self.http.execute(request)?;
+        let status = r.status();
+        let header = |name| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (etag, content_type) = (header("etag"), header("content-type"));
+        let body = r.bytes()?.to_vec();
+        if let Some(contract) = &self.contract {
+            let seen = Observed {
+                method: method.as_str(),
+                path: &path,
+                status: status.as_u16(),
+                content_type: Some(content_type.as_str()).filter(|c| !c.is_empty()),
+                body: &body,
+            };
+            contract
+                .check(&seen)
+                .map_err(|v| ClientError::Contract(v.to_string()))?;
+        }
+        Ok(Answer { status, etag, body })
+    }
+
     /// One long poll of the feed and the work it brings.
     pub fn round(&self) -> Result<Round, ClientError> {
         let after = load_sequence(&self.config.state_file)?;
-        let r = self
-            .http
-            .get(self.url(&format!(
-                "/api/v1/events?after={after}&limit=100&wait={}",
-                self.config.wait_seconds
-            )))
-            .bearer_auth(&self.config.token)
-            .send()?;
-        if r.status() != StatusCode::OK {
-            return Err(unexpected("the feed", r));
+        let r = self.send(self.http.get(self.url(&format!(
+            "/api/v1/events?after={after}&limit=100&wait={}",
+            self.config.wait_seconds
+        ))))?;
+        if r.status != StatusCode::OK {
+            return Err(unexpected("the feed", &r));
         }
-        let page: Value = r.json()?;
+        let page = r.json()?;
         let items = page["items"].as_array().cloned().unwrap_or_default();
         let mut round = Round {
             events: items.len(),
@@ -147,41 +212,30 @@ impl CustodianClient {
     /// this call acknowledged it.
     pub fn acknowledge_if_assigned(&self, task_id: &str) -> Result<bool, ClientError> {
         for _attempt in 0..3 {
-            let r = self
-                .http
-                .get(self.url(&format!("/api/v1/tasks/{task_id}")))
-                .bearer_auth(&self.config.token)
-                .send()?;
-            if r.status() == StatusCode::NOT_FOUND {
+            let r = self.send(self.http.get(self.url(&format!("/api/v1/tasks/{task_id}"))))?;
+            if r.status == StatusCode::NOT_FOUND {
                 return Ok(false);
             }
-            if r.status() != StatusCode::OK {
-                return Err(unexpected("a task", r));
+            if r.status != StatusCode::OK {
+                return Err(unexpected("a task", &r));
             }
-            let etag = r
-                .headers()
-                .get("etag")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            let task: Value = r.json()?;
+            let task = r.json()?;
             if task["state"] != "ASSIGNED" {
                 return Ok(false);
             }
-            let r = self
-                .http
-                .post(self.url(&format!("/api/v1/tasks/{task_id}/acknowledge")))
-                .bearer_auth(&self.config.token)
-                .header("If-Match", etag)
-                .json(&json!({"note": "acknowledged by the reference client"}))
-                .send()?;
-            match r.status() {
+            let r = self.send(
+                self.http
+                    .post(self.url(&format!("/api/v1/tasks/{task_id}/acknowledge")))
+                    .header("If-Match", &r.etag)
+                    .json(&json!({"note": "acknowledged by the reference client"})),
+            )?;
+            match r.status {
                 StatusCode::OK => return Ok(true),
                 // changed since we read it: read again
                 StatusCode::PRECONDITION_FAILED => {}
                 // acknowledged (or closed) by someone else meanwhile
                 StatusCode::CONFLICT => return Ok(false),
-                _ => return Err(unexpected("acknowledge", r)),
+                _ => return Err(unexpected("acknowledge", &r)),
             }
         }
         Ok(false)

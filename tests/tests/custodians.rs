@@ -146,6 +146,9 @@ fn two_custodians_on_two_processes_see_and_acknowledge_exactly_their_own_tasks()
         state_file: scratch.0.join("fhi.seq"),
         wait_seconds: 0,
     })
+    .unwrap()
+    // every response it gets is held to the spec the server serves
+    .checking_contract()
     .unwrap();
     assert_eq!(drain(&fhi_client), fhi_tasks);
     let out = Command::new(env!("CARGO_BIN_EXE_reference-client"))
@@ -180,6 +183,8 @@ fn two_custodians_on_two_processes_see_and_acknowledge_exactly_their_own_tasks()
         state_file: scratch.0.join("fhi.seq"),
         wait_seconds: 0,
     })
+    .unwrap()
+    .checking_contract()
     .unwrap();
     assert_eq!(again.round().unwrap().events, 0);
 

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::auth::{Principal, Role, Subject};
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::state::AppState;
 
 /// The caller's national identity number: applicants are persons.
@@ -20,7 +20,12 @@ pub(crate) fn applicant(principal: &Principal) -> Result<String, ApiError> {
     principal
         .person_id()
         .map(|pid| pid.as_str().to_owned())
-        .ok_or_else(|| ApiError::forbidden("applications are made by persons"))
+        .ok_or_else(|| {
+            ApiError::forbidden(Text::new(
+                "søknader sendes av personer",
+                "applications are made by persons",
+            ))
+        })
 }
 
 /// The handler id of a national identity number.
@@ -38,9 +43,10 @@ pub(crate) fn case_handler(principal: &Principal) -> Result<(String, Option<Stri
     principal.require(Role::CaseHandler)?;
     match &principal.subject {
         Subject::Person { pid, name } => Ok((handler_id(pid.as_str()), name.clone())),
-        Subject::Organisation { .. } => Err(ApiError::forbidden(
+        Subject::Organisation { .. } => Err(ApiError::forbidden(Text::new(
+            "saksbehandling gjøres av personer (HelseID)",
             "case handling is done by persons (HelseID)",
-        )),
+        ))),
     }
 }
 
@@ -116,13 +122,21 @@ pub fn custodian_orgnr(principal: &Principal) -> Result<String, ApiError> {
     principal
         .orgnr()
         .map(|o| o.as_str().to_owned())
-        .ok_or_else(|| ApiError::forbidden("the CUSTODIAN role needs an organisation token"))
+        .ok_or_else(|| {
+            ApiError::forbidden(Text::new(
+                "rollen CUSTODIAN krever et virksomhetstoken",
+                "the CUSTODIAN role needs an organisation token",
+            ))
+        })
 }
 
 /// 403: the orgnr of the token is no registered custodian's.
 pub fn not_registered(orgnr: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "organisation {orgnr} is not a registered custodian; ask HDS to register it"
+    ApiError::forbidden(Text::new(
+        format!(
+            "virksomheten {orgnr} er ikke registrert som registerforvalter; be HDS registrere den"
+        ),
+        format!("organisation {orgnr} is not a registered custodian; ask HDS to register it"),
     ))
 }
 

@@ -20,6 +20,7 @@ use crate::http::allow::{refuse_undeclared_method, RouteTable};
 use crate::http::cors;
 use crate::middleware::{no_route, request_context};
 use crate::routes;
+use crate::spec::StatusRules;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -79,8 +80,17 @@ fn all_routes(cfg: &mut ServiceConfig) {
     cfg.service(utoipa_actix_web::scope("/api/v1").configure(routes::v1));
 }
 
-/// The published contract, as generated from the handlers.
+/// The published contract, as generated from the handlers: what each
+/// handler declares, plus the statuses that follow from each operation's
+/// shape (`spec::StatusRules`, applied once every path is known).
 pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut api = openapi_without_rules();
+    StatusRules.modify(&mut api);
+    api
+}
+
+/// The contract as the handlers alone declare it.
+pub(crate) fn openapi_without_rules() -> utoipa::openapi::OpenApi {
     let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())

@@ -11,6 +11,9 @@ use hds_persistence::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n;
+pub use crate::i18n::{Lang, Text};
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// An error response (RFC 9457 problem details).
@@ -35,11 +38,12 @@ pub struct Problem {
     pub request_id: Option<String>,
     /// Each field that was wrong, by JSON pointer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
+    #[schema(value_type = Vec<FieldError>)]
+    pub errors: Vec<SentFieldError>,
 }
 
 /// One thing wrong with one part of the request.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, ToSchema, PartialEq, Eq)]
 pub struct FieldError {
     /// JSON pointer (RFC 6901) into the request body; for a query or path
     /// parameter, `/query/<name>` or `/path/<name>`; for a header, `/header/<name>`.
@@ -48,20 +52,40 @@ pub struct FieldError {
     /// A stable code a client can act on.
     #[schema(example = "INVALID_ORGNR")]
     pub code: String,
-    /// What is wrong, for a human.
+    /// What is wrong, for a human, in the language of `Content-Language`
+    /// (bokmål unless `Accept-Language` asks for English).
+    #[schema(value_type = String)]
+    pub message: Text,
+}
+
+/// A field error as sent, in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentFieldError {
+    pub pointer: String,
+    pub code: String,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(
-        pointer: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(pointer: impl Into<String>, code: impl Into<String>, message: Text) -> Self {
         Self {
             pointer: pointer.into(),
             code: code.into(),
-            message: message.into(),
+            message,
+        }
+    }
+
+    /// A problem the domain reports in English only: bokmål by its code
+    /// (`i18n::field_message_nb`).
+    pub fn from_domain(pointer: impl Into<String>, code: &str, english: impl Into<String>) -> Self {
+        Self::new(pointer, code, i18n::from_domain(code, english.into()))
+    }
+
+    fn sent(&self, lang: Lang) -> SentFieldError {
+        SentFieldError {
+            pointer: self.pointer.clone(),
+            code: self.code.clone(),
+            message: self.message.get(lang).to_owned(),
         }
     }
 }
@@ -70,18 +94,28 @@ impl FieldError {
 /// national identity number in it (privacy guard; the number is never echoed).
 pub fn check_free_text(value: &str, pointer: &str, max: usize, problems: &mut Vec<FieldError>) {
     if value.trim().is_empty() {
-        problems.push(FieldError::new(pointer, "REQUIRED", "must not be empty"));
+        problems.push(FieldError::new(
+            pointer,
+            "REQUIRED",
+            Text::new("må fylles ut", "must not be empty"),
+        ));
     } else if value.chars().count() > max {
         problems.push(FieldError::new(
             pointer,
             "TOO_LONG",
-            format!("at most {max} characters"),
+            Text::new(
+                format!("høyst {max} tegn"),
+                format!("at most {max} characters"),
+            ),
         ));
     } else if !hds_domain::identity::find_national_ids(value).is_empty() {
         problems.push(FieldError::new(
             pointer,
             "CONTAINS_NATIONAL_ID",
-            "remove the national identity number from the text",
+            Text::new(
+                "fjern fødselsnummeret eller D-nummeret fra teksten",
+                "remove the national identity number from the text",
+            ),
         ));
     }
 }
@@ -94,10 +128,10 @@ pub struct ApiError(Box<ErrorParts>);
 #[derive(Debug, Clone)]
 pub struct ErrorParts {
     pub status: StatusCode,
-    /// The last segment of the problem `type` URI.
+    /// The last segment of the problem `type` URI; the title follows from it
+    /// (`i18n::title`).
     pub slug: &'static str,
-    pub title: &'static str,
-    pub detail: String,
+    pub detail: Text,
     pub errors: Vec<FieldError>,
     headers: Vec<(header::HeaderName, String)>,
     /// Logged with the request id, never sent.
@@ -109,39 +143,23 @@ pub struct ErrorParts {
 pub struct InternalCause(pub String);
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        slug: &'static str,
-        title: &'static str,
-        detail: impl Into<String>,
-    ) -> Self {
+    pub fn new(status: StatusCode, slug: &'static str, detail: Text) -> Self {
         Self(Box::new(ErrorParts {
             status,
             slug,
-            title,
-            detail: detail.into(),
+            detail,
             errors: Vec::new(),
             headers: Vec::new(),
             internal: None,
         }))
     }
 
-    pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "bad-request",
-            "Bad request",
-            detail,
-        )
+    pub fn bad_request(detail: Text) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
     }
 
     /// 400 for one bad query or path parameter or header.
-    pub fn bad_parameter(
-        pointer: impl Into<String>,
-        code: &str,
-        message: impl Into<String>,
-    ) -> Self {
-        let message = message.into();
+    pub fn bad_parameter(pointer: impl Into<String>, code: &str, message: Text) -> Self {
         Self::bad_request(message.clone())
             .with_errors(vec![FieldError::new(pointer, code, message)])
     }
@@ -149,71 +167,76 @@ impl ApiError {
     /// 422: the request was well-formed but its content breaks the rules.
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let detail = match errors.as_slice() {
-            [one] => format!("{}: {}", one.pointer, one.message),
-            many => format!("{} fields are invalid; see errors", many.len()),
+            [one] => one.message.map(|m| format!("{}: {m}", one.pointer)),
+            many => Text::new(
+                format!("{} felt er ugyldige; se errors", many.len()),
+                format!("{} fields are invalid; see errors", many.len()),
+            ),
         };
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation-failed",
-            "Validation failed",
             detail,
         )
         .with_errors(errors)
     }
 
-    pub fn unauthorized(detail: impl Into<String>) -> Self {
-        let detail = detail.into();
+    /// 401 with a `WWW-Authenticate` challenge (whose description is English:
+    /// it is read by programs).
+    pub fn unauthorized(detail: Text) -> Self {
         let challenge = format!(
             "Bearer error=\"invalid_token\", error_description=\"{}\"",
-            detail.replace('"', "'")
+            detail.en().replace('"', "'")
         );
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Unauthorized",
-            detail,
-        )
-        .with_header(header::WWW_AUTHENTICATE, challenge)
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+            .with_header(header::WWW_AUTHENTICATE, challenge)
     }
 
     pub fn missing_token() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "Unauthorized",
-            "this endpoint needs a bearer token (Authorization: Bearer <jwt>)",
+            Text::new(
+                "denne operasjonen krever et bærertoken (Authorization: Bearer <jwt>)",
+                "this endpoint needs a bearer token (Authorization: Bearer <jwt>)",
+            ),
         )
         .with_header(header::WWW_AUTHENTICATE, "Bearer".to_owned())
     }
 
-    pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
+    pub fn forbidden(detail: Text) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
 
-    pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    pub fn not_found(detail: Text) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", detail)
     }
 
     pub fn method_not_allowed(allowed: &[&str]) -> Self {
+        let list = allowed.join(", ");
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method-not-allowed",
-            "Method not allowed",
-            format!("this resource allows {}", allowed.join(", ")),
+            Text::new(
+                format!("denne ressursen tillater {list}"),
+                format!("this resource allows {list}"),
+            ),
         )
-        .with_header(header::ALLOW, allowed.join(", "))
+        .with_header(header::ALLOW, list)
     }
 
-    pub fn conflict(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
+    pub fn conflict(detail: Text) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", detail)
     }
 
     pub fn precondition_failed() -> Self {
         Self::new(
             StatusCode::PRECONDITION_FAILED,
             "precondition-failed",
-            "Precondition failed",
-            "the resource has changed since you read it (If-Match does not match its ETag); read it again",
+            Text::new(
+                "ressursen er endret siden du leste den (If-Match er ikke lik dens ETag); les den på nytt",
+                "the resource has changed since you read it (If-Match does not match its ETag); read it again",
+            ),
         )
     }
 
@@ -221,8 +244,10 @@ impl ApiError {
         Self::new(
             StatusCode::PRECONDITION_REQUIRED,
             "precondition-required",
-            "Precondition required",
-            "this change needs an If-Match header with the ETag you last read",
+            Text::new(
+                "endringen krever et If-Match-hode med ETag-en du sist leste",
+                "this change needs an If-Match header with the ETag you last read",
+            ),
         )
     }
 
@@ -230,16 +255,17 @@ impl ApiError {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload-too-large",
-            "Payload too large",
-            format!("the request body is larger than {limit} bytes"),
+            Text::new(
+                format!("forespørselens innhold er større enn {limit} byte"),
+                format!("the request body is larger than {limit} bytes"),
+            ),
         )
     }
 
-    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+    pub fn unsupported_media_type(detail: Text) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
-            "Unsupported media type",
             detail,
         )
     }
@@ -248,8 +274,10 @@ impl ApiError {
         let mut err = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "service-unavailable",
-            "Service unavailable",
-            "the service cannot reach a part it depends on; try again shortly",
+            Text::new(
+                "tjenesten når ikke en del den er avhengig av; prøv igjen om litt",
+                "the service cannot reach a part it depends on; try again shortly",
+            ),
         );
         err.internal = Some(cause.into());
         err
@@ -260,8 +288,10 @@ impl ApiError {
         let mut err = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal-error",
-            "Internal error",
-            "something went wrong on our side; quote the request id if you contact us",
+            Text::new(
+                "noe gikk galt hos oss; oppgi forespørsels-id-en (requestId) hvis du kontakter oss",
+                "something went wrong on our side; quote the request id if you contact us",
+            ),
         );
         err.internal = Some(cause.into());
         err
@@ -286,15 +316,17 @@ impl ApiError {
         self
     }
 
-    pub fn problem(&self) -> Problem {
+    /// The problem document in one language (`type` is still the slug; the
+    /// middleware makes it absolute and adds `instance` and `requestId`).
+    pub fn problem(&self, lang: Lang) -> Problem {
         Problem {
             type_uri: self.slug.to_owned(),
-            title: self.title.to_owned(),
+            title: i18n::title(self.slug).get(lang).to_owned(),
             status: self.status.as_u16(),
-            detail: self.detail.clone(),
+            detail: self.detail.get(lang).to_owned(),
             instance: None,
             request_id: None,
-            errors: self.errors.clone(),
+            errors: self.errors.iter().map(|e| e.sent(lang)).collect(),
         }
     }
 }
@@ -319,8 +351,8 @@ impl std::fmt::Display for ApiError {
             f,
             "{} {}: {}",
             self.status.as_u16(),
-            self.title,
-            self.detail
+            i18n::title(self.slug).en(),
+            self.detail.en()
         )
     }
 }
@@ -338,13 +370,16 @@ impl ResponseError for ApiError {
                 response.insert_header((name.clone(), value));
             }
         }
-        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        // bokmål here; the middleware renders it again in the language the
+        // request asks for (it has the request, this does not)
+        let body = serde_json::to_vec(&self.problem(Lang::Nb)).unwrap_or_default();
         let mut response = response.body(body);
         if let Some(cause) = &self.internal {
             response
                 .extensions_mut()
                 .insert(InternalCause(cause.clone()));
         }
+        response.extensions_mut().insert(self.clone());
         response
     }
 }
@@ -353,16 +388,20 @@ impl ResponseError for ApiError {
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::NotFound => Self::not_found("no such resource"),
+            StoreError::NotFound => Self::not_found(Text::new("finnes ikke", "no such resource")),
             // constraint names are internals: logged with the request id, not sent
-            StoreError::Duplicate { constraint } => {
-                Self::conflict("this would duplicate an existing record")
-                    .with_internal(format!("unique constraint {constraint}"))
-            }
+            StoreError::Duplicate { constraint } => Self::conflict(Text::new(
+                "dette ville gi en kopi av noe som finnes",
+                "this would duplicate an existing record",
+            ))
+            .with_internal(format!("unique constraint {constraint}")),
             StoreError::MissingReference { constraint } => Self::validation(vec![FieldError::new(
                 "",
                 "UNKNOWN_REFERENCE",
-                "a record this refers to does not exist",
+                Text::new(
+                    "noe dette viser til, finnes ikke",
+                    "a record this refers to does not exist",
+                ),
             )])
             .with_internal(format!("foreign key {constraint}")),
             StoreError::StaleVersion => Self::precondition_failed(),
@@ -402,7 +441,7 @@ mod tests {
             },
         ] {
             let api = ApiError::from(err);
-            let sent = serde_json::to_string(&api.problem()).unwrap();
+            let sent = serde_json::to_string(&api.problem(Lang::English)).unwrap();
             assert!(
                 !sent.contains("_key") && !sent.contains("custodian_id"),
                 "{sent}"

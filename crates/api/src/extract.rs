@@ -13,7 +13,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::http::privacy::without_national_ids;
 use crate::state::AppState;
 
@@ -55,10 +55,10 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let inner = err.inner();
     match inner.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            ApiError::bad_request(format!(
-                "the body is not valid JSON (line {}, column {})",
-                inner.line(),
-                inner.column()
+            let (line, column) = (inner.line(), inner.column());
+            ApiError::bad_request(Text::new(
+                format!("innholdet er ikke gyldig JSON (linje {line}, kolonne {column})"),
+                format!("the body is not valid JSON (line {line}, column {column})"),
             ))
         }
         serde_json::error::Category::Io | serde_json::error::Category::Data => {
@@ -71,16 +71,16 @@ fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
                 .unwrap_or_default()
                 .to_owned();
             let mut at = pointer(err.path());
-            let code = if let Some(field) = missing_field(&message) {
+            let (code, nb) = if let Some(field) = missing_field(&message) {
                 at.push('/');
                 at.push_str(&escape(field));
-                "REQUIRED"
+                ("REQUIRED", format!("feltet {field} mangler"))
             } else if message.starts_with("unknown field") {
-                "UNKNOWN_FIELD"
+                ("UNKNOWN_FIELD", format!("ukjent felt ({message})"))
             } else {
-                "INVALID_TYPE"
+                ("INVALID_TYPE", format!("feil type eller verdi ({message})"))
             };
-            ApiError::validation(vec![FieldError::new(at, code, message)])
+            ApiError::validation(vec![FieldError::new(at, code, Text::new(nb, message))])
         }
     }
 }
@@ -106,8 +106,12 @@ pub(crate) async fn read_body(
     }
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(Text::new(
+                format!("innholdet kunne ikke leses: {e}"),
+                format!("the body could not be read: {e}"),
+            ))
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::payload_too_large(limit));
         }
@@ -131,18 +135,19 @@ pub async fn json_body<T: DeserializeOwned>(
     limit: usize,
 ) -> Result<T, ApiError> {
     if !is_json(req) {
-        return Err(ApiError::unsupported_media_type(
+        return Err(ApiError::unsupported_media_type(Text::new(
+            "send innholdet som JSON med Content-Type: application/json",
             "send the body as JSON with Content-Type: application/json",
-        ));
+        )));
     }
     let body = read_body(req, payload, limit).await?;
     let mut de = serde_json::Deserializer::from_slice(&body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(&e))?;
     de.end().map_err(|e| {
-        ApiError::bad_request(format!(
-            "unexpected data after the JSON value (line {}, column {})",
-            e.line(),
-            e.column()
+        let (line, column) = (e.line(), e.column());
+        ApiError::bad_request(Text::new(
+            format!("uventede data etter JSON-verdien (linje {line}, kolonne {column})"),
+            format!("unexpected data after the JSON value (line {line}, column {column})"),
         ))
     })?;
     Ok(value)
@@ -187,12 +192,13 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
                     } else {
                         name
                     };
+                    let parameter = name.trim_start_matches('/');
                     ApiError::bad_parameter(
                         format!("/query{name}"),
                         "INVALID_PARAMETER",
-                        format!(
-                            "query parameter {}: {message}",
-                            name.trim_start_matches('/')
+                        Text::new(
+                            format!("spørreparameteren {parameter} er ugyldig ({message})"),
+                            format!("query parameter {parameter}: {message}"),
                         ),
                     )
                 }),
@@ -203,12 +209,13 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
 /// Path parameters that do not parse are a 400 naming the parameter.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, req| {
+        let path = without_national_ids(req.path());
         ApiError::bad_parameter(
             "/path",
             "INVALID_PATH_PARAMETER",
-            format!(
-                "{} is not a valid path here: {err}",
-                without_national_ids(req.path())
+            Text::new(
+                format!("{path} er ikke en gyldig sti her: {err}"),
+                format!("{path} is not a valid path here: {err}"),
             ),
         )
         .into()

@@ -17,7 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, ResponseError};
 
-use crate::error::{ApiError, InternalCause, PROBLEM_JSON};
+use crate::error::{ApiError, InternalCause, Lang, Text, PROBLEM_JSON};
 use crate::http::cors;
 use crate::http::privacy::without_national_ids;
 use crate::http::request_id::{incoming_id, RequestId, REQUEST_ID};
@@ -37,12 +37,17 @@ pub async fn request_context(
     let base = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.config.problem_type_base.clone());
+    let lang = Lang::from_accept_language(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     // Handlers and extractors turn their errors into responses themselves, so
     // an `Err` here is a framework failure; it passes through untouched.
     let response = next.call(req).await?.map_into_boxed_body();
     let mut response = if response.status().is_client_error() || response.status().is_server_error()
     {
-        as_problem(response, &path, &id, base.as_deref()).await
+        as_problem(response, &path, &id, base.as_deref(), lang).await
     } else {
         response
     };
@@ -63,12 +68,15 @@ pub async fn request_context(
     Ok(response)
 }
 
-/// Rewrites an error response as a complete problem document.
+/// Rewrites an error response as a complete problem document, in the
+/// language the request asks for (`Content-Language`; `Vary: Accept-Language`,
+/// since the body depends on it).
 async fn as_problem(
     response: ServiceResponse<BoxBody>,
     path: &str,
     id: &str,
     base: Option<&str>,
+    lang: Lang,
 ) -> ServiceResponse<BoxBody> {
     let status = response.status();
     let is_problem = response
@@ -77,20 +85,21 @@ async fn as_problem(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with(PROBLEM_JSON));
     let (req, res) = response.into_parts();
-    // a framework error we can name (a refused CORS preflight)
-    let known = res.error().and_then(cors::refusal);
+    // our own error, or a framework error we can name (a refused CORS preflight)
+    let known = res
+        .extensions()
+        .get::<ApiError>()
+        .cloned()
+        .or_else(|| res.error().and_then(cors::refusal));
     let (head, body) = res.into_parts();
     let bytes = body::to_bytes(body).await.unwrap_or_default();
-    let mut problem: serde_json::Value = if is_problem {
-        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
-    } else {
-        serde_json::Value::Null
+    let mut problem = match known {
+        Some(err) => serde_json::to_value(err.problem(lang)).unwrap_or_default(),
+        None if is_problem => serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        None => serde_json::Value::Null,
     };
     if !problem.is_object() {
-        problem = match known {
-            Some(err) => serde_json::to_value(err.problem()).unwrap_or_default(),
-            None => fallback(status),
-        };
+        problem = fallback(status, lang);
     }
     if let Some(obj) = problem.as_object_mut() {
         let slug = obj
@@ -111,29 +120,42 @@ async fn as_problem(
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     res.headers_mut().remove(header::CONTENT_LENGTH);
+    res.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.tag()),
+    );
+    res.headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept-Language"));
     ServiceResponse::new(req, res)
 }
 
 /// A problem for an error response the framework made on its own.
-fn fallback(status: StatusCode) -> serde_json::Value {
+fn fallback(status: StatusCode, lang: Lang) -> serde_json::Value {
     let err = match status {
-        StatusCode::NOT_FOUND => ApiError::not_found("no such resource"),
+        StatusCode::NOT_FOUND => ApiError::not_found(Text::new("finnes ikke", "no such resource")),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
             status,
             "payload-too-large",
-            "Payload too large",
-            "the request body is too large",
+            Text::new(
+                "forespørselens innhold er for stort",
+                "the request body is too large",
+            ),
         ),
-        StatusCode::BAD_REQUEST => ApiError::bad_request("the request could not be read"),
+        StatusCode::BAD_REQUEST => ApiError::bad_request(Text::new(
+            "forespørselen kunne ikke leses",
+            "the request could not be read",
+        )),
         s if s.is_server_error() => ApiError::internal(String::new()),
-        s => ApiError::new(
-            s,
-            "http-error",
-            "Request failed",
-            s.canonical_reason().unwrap_or("request failed"),
-        ),
+        s => {
+            let reason = s.canonical_reason().unwrap_or("request failed");
+            ApiError::new(
+                s,
+                "http-error",
+                Text::new(format!("forespørselen feilet ({reason})"), reason),
+            )
+        }
     };
-    let mut problem = err.problem();
+    let mut problem = err.problem(lang);
     problem.status = status.as_u16();
     serde_json::to_value(problem).unwrap_or_default()
 }
@@ -141,9 +163,10 @@ fn fallback(status: StatusCode) -> serde_json::Value {
 /// Unknown routes: 404. (A known path with a method its route does not
 /// declare never gets here: `http::allow` answers it with 405 and `Allow`.)
 pub async fn no_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
-    ApiError::not_found(format!(
-        "no resource at {}",
-        without_national_ids(req.path())
+    let path = without_national_ids(req.path());
+    ApiError::not_found(Text::new(
+        format!("ingen ressurs på {path}"),
+        format!("no resource at {path}"),
     ))
     .error_response()
 }

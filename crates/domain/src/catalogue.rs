@@ -290,6 +290,18 @@ pub enum SearchError {
     TooManyWords,
 }
 
+impl SearchError {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> String {
+        match self {
+            Self::Empty => "søket er tomt".into(),
+            Self::TooLong => format!("søket er lengre enn {MAX_QUERY_CHARS} tegn"),
+            Self::NoWords => "søket har ingen bokstaver eller sifre å søke etter".into(),
+            Self::TooManyWords => format!("søket har mer enn {MAX_QUERY_WORDS} ord"),
+        }
+    }
+}
+
 /// The words of a free-text query: runs of letters and digits, lower-cased.
 /// Everything else separates words, so the result is safe to put into a
 /// `PostgreSQL` `tsquery` as is.

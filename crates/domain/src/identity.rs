@@ -34,6 +34,24 @@ pub enum IdentityError {
     NotIso6523Norwegian,
 }
 
+impl IdentityError {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> String {
+        match self {
+            Self::WrongLength { expected, found } => {
+                format!("må være nøyaktig {expected} siffer, fant {found} tegn")
+            }
+            Self::NotDigits => "kan bare inneholde sifrene 0-9".into(),
+            Self::ControlDigit => "kontrollsifferet stemmer ikke (mod 11)".into(),
+            Self::InvalidDate => "de seks første sifrene er ikke en gyldig dato".into(),
+            Self::SyntheticNotAllowed => "syntetiske testnumre godtas ikke her".into(),
+            Self::NotIso6523Norwegian => {
+                "en ISO 6523-identifikator for en virksomhet må begynne med \"0192:\"".into()
+            }
+        }
+    }
+}
+
 const ORGNR_WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 const K1_WEIGHTS: [u32; 9] = [3, 7, 6, 1, 8, 9, 4, 5, 2];
 const K2_WEIGHTS: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];

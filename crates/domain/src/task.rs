@@ -85,6 +85,32 @@ pub enum Refusal {
     ReasonRequired,
 }
 
+impl Refusal {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> String {
+        match self {
+            Self::Closed(state) => {
+                format!("oppgaven er {state}, og ingenting mer kan skje med den")
+            }
+            Self::AlreadyAcknowledged => "oppgaven er allerede kvittert ut".into(),
+            Self::NotAcknowledged => "kvitter ut oppgaven før du rapporterer på den".into(),
+            Self::DecisionTask(what) => {
+                format!("en DECISION-oppgave avsluttes ved å registrere vedtaket, ikke med {what}")
+            }
+            Self::NotADecisionTask => {
+                "bare en DECISION-oppgave registrerer et vedtak; denne oppgaven tilrettelegger data"
+                    .into()
+            }
+            Self::SourceNotDecided => {
+                "kilden har ikke vedtak ennå: ingenting kan utleveres før den er innvilget".into()
+            }
+            Self::SourceRefused => "kilden fikk avslag: ingenting kan utleveres".into(),
+            Self::AlreadyDecided => "kilden har allerede et vedtak i denne runden".into(),
+            Self::ReasonRequired => "oppgi en grunn når dataene ikke kan utleveres".into(),
+        }
+    }
+}
+
 impl TaskKind {
     pub const ALL: [Self; 2] = [Self::Decision, Self::DataPreparation];
 
@@ -260,6 +286,17 @@ pub enum HoursProblem {
     TooPrecise,
     #[error("the date is in the future")]
     InTheFuture,
+}
+
+impl HoursProblem {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> &'static str {
+        match self {
+            Self::OutOfRange => "timer må være mer enn 0 og høyst 24",
+            Self::TooPrecise => "timer oppgis med høyst to desimaler",
+            Self::InTheFuture => "datoen er fram i tid",
+        }
+    }
 }
 
 /// Hours worked on one date, in hundredths of an hour (1.25 h = 125).

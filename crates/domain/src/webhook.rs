@@ -38,6 +38,20 @@ pub enum UrlProblem {
     TooLong,
 }
 
+impl UrlProblem {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> &'static str {
+        match self {
+            Self::NotHttps => {
+                "adressen må begynne med https:// (http:// bare til loopback i det lokale oppsettet)"
+            }
+            Self::NoHost => "adressen mangler vertsnavn",
+            Self::PrivateAddress => "adressen peker på en privat, lokal eller link-local adresse",
+            Self::TooLong => "adressen er lengre enn 2000 tegn",
+        }
+    }
+}
+
 fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {

@@ -10,7 +10,7 @@ use super::token_cache::{self, TokenCache, Verified};
 use super::verify::{check_claims, Compact, Refusal};
 use super::{principal_from_claims, Principal};
 use crate::clock::Clock;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 
 struct TrustedIssuer {
     config: IssuerConfig,
@@ -79,9 +79,12 @@ impl Authenticator {
 
     async fn verify(&self, token: &str, now: i64) -> Result<Verified, ApiError> {
         let compact = Compact::parse(token).map_err(|r| refused(&r))?;
-        let iss = compact
-            .unverified_issuer()
-            .ok_or_else(|| ApiError::unauthorized("the token has no issuer (iss)"))?;
+        let iss = compact.unverified_issuer().ok_or_else(|| {
+            ApiError::unauthorized(Text::new(
+                "tokenet mangler utsteder (iss)",
+                "the token has no issuer (iss)",
+            ))
+        })?;
         let (index, trusted) = self
             .issuers
             .iter()
@@ -89,15 +92,23 @@ impl Authenticator {
             .find(|(_, i)| i.config.issuer == iss)
             .ok_or_else(|| refused(&Refusal::WrongIssuer))?;
         if !trusted.config.algorithms.contains(&compact.alg) {
-            return Err(ApiError::unauthorized(format!(
-                "algorithm {:?} is not accepted from this issuer",
-                compact.alg
+            return Err(ApiError::unauthorized(Text::new(
+                format!(
+                    "algoritmen {:?} godtas ikke fra denne utstederen",
+                    compact.alg
+                ),
+                format!(
+                    "algorithm {:?} is not accepted from this issuer",
+                    compact.alg
+                ),
             )));
         }
-        let kid = compact
-            .kid
-            .clone()
-            .ok_or_else(|| ApiError::unauthorized("the token has no key id (kid)"))?;
+        let kid = compact.kid.clone().ok_or_else(|| {
+            ApiError::unauthorized(Text::new(
+                "tokenet mangler nøkkel-id (kid)",
+                "the token has no key id (kid)",
+            ))
+        })?;
         let lookup = trusted
             .jwks
             .key(&kid)
@@ -106,17 +117,21 @@ impl Authenticator {
         if let Some(published) = &lookup.refreshed {
             self.verified.keep_published(index, published);
         }
-        let key = lookup
-            .key
-            .ok_or_else(|| ApiError::unauthorized("the token is signed with an unknown key"))?;
+        let key = lookup.key.ok_or_else(|| {
+            ApiError::unauthorized(Text::new(
+                "tokenet er signert med en ukjent nøkkel",
+                "the token is signed with an unknown key",
+            ))
+        })?;
         if key
             .alg
             .as_deref()
             .is_some_and(|a| a != format!("{:?}", compact.alg))
         {
-            return Err(ApiError::unauthorized(
+            return Err(ApiError::unauthorized(Text::new(
+                "tokenets algoritme passer ikke til nøkkelen",
                 "the token's algorithm does not match its key",
-            ));
+            )));
         }
         let claims = compact
             .verified_claims(&key.material)

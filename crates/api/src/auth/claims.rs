@@ -7,18 +7,23 @@ use serde_json::Value;
 
 use super::issuers::{IssuerConfig, IssuerKind};
 use super::{Principal, Role, Subject};
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 
 fn claim_str<'a>(claims: &'a Value, name: &str) -> Option<&'a str> {
     claims.get(name).and_then(Value::as_str)
 }
 
 fn person(claims: &Value, pid_claim: &str) -> Result<Subject, ApiError> {
-    let raw = claim_str(claims, pid_claim)
-        .ok_or_else(|| ApiError::unauthorized(format!("the token has no {pid_claim} claim")))?;
+    let raw = claim_str(claims, pid_claim).ok_or_else(|| {
+        ApiError::unauthorized(Text::new(
+            format!("tokenet mangler {pid_claim}"),
+            format!("the token has no {pid_claim} claim"),
+        ))
+    })?;
     let pid = NationalId::parse(raw).map_err(|_| {
-        ApiError::unauthorized(format!(
-            "the token's {pid_claim} is not a valid national identity number"
+        ApiError::unauthorized(Text::new(
+            format!("tokenets {pid_claim} er ikke et gyldig fødselsnummer eller D-nummer"),
+            format!("the token's {pid_claim} is not a valid national identity number"),
         ))
     })?;
     Ok(Subject::Person {
@@ -32,9 +37,18 @@ fn organisation(claims: &Value) -> Result<Subject, ApiError> {
         .get("consumer")
         .and_then(|c| c.get("ID"))
         .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::unauthorized("the token has no consumer.ID claim"))?;
-    let orgnr = Orgnr::from_iso6523(id)
-        .map_err(|_| ApiError::unauthorized("the token's consumer.ID is not 0192:<valid orgnr>"))?;
+        .ok_or_else(|| {
+            ApiError::unauthorized(Text::new(
+                "tokenet mangler consumer.ID",
+                "the token has no consumer.ID claim",
+            ))
+        })?;
+    let orgnr = Orgnr::from_iso6523(id).map_err(|_| {
+        ApiError::unauthorized(Text::new(
+            "tokenets consumer.ID er ikke 0192:<gyldig orgnr>",
+            "the token's consumer.ID is not 0192:<valid orgnr>",
+        ))
+    })?;
     Ok(Subject::Organisation { orgnr })
 }
 

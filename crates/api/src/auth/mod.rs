@@ -25,7 +25,7 @@ use hds_domain::identity::{NationalId, Orgnr};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 pub use authenticator::Authenticator;
 pub use claims::principal_from_claims;
 
@@ -92,9 +92,15 @@ impl Principal {
         if self.has(role) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!(
-                "this needs the {} role, which your token does not give",
-                role.as_str()
+            Err(ApiError::forbidden(Text::new(
+                format!(
+                    "dette krever rollen {}, som tokenet ditt ikke gir",
+                    role.as_str()
+                ),
+                format!(
+                    "this needs the {} role, which your token does not give",
+                    role.as_str()
+                ),
             )))
         }
     }
@@ -126,18 +132,22 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
         return Err(ApiError::missing_token());
     };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("the Authorization header is not readable"))?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::unauthorized(Text::new(
+            "Authorization-hodet kan ikke leses",
+            "the Authorization header is not readable",
+        ))
+    })?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(token.trim().to_owned())
         }
-        _ => Err(ApiError::unauthorized(
+        _ => Err(ApiError::unauthorized(Text::new(
+            "Authorization-hodet må være 'Bearer <token>'",
             "the Authorization header must be 'Bearer <token>'",
-        )),
+        ))),
     }
 }
 

@@ -23,6 +23,8 @@ use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::error::Text;
+
 /// Clock skew allowed between the issuer and us, on `exp` and `nbf`.
 pub const LEEWAY_SECONDS: i64 = 30;
 
@@ -120,17 +122,41 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> Text {
         match self {
-            Self::Malformed => "the token is malformed or uses an unsupported algorithm".into(),
-            Self::CriticalHeader => "the token has critical header extensions (crit)".into(),
-            Self::InvalidSignature => "the token's signature is invalid".into(),
-            Self::WrongIssuer => "the token's issuer is not trusted".into(),
-            Self::WrongAudience => "the token is not meant for this service (aud)".into(),
-            Self::Expired => "the token has expired".into(),
-            Self::NotYetValid => "the token is not valid yet (nbf)".into(),
-            Self::MissingClaim(c) => format!("the token lacks the {c} claim"),
-            Self::InvalidClaim(c) => format!("the token's {c} claim is not valid"),
+            Self::Malformed => Text::new(
+                "tokenet er misdannet eller bruker en algoritme som ikke støttes",
+                "the token is malformed or uses an unsupported algorithm",
+            ),
+            Self::CriticalHeader => Text::new(
+                "tokenet har kritiske header-utvidelser (crit)",
+                "the token has critical header extensions (crit)",
+            ),
+            Self::InvalidSignature => Text::new(
+                "tokenets signatur er ugyldig",
+                "the token's signature is invalid",
+            ),
+            Self::WrongIssuer => Text::new(
+                "tokenets utsteder er ikke godkjent",
+                "the token's issuer is not trusted",
+            ),
+            Self::WrongAudience => Text::new(
+                "tokenet er ikke ment for denne tjenesten (aud)",
+                "the token is not meant for this service (aud)",
+            ),
+            Self::Expired => Text::new("tokenet er utløpt", "the token has expired"),
+            Self::NotYetValid => Text::new(
+                "tokenet er ikke gyldig ennå (nbf)",
+                "the token is not valid yet (nbf)",
+            ),
+            Self::MissingClaim(c) => Text::new(
+                format!("tokenet mangler {c}"),
+                format!("the token lacks the {c} claim"),
+            ),
+            Self::InvalidClaim(c) => Text::new(
+                format!("tokenets {c} er ugyldig"),
+                format!("the token's {c} claim is not valid"),
+            ),
         }
     }
 }

@@ -12,7 +12,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Condition;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 
 /// The local default: a frontend on this machine, on any port.
 pub const LOCAL_ORIGINS: [&str; 2] = ["http://localhost:*", "http://127.0.0.1:*"];
@@ -125,8 +125,10 @@ pub fn refusal(error: &actix_web::Error) -> Option<ApiError> {
     Some(ApiError::new(
         StatusCode::BAD_REQUEST,
         "cors-refused",
-        "Cross-origin request refused",
-        format!("{cors} (the allowed origins, methods and request headers are in docs/API-DESIGN.md#cors)"),
+        Text::new(
+            format!("forespørselen fra et annet opphav er avvist: {cors} (tillatte opphav, metoder og hoder står i docs/API-DESIGN.md#cors)"),
+            format!("{cors} (the allowed origins, methods and request headers are in docs/API-DESIGN.md#cors)"),
+        ),
     ))
 }
 

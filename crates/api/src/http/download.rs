@@ -1,9 +1,10 @@
 //! A stored file as a download: its sniffed content type, `attachment`
 //! disposition with the file name (RFC 6266, RFC 8187 for non-ASCII), no
-//! sniffing by the browser, no caching, and its SHA-256 as the ETag.
+//! sniffing by the browser, no caching, and its SHA-256 as the ETag (a
+//! stored file never changes: `If-None-Match` with it is a 304).
 
 use actix_web::http::header;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use utoipa::ToSchema;
 
 /// A file's bytes, as downloaded (a PDF, an attachment).
@@ -35,18 +36,26 @@ pub fn content_disposition(filename: &str) -> String {
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-/// The file as a `200` download.
+/// The file as a `200` download, or `304` when `If-None-Match` has its tag.
 pub fn file_response(
+    req: &HttpRequest,
     content_type: &str,
     filename: &str,
     sha256: &str,
     content: Vec<u8>,
 ) -> HttpResponse {
+    let tag = format!("\"{sha256}\"");
+    if super::etag::none_match(req, &tag) {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, "private, no-store"))
+            .finish();
+    }
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type.to_owned()))
         .insert_header((header::CONTENT_DISPOSITION, content_disposition(filename)))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::ETAG, format!("\"{sha256}\"")))
+        .insert_header((header::ETAG, tag))
         .body(content)
 }

@@ -8,11 +8,12 @@
 //!   also compare versions.
 
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 
 /// The ETag of a versioned row.
 pub fn of_version(version: i32) -> String {
@@ -67,7 +68,10 @@ pub fn required_version(req: &HttpRequest) -> Result<i32, ApiError> {
             ApiError::bad_parameter(
                 "/header/If-Match",
                 "INVALID_ETAG",
-                "If-Match must be an ETag this API gave you, such as \"v3\"",
+                Text::new(
+                    "If-Match må være en ETag dette API-et har gitt deg, f.eks. \"v3\"",
+                    "If-Match must be an ETag this API gave you, such as \"v3\"",
+                ),
             )
         })
 }
@@ -121,16 +125,24 @@ fn respond(
     body: Vec<u8>,
 ) -> HttpResponse {
     let etag_value = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
-    if none_match(req, etag) {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag_value))
-            .insert_header((header::CACHE_CONTROL, cache_control))
-            .finish();
-    }
-    HttpResponse::Ok()
+    // a change answers with the new representation, whatever If-None-Match says
+    let read = req.method() == Method::GET || req.method() == Method::HEAD;
+    let not_modified = read && none_match(req, etag);
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
         .insert_header((header::ETAG, etag_value))
-        .insert_header((header::CACHE_CONTROL, cache_control))
-        .insert_header((header::VARY, "Authorization, Accept-Language"))
-        .content_type("application/json")
-        .body(body)
+        .insert_header((header::CACHE_CONTROL, cache_control));
+    // what a caller sees depends on its token; public reads are the same for
+    // everyone, and no body here depends on Accept-Language
+    if cache_control == PRIVATE_NO_CACHE {
+        response.insert_header((header::VARY, "Authorization"));
+    }
+    if not_modified {
+        return response.finish();
+    }
+    response.content_type("application/json").body(body)
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::http::etag::PRIVATE_NO_CACHE;
 
 const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -35,7 +35,7 @@ pub fn keyed(
             ApiError::bad_parameter(
                 "/header/Idempotency-Key",
                 "INVALID_IDEMPOTENCY_KEY",
-                "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)",
+                Text::new("Idempotency-Key må være 1 til 255 synlige ASCII-tegn (en UUID er et godt valg)", "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)"),
             )
         })?;
     let mut hasher = Sha256::new();
@@ -78,8 +78,10 @@ pub fn claim(
         Claim::Mismatch => Err(ApiError::new(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency-key-reused",
-            "Idempotency key reused",
-            "this Idempotency-Key was used for a different request; use a new key for a new request",
+            Text::new(
+                "denne Idempotency-Key ble brukt til en annen forespørsel; bruk en ny nøkkel til en ny forespørsel",
+                "this Idempotency-Key was used for a different request; use a new key for a new request",
+            ),
         )),
     }
 }

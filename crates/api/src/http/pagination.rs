@@ -9,7 +9,7 @@ use base64::Engine;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -32,7 +32,10 @@ pub fn limit(raw: Option<i64>) -> Result<i64, ApiError> {
         Some(_) => Err(ApiError::bad_parameter(
             "/query/limit",
             "OUT_OF_RANGE",
-            format!("limit must be between 1 and {MAX_LIMIT}"),
+            Text::new(
+                format!("limit må være mellom 1 og {MAX_LIMIT}"),
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ),
         )),
     }
 }
@@ -52,7 +55,10 @@ pub fn decode_cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
                 ApiError::bad_parameter(
                     "/query/cursor",
                     "INVALID_CURSOR",
-                    "cursor is not one this API gave out",
+                    Text::new(
+                        "cursor er ikke en dette API-et har gitt ut",
+                        "cursor is not one this API gave out",
+                    ),
                 )
             })
     })

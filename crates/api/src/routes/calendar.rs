@@ -8,9 +8,10 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
+use crate::spec::IfNoneMatch;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -88,7 +89,10 @@ fn parse_date(raw: &str, pointer: &str) -> Result<Date, ApiError> {
         ApiError::bad_parameter(
             pointer,
             "INVALID_DATE",
-            format!("{raw:?} is not a date as YYYY-MM-DD"),
+            Text::new(
+                format!("{raw:?} er ikke en dato på formen ÅÅÅÅ-MM-DD"),
+                format!("{raw:?} is not a date as YYYY-MM-DD"),
+            ),
         )
     })
 }
@@ -115,10 +119,9 @@ async fn calendar(
 
 /// The Nth working day after a date (day 0), e.g. the 30 working days of
 /// helseregisterloven § 19 f from a complete application.
-#[utoipa::path(tag = "calendar", operation_id = "compute_deadline", params(DeadlineQuery),
+#[utoipa::path(tag = "calendar", operation_id = "compute_deadline", params(DeadlineQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The deadline", body = Deadline),
-        (status = 400, description = "A parameter is missing or malformed", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/calendar/deadline")]
 async fn compute_deadline(
@@ -134,7 +137,10 @@ async fn compute_deadline(
             ApiError::bad_parameter(
                 "/query/workingDays",
                 "OUT_OF_RANGE",
-                format!("workingDays must be between 0 and {MAX_WORKING_DAYS}"),
+                Text::new(
+                    format!("workingDays må være mellom 0 og {MAX_WORKING_DAYS}"),
+                    format!("workingDays must be between 0 and {MAX_WORKING_DAYS}"),
+                ),
             )
         })?;
     let (calendar, _) = calendar(&state).await?;
@@ -152,10 +158,9 @@ async fn compute_deadline(
 }
 
 /// Norwegian public holidays and the service's closure days in a year.
-#[utoipa::path(tag = "calendar", operation_id = "list_holidays", params(HolidaysQuery),
+#[utoipa::path(tag = "calendar", operation_id = "list_holidays", params(HolidaysQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The year's non-working days besides weekends", body = Holidays),
-        (status = 400, description = "The year is missing or out of range", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/calendar/holidays")]
 async fn list_holidays(
@@ -170,7 +175,10 @@ async fn list_holidays(
             ApiError::bad_parameter(
                 "/query/year",
                 "OUT_OF_RANGE",
-                "year must be between 1900 and 2200",
+                Text::new(
+                    "year må være mellom 1900 og 2200",
+                    "year must be between 1900 and 2200",
+                ),
             )
         })?;
     let (calendar, closure_days) = calendar(&state).await?;

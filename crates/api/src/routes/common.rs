@@ -12,18 +12,18 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
-use crate::error::{check_free_text, ApiError, FieldError};
+use crate::error::{check_free_text, ApiError, FieldError, Text};
 
 impl From<CaseError> for ApiError {
     fn from(e: CaseError) -> Self {
         match e {
             CaseError::Store(e) => e.into(),
-            CaseError::Refused(e) => ApiError::conflict(e.to_string()),
-            CaseError::Conflict(m) => ApiError::conflict(m),
+            CaseError::Refused(e) => ApiError::conflict(Text::new(e.nb(), e.to_string())),
+            CaseError::Conflict { en, nb } => ApiError::conflict(Text::new(nb, en)),
             CaseError::Invalid(problems) => ApiError::validation(
                 problems
                     .into_iter()
-                    .map(|p| FieldError::new(p.pointer, p.code, p.message))
+                    .map(|p| FieldError::from_domain(p.pointer, p.code, p.message))
                     .collect(),
             ),
         }

@@ -14,7 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{custodian_orgnr, not_registered};
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::PRIVATE_NO_CACHE;
 use crate::state::AppState;
@@ -104,10 +104,13 @@ fn in_range(
         Err(ApiError::bad_parameter(
             format!("/query/{name}"),
             "OUT_OF_RANGE",
-            format!(
-                "{name} must be between {} and {}",
-                range.start(),
-                range.end()
+            Text::new(
+                format!("{name} må være mellom {} og {}", range.start(), range.end()),
+                format!(
+                    "{name} must be between {} and {}",
+                    range.start(),
+                    range.end()
+                ),
             ),
         ))
     }
@@ -125,12 +128,9 @@ fn reader(principal: &Principal) -> Result<Option<String>, ApiError> {
 
 /// Events after a sequence number, in order, as CloudEvents; long-polls
 /// with `wait`: answers as soon as an event arrives, or empty at the timeout.
-#[utoipa::path(tag = "events", operation_id = "read_events", params(FeedQuery), security(("bearerAuth" = [])),
+#[utoipa::path(tag = "events", operation_id = "read_events", params(FeedQuery), security(("bearerAuth" = ["CUSTODIAN", "CASE_HANDLER", "ADMIN"])),
     responses(
         (status = 200, description = "The next events (possibly none)", body = FeedPage),
-        (status = 400, description = "A parameter is out of range", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not HDS staff or a registered custodian", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/events")]
 async fn read_events(

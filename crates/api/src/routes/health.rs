@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -32,7 +32,6 @@ async fn live() -> HttpResponse {
 #[utoipa::path(tag = "health", operation_id = "check_readiness",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "The database is not reachable", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/health/ready")]
 async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -46,7 +45,7 @@ async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         .await
         .map_err(|e| {
             if e.status.is_server_error() {
-                ApiError::unavailable(e.detail.clone())
+                ApiError::unavailable(e.detail.en().to_owned())
             } else {
                 e
             }

@@ -1,12 +1,14 @@
 //! Who am I.
 
-use actix_web::{get, HttpResponse};
+use actix_web::{get, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::{Principal, Role, Subject};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
+use crate::spec::IfNoneMatch;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_me);
@@ -45,12 +47,12 @@ pub struct Me {
 
 /// Who the caller is: person or organisation, and roles.
 #[utoipa::path(tag = "me", operation_id = "get_me", security(("bearerAuth" = [])),
+    params(IfNoneMatch),
     responses(
         (status = 200, description = "The caller", body = Me),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/me")]
-async fn get_me(principal: Principal) -> Result<HttpResponse, ApiError> {
+async fn get_me(req: HttpRequest, principal: Principal) -> Result<HttpResponse, ApiError> {
     let (kind, name, national_id_masked, orgnr) = match &principal.subject {
         Subject::Person { pid, name } => (
             PrincipalKind::Person,
@@ -65,12 +67,13 @@ async fn get_me(principal: Principal) -> Result<HttpResponse, ApiError> {
             Some(orgnr.to_string()),
         ),
     };
-    Ok(HttpResponse::Ok().json(Me {
+    let me = Me {
         kind,
         name,
         national_id_masked,
         orgnr,
         roles: principal.roles.clone(),
         issuer: principal.issuer.clone(),
-    }))
+    };
+    json_with_etag(&req, &me, PRIVATE_NO_CACHE)
 }

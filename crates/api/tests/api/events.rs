@@ -7,7 +7,7 @@ use hds_api::auth::Role;
 use hds_persistence::feed::{self, NewFeedEvent};
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{conforms, Response, TestApp};
 
 const FHI: &str = "983744516";
 const HDIR: &str = "983544622";
@@ -131,8 +131,20 @@ async fn a_long_poll_answers_within_a_second_of_a_new_event() {
     let client = app.client.clone();
     let poll = tokio::spawn(async move {
         let response = client.get(url).bearer_auth(staff).send().await.unwrap();
-        let body: serde_json::Value = response.json().await.unwrap();
-        (Instant::now(), body)
+        let answered_at = Instant::now();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap().to_vec();
+        let response = Response {
+            status,
+            headers,
+            body: serde_json::from_slice(&bytes).unwrap(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        };
+        // sent outside TestApp::send, so held to the contract here
+        conforms("GET", "/api/v1/events", &response);
+        (answered_at, response.body)
     });
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(

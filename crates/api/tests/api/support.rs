@@ -1,11 +1,13 @@
 //! A test application: its own database, its own port, the dev issuer on.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use hds_api::auth::dev_issuer::DevIssuer;
 use hds_api::auth::Role;
 use hds_api::config::{Config, Mode};
 use hds_api::server;
+use hds_contract::{Checked, Contract, Observed};
 use hds_persistence::test_support::TestDatabase;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -98,6 +100,56 @@ impl Response {
     }
 }
 
+/// The contract the server serves (`GET /api/v1/openapi.json`, the same
+/// document as `hds_api::app::openapi_json`; `openapi::served_spec_equals_the_committed_file`
+/// proves
+/// it), ready to check responses against.
+pub fn contract() -> &'static Contract {
+    static CONTRACT: OnceLock<Contract> = OnceLock::new();
+    CONTRACT.get_or_init(|| {
+        Contract::new(serde_json::from_str(&hds_api::app::openapi_json()).unwrap())
+            // described elsewhere on purpose: the spec itself, its docs, the dev issuer
+            .outside(&[hds_api::app::SPEC_PATH, "/docs", "/docs/", "/dev-issuer/"])
+    })
+}
+
+/// Panics, naming the operation, the status and the validator's message,
+/// unless the contract documents this response: the operation exists, the
+/// status is one of its responses, the content type is the documented one
+/// and a JSON body validates against the documented schema.
+pub fn conforms(method: &str, path: &str, response: &Response) -> Checked {
+    let content_type = response
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
+    let seen = Observed {
+        method,
+        path,
+        status: response.status,
+        content_type,
+        body: &response.bytes,
+    };
+    match contract().check(&seen) {
+        Ok(checked) => checked,
+        Err(violation) => panic!("{violation}\nbody: {}", response.text),
+    }
+}
+
+/// The tests' client asks for English (`Accept-Language: en`): their
+/// assertions quote the English texts. The API's default, bokmål, is tested
+/// in `languages.rs` with a client that sends no `Accept-Language`.
+fn english_client() -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "accept-language",
+        reqwest::header::HeaderValue::from_static("en"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
@@ -120,7 +172,7 @@ impl TestApp {
         actix_web::rt::spawn(server);
         Self {
             base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
+            client: english_client(),
             db,
             issuer,
             state,
@@ -155,20 +207,30 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Sends a request and holds the response to the contract (see
+    /// [`conforms`]): every API test is also a contract test.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        let response = request.send().await.unwrap();
+        // the client the request was built with (the app's, or one without
+        // its default headers)
+        let (client, request) = request.build_split();
+        let request = request.unwrap();
+        let method = request.method().clone();
+        let path = request.url().path().to_owned();
+        let response = client.execute(request).await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.unwrap().to_vec();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Response {
+        let response = Response {
             status,
             headers,
             body,
             text,
             bytes,
-        }
+        };
+        conforms(method.as_str(), &path, &response);
+        response
     }
 
     pub fn url(&self, path: &str) -> String {

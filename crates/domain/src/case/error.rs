@@ -91,3 +91,98 @@ fn not_allowed_message(state: CaseState, command: Command) -> String {
         format!("{what} (allowed now: {})", names.join(", "))
     }
 }
+
+impl TransitionError {
+    /// The message in bokmål (`Display` is English).
+    pub fn nb(&self) -> String {
+        match self {
+            Self::NotAllowed { state, command } => {
+                let allowed = allowed_commands(*state);
+                let what = format!("{} kan ikke {}", state.phrase_nb(), command.refused_phrase_nb());
+                if allowed.is_empty() {
+                    format!("{what} (ingenting mer kan skje med den)")
+                } else {
+                    let names: Vec<&str> = allowed.iter().map(|c| c.as_str()).collect();
+                    format!("{what} (tillatt nå: {})", names.join(", "))
+                }
+            }
+            Self::DateBeforeLastChange { on, last_change_on } => {
+                format!("datoen {on} er før sakens siste endring {last_change_on}")
+            }
+            Self::ReplyDeadlineNotPassed { reply_deadline } => format!(
+                "søkerens svarfrist {reply_deadline} er ikke passert; purring kan sendes fra dagen etter"
+            ),
+            Self::ReminderAlreadySent { sent_on } => format!("det ble allerede purret {sent_on}"),
+            Self::NoReminderSent => {
+                "det er ikke sendt purring; søkeren må få en før saken kan avvises".into()
+            }
+            Self::ReminderDeadlineNotPassed { reply_deadline } => {
+                format!("svarfristen etter purringen, {reply_deadline}, er ikke passert")
+            }
+            Self::PostponementNotLater {
+                expected_on,
+                current_deadline,
+            } => format!(
+                "den nye forventede datoen {expected_on} må være senere enn gjeldende frist {current_deadline}"
+            ),
+            Self::PostponementWithoutReason => {
+                "en utsettelse trenger en begrunnelse søkeren kan lese".into()
+            }
+            Self::EmptyDecision => "et vedtak trenger et utfall for minst én datakilde".into(),
+            Self::DuplicateDataSource { data_source } => {
+                format!("datakilden {data_source:?} har mer enn ett utfall i vedtaket")
+            }
+            Self::NothingToAppeal => "ingenting å klage på: alle datakilder ble innvilget".into(),
+            Self::AppealTooLate { on, appeal_deadline } => {
+                format!("klagefristen var {appeal_deadline}; en klage {on} er for sent")
+            }
+            Self::AppealPeriodOpen { appeal_deadline } => format!(
+                "klagefristen {appeal_deadline} er ikke passert; saken kan avsluttes fra dagen etter"
+            ),
+            Self::ReconsiderationDoesNotFit { against, given } => format!(
+                "klagen gjelder {}; {given} passer ikke for den",
+                against.as_str()
+            ),
+            Self::NothingAwaitingDelivery => {
+                "ingenting venter på utlevering: alle innvilgede datakilder er utlevert eller meldt umulige å levere".into()
+            }
+            Self::SourceNotGranted { data_source } => format!(
+                "{data_source} er ikke innvilget i gjeldende vedtak: det er ingen data å tilgjengeliggjøre"
+            ),
+            Self::AlreadySettled { data_source, on } => {
+                format!("{data_source} ble allerede utlevert eller meldt umulig å levere {on}")
+            }
+            Self::DeliveryDateOutOfRange {
+                delivered_on,
+                decided_on,
+                recorded_on,
+            } => format!(
+                "utleveringsdatoen {delivered_on} må være på eller etter vedtaket ({decided_on}) og ikke etter dagen den registreres ({recorded_on})"
+            ),
+            Self::CannotDeliverWithoutReason => {
+                "en melding om at data ikke kan leveres trenger en begrunnelse søkeren kan lese".into()
+            }
+            Self::AgreedDateInThePast { agreed_on, today } => {
+                format!("den avtalte leveringsdatoen {agreed_on} er før i dag ({today})")
+            }
+            Self::AgreedDateAfterDueDate { agreed_on, due_on } => format!(
+                "den avtalte leveringsdatoen {agreed_on} er etter fristen {due_on}; utsett leveransen med et foreløpig svar til søkeren først"
+            ),
+            Self::PostponementInThePast { expected_on, today } => {
+                format!("den forventede datoen {expected_on} er før i dag ({today})")
+            }
+            Self::NotYetMadeAvailable { sources } => format!(
+                "dataene er ikke tilgjengeliggjort ennå: {} er ikke utlevert eller meldt umulig å levere",
+                sources.join(", ")
+            ),
+            Self::LinkageUnchanged { linkage } => {
+                format!("den lovpålagte fristen er allerede {}", linkage.as_str())
+            }
+            Self::ClockNotStarted => {
+                "den lovpålagte fristen har ikke begynt å løpe: søknaden er ikke komplett ennå".into()
+            }
+            Self::LinkageWithoutReason => "å endre den lovpålagte fristen krever en begrunnelse".into(),
+            Self::Inconsistent(what) => format!("inkonsistente saksdata: {what}"),
+        }
+    }
+}

@@ -69,6 +69,21 @@ impl CaseState {
         }
     }
 
+    /// How a bokmål sentence names a case in this state: "en vedtatt sak".
+    pub fn phrase_nb(self) -> &'static str {
+        match self {
+            Self::Submitted => "en innsendt sak",
+            Self::AwaitingApplicant => "en sak som venter på søkeren",
+            Self::UnderReview => "en sak under behandling",
+            Self::Decided => "en vedtatt sak",
+            Self::RejectedNoReply => "en sak avvist fordi søkeren ikke svarte",
+            Self::Withdrawn => "en trukket sak",
+            Self::Appealed => "en påklaget sak",
+            Self::ForwardedToAppealsBody => "en sak oversendt Helseklage",
+            Self::Closed => "en avsluttet sak",
+        }
+    }
+
     /// What the state means, for a case handler.
     pub fn meaning(self) -> &'static str {
         match self {
@@ -203,6 +218,28 @@ impl Command {
             Self::PostponeDelivery => "have a delivery postponed",
             Self::RecordDelivery => "record a delivery",
             Self::ReportCannotDeliver => "record that data cannot be delivered",
+        }
+    }
+
+    /// Completes "en vedtatt sak kan ikke …": "trekkes".
+    pub fn refused_phrase_nb(self) -> &'static str {
+        match self {
+            Self::MarkComplete => "markeres som komplett",
+            Self::AskQuestion => "få et spørsmål til søkeren",
+            Self::AnswerQuestion => "få registrert et svar fra søkeren",
+            Self::SendReminder => "få en purring",
+            Self::RejectForNoReply => "avvises for manglende svar",
+            Self::Postpone => "utsettes",
+            Self::Decide => "vedtas",
+            Self::Withdraw => "trekkes",
+            Self::Appeal => "påklages",
+            Self::ReconsiderAppeal => "få klagen vurdert på nytt",
+            Self::Close => "avsluttes",
+            Self::SetLinkage => "få den lovpålagte fristen endret",
+            Self::AgreeDeliveryDate => "få en avtalt leveringsdato",
+            Self::PostponeDelivery => "få en leveranse utsatt",
+            Self::RecordDelivery => "få registrert en utlevering",
+            Self::ReportCannotDeliver => "få registrert at data ikke kan leveres",
         }
     }
 

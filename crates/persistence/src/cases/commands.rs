@@ -30,10 +30,16 @@ pub fn assign(
     let rec = lock(conn, id, Some(version))?;
     let state = parse_state(&rec.status)?;
     if state.is_final() {
-        return Err(CaseError::Conflict(format!(
-            "{} cannot be assigned (nothing more can happen to it)",
-            state.phrase()
-        )));
+        return Err(CaseError::Conflict {
+            en: format!(
+                "{} cannot be assigned (nothing more can happen to it)",
+                state.phrase()
+            ),
+            nb: format!(
+                "{} kan ikke tildeles (ingenting mer kan skje med den)",
+                state.phrase_nb()
+            ),
+        });
     }
     let updated: CaseRecord = diesel::update(cases::table.find(rec.id))
         .set((

@@ -123,9 +123,10 @@ pub enum CaseError {
     /// The state machine refuses (409 with its reason).
     #[error("{0}")]
     Refused(#[from] TransitionError),
-    /// Refused for another reason tied to the case's state (409).
-    #[error("{0}")]
-    Conflict(String),
+    /// Refused for another reason tied to the case's state (409), in
+    /// English and bokmål.
+    #[error("{en}")]
+    Conflict { en: String, nb: String },
     /// The input does not fit the case (422, every problem at once).
     #[error("invalid input")]
     Invalid(Vec<Invalid>),

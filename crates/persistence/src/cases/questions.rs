@@ -69,16 +69,18 @@ pub fn answer_question(
     let case = to_domain(conn, &rec)?;
     if rec.open_question_id != Some(q.id) || case.state != CaseState::AwaitingApplicant {
         if q.answered_on.is_some() {
-            return Err(CaseError::Conflict(format!(
-                "this question was answered on {}",
-                q.answered_on.map(|d| d.to_string()).unwrap_or_default()
-            )));
+            let on = q.answered_on.map(|d| d.to_string()).unwrap_or_default();
+            return Err(CaseError::Conflict {
+                en: format!("this question was answered on {on}"),
+                nb: format!("dette spørsmålet ble besvart {on}"),
+            });
         }
         // The state machine names why (e.g. rejected for no reply).
         case.answer_question(rules, ctx.on())?;
-        return Err(CaseError::Conflict(
-            "this question no longer waits for an answer".into(),
-        ));
+        return Err(CaseError::Conflict {
+            en: "this question no longer waits for an answer".into(),
+            nb: "dette spørsmålet venter ikke lenger på svar".into(),
+        });
     }
     let t = case.answer_question(rules, ctx.on())?;
     diesel::update(case_questions::table.find(q.id))

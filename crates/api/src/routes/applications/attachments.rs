@@ -25,33 +25,29 @@ use super::requests::{FileBytes, UploadQuery};
 use super::views::AttachmentView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::download::file_response;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IdempotencyKey, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// Upload an attachment to a draft (raw body; see the module docs).
-#[utoipa::path(tag = "applications", operation_id = "upload_attachment", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "upload_attachment", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         UploadQuery,
-        ("If-Match" = String, Header, description = "The application's ETag last read (an upload changes the application's version)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the same attachment"),
+        IfMatch,
+        IdempotencyKey,
     ),
     request_body(content = FileBytes, content_type = "application/octet-stream",
         description = "The file itself. PDF, Office Open XML, OpenDocument, legacy Office, CSV or plain UTF-8 text."),
     responses(
         (status = 201, description = "Stored; `Location` downloads it", body = AttachmentView),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The application changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not an accepted kind of file (sniffed from its bytes)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad title or file name", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/applications/{id}/attachments")]
 pub(super) async fn upload_attachment(
@@ -66,30 +62,8 @@ pub(super) async fn upload_attachment(
     let version = etag::required_version(&req)?;
     let query = query.0;
     let title = query.title.trim().to_owned();
-    let mut errors = Vec::new();
-    if title.is_empty() || title.chars().count() > 200 {
-        errors.push(FieldError::new(
-            "/query/title",
-            "INVALID_TITLE",
-            "a title of 1 to 200 characters",
-        ));
-    }
     let filename = rules::sanitize_filename(&query.filename);
-    if filename.is_none() {
-        errors.push(FieldError::new(
-            "/query/filename",
-            "INVALID_FILENAME",
-            "a file name with at least one usable character",
-        ));
-    }
-    for (pointer, text) in [
-        ("/query/title", query.title.as_str()),
-        ("/query/filename", query.filename.as_str()),
-    ] {
-        if let Some(p) = rules::scan_text(pointer, text) {
-            errors.push(FieldError::new(p.pointer, p.code, p.message_en));
-        }
-    }
+    let errors = upload_problems(&query, &title, filename.as_deref());
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -98,7 +72,7 @@ pub(super) async fn upload_attachment(
     let bytes = read_limited(&req, &mut payload, limit).await?;
     let Some((_, content_type)) = rules::sniff(&bytes, &filename) else {
         return Err(ApiError::unsupported_media_type(
-            "the file is not an accepted kind: PDF, Word/Excel/PowerPoint (OOXML or legacy), OpenDocument, CSV or plain UTF-8 text (the content is checked, not the name or header)",
+            Text::new("filen er ikke av en godtatt type: PDF, Word/Excel/PowerPoint (OOXML eller eldre), OpenDocument, CSV eller ren UTF-8-tekst (innholdet sjekkes, ikke navnet eller hodet)", "the file is not an accepted kind: PDF, Word/Excel/PowerPoint (OOXML or legacy), OpenDocument, CSV or plain UTF-8 text (the content is checked, not the name or header)"),
         ));
     };
     let sha256 = hex(&Sha256::digest(&bytes));
@@ -173,8 +147,12 @@ async fn read_limited(
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(Text::new(
+                format!("innholdet kunne ikke leses: {e}"),
+                format!("the body could not be read: {e}"),
+            ))
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::payload_too_large(limit));
         }
@@ -183,15 +161,54 @@ async fn read_limited(
     Ok(body)
 }
 
+/// What is wrong with an upload's title and file name (all at once).
+fn upload_problems(query: &UploadQuery, title: &str, filename: Option<&str>) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new(
+            "/query/title",
+            "INVALID_TITLE",
+            Text::new(
+                "en tittel på 1 til 200 tegn",
+                "a title of 1 to 200 characters",
+            ),
+        ));
+    }
+    if filename.is_none() {
+        errors.push(FieldError::new(
+            "/query/filename",
+            "INVALID_FILENAME",
+            Text::new(
+                "et filnavn med minst ett brukbart tegn",
+                "a file name with at least one usable character",
+            ),
+        ));
+    }
+    for (pointer, text) in [
+        ("/query/title", query.title.as_str()),
+        ("/query/filename", query.filename.as_str()),
+    ] {
+        if let Some(p) = rules::scan_text(pointer, text) {
+            errors.push(FieldError::new(
+                p.pointer,
+                p.code,
+                Text::new(p.message_nb, p.message_en),
+            ));
+        }
+    }
+    errors
+}
+
 /// The application's attachments (metadata).
-#[utoipa::path(tag = "applications", operation_id = "list_attachments", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "applications", operation_id = "list_attachments", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The attachments, oldest first", body = Vec<AttachmentView>),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/attachments")]
 pub(super) async fn list_attachments(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -204,27 +221,38 @@ pub(super) async fn list_attachments(
             Ok(repo::list_attachments(conn, id)?)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(
-            rows.iter()
-                .map(AttachmentView::from_meta)
-                .collect::<Vec<_>>(),
-        ))
+    let views: Vec<_> = rows.iter().map(AttachmentView::from_meta).collect();
+    etag::json_with_etag(&req, &views, PRIVATE_NO_CACHE)
 }
 
 /// Download an attachment, with its sniffed content type.
-#[utoipa::path(tag = "applications", operation_id = "download_attachment", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "download_attachment", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         ("attachmentId" = Uuid, Path, description = "The attachment's id"),
+        IfNoneMatch,
     ),
     responses(
-        (status = 200, description = "The file; `Content-Disposition: attachment`", content_type = "application/octet-stream", body = FileBytes),
-        (status = 404, description = "No such application or attachment for the caller", body = Problem, content_type = "application/problem+json"),
+        // the type sniffed from its bytes on upload (hds_domain::application::sniff)
+        (status = 200, description = "The file, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
+            (FileBytes = "application/pdf"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (FileBytes = "application/vnd.oasis.opendocument.text"),
+            (FileBytes = "application/vnd.oasis.opendocument.spreadsheet"),
+            (FileBytes = "application/vnd.oasis.opendocument.presentation"),
+            (FileBytes = "application/msword"),
+            (FileBytes = "application/vnd.ms-excel"),
+            (FileBytes = "application/vnd.ms-powerpoint"),
+            (FileBytes = "text/csv"),
+            (FileBytes = "text/plain")
+        )),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/attachments/{attachmentId}")]
 pub(super) async fn download_attachment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<(Uuid, Uuid)>,
@@ -238,6 +266,7 @@ pub(super) async fn download_attachment(
         })
         .await?;
     Ok(file_response(
+        &req,
         &meta.content_type,
         &meta.filename,
         &meta.sha256,
@@ -246,18 +275,16 @@ pub(super) async fn download_attachment(
 }
 
 /// Delete an attachment while the application is a draft.
-#[utoipa::path(tag = "applications", operation_id = "delete_attachment", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "delete_attachment", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         ("attachmentId" = Uuid, Path, description = "The attachment's id"),
-        ("If-Match" = String, Header, description = "The application's ETag last read"),
+        IfMatch,
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "No such application or attachment for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The application changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[delete("/applications/{id}/attachments/{attachmentId}")]
 pub(super) async fn delete_attachment(

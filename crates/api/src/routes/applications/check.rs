@@ -1,7 +1,6 @@
 //! The completeness check (kontroll av søknaden): every problem at once.
 
-use actix_web::http::header;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_persistence::applications as repo;
 use uuid::Uuid;
 
@@ -9,20 +8,22 @@ use super::validation::{check_problem, run_check};
 use super::views::CheckResult;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
-use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::error::ApiError;
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// Check the application against what makes a good application: every
 /// problem at once, each with a pointer, a code and messages in Norwegian and English.
-#[utoipa::path(tag = "applications", operation_id = "check_application", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "applications", operation_id = "check_application", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The problems (none when complete)", body = CheckResult),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/check")]
 pub(super) async fn check_application(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -35,10 +36,9 @@ pub(super) async fn check_application(
             run_check(conn, &row)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(CheckResult {
-            complete: problems.is_empty(),
-            problems: problems.into_iter().map(check_problem).collect(),
-        }))
+    let result = CheckResult {
+        complete: problems.is_empty(),
+        problems: problems.into_iter().map(check_problem).collect(),
+    };
+    etag::json_with_etag(&req, &result, PRIVATE_NO_CACHE)
 }

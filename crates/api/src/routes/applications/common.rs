@@ -6,15 +6,18 @@ use hds_persistence::audit::{self, NewAuditEvent};
 use hds_persistence::DbConn;
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 
 pub(super) fn not_draft() -> ApiError {
-    ApiError::conflict("the application has been submitted and is read-only; contact HDS with the case number to change it")
+    ApiError::conflict(Text::new("søknaden er sendt inn og kan ikke endres; kontakt HDS med saksnummeret for å endre den", "the application has been submitted and is read-only; contact HDS with the case number to change it"))
 }
 
-pub(super) fn owner_only(what: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "only the applicant who created the application can {what}"
+/// 403: only the owner may do `what` (bokmål, English: "trekke den", "withdraw it").
+pub(super) fn owner_only(what: (&str, &str)) -> ApiError {
+    let (nb, en) = what;
+    ApiError::forbidden(Text::new(
+        format!("bare søkeren som opprettet søknaden, kan {nb}"),
+        format!("only the applicant who created the application can {en}"),
     ))
 }
 

@@ -16,23 +16,21 @@ use super::validation::validate_for_saving;
 use super::views::{ApplicationRole, ApplicationStatus, ApplicationSummary, ApplicationView};
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::pagination::{self, Page};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IdempotencyKey, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// Start a new draft application (utkast), optionally with some sections.
-#[utoipa::path(tag = "applications", operation_id = "create_application", security(("bearerAuth" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the same draft")),
+#[utoipa::path(tag = "applications", operation_id = "create_application", security(("bearerAuth" = ["APPLICANT"])),
+    params(IdempotencyKey),
     request_body = ApplicationContent,
     responses(
         (status = 201, description = "The draft; `ETag` and `Location` set", body = ApplicationView),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an applicant", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Content wrong in itself (pointer per field)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/applications")]
 pub(super) async fn create_application(
@@ -81,12 +79,10 @@ pub(super) async fn create_application(
 
 /// The caller's applications (own and as co-applicant), newest first, with
 /// status and case number.
-#[utoipa::path(tag = "applications", operation_id = "list_my_applications", security(("bearerAuth" = [])),
-    params(ListApplicationsQuery),
+#[utoipa::path(tag = "applications", operation_id = "list_my_applications", security(("bearerAuth" = ["APPLICANT"])),
+    params(ListApplicationsQuery, IfNoneMatch),
     responses(
         (status = 200, description = "One page", body = Page<ApplicationSummary>),
-        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/applications")]
 pub(super) async fn list_my_applications(
@@ -145,7 +141,10 @@ fn parse_cursor(raw: &str) -> Result<(OffsetDateTime, Uuid), ApiError> {
         ApiError::bad_parameter(
             "/query/cursor",
             "INVALID_CURSOR",
-            "cursor is not one this API gave out",
+            Text::new(
+                "cursor er ikke en dette API-et har gitt ut",
+                "cursor is not one this API gave out",
+            ),
         )
     };
     let (nanos, id) = raw.split_once('|').ok_or_else(bad)?;
@@ -156,13 +155,11 @@ fn parse_cursor(raw: &str) -> Result<(OffsetDateTime, Uuid), ApiError> {
 }
 
 /// One application, with its content and attachments.
-#[utoipa::path(tag = "applications", operation_id = "get_application", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "applications", operation_id = "get_application", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The application; `ETag: \"v<version>\"`", body = ApplicationView),
-        (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}")]
 pub(super) async fn get_application(
@@ -185,19 +182,16 @@ pub(super) async fn get_application(
 /// Change sections of a draft. Each section given replaces the stored one;
 /// `null` clears it. Needs `If-Match`. Content wrong in itself is refused
 /// (422); what is merely unfinished is reported by the check.
-#[utoipa::path(tag = "applications", operation_id = "update_application", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "update_application", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
-        ("If-Match" = String, Header, description = "The ETag last read, e.g. \"v3\""),
+        IfMatch,
     ),
     request_body = ApplicationPatch,
     responses(
         (status = 200, description = "The application after the change; new `ETag`", body = ApplicationView),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Content wrong in itself (pointer per field)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[patch("/applications/{id}")]
 pub(super) async fn update_application(

@@ -1,6 +1,5 @@
 //! Co-applicants (medsøkere): who they are, inviting one, removing one.
 
-use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use hds_domain::identity::NationalId;
@@ -14,21 +13,23 @@ use super::requests::NewMember;
 use super::views::MemberView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The co-applicants (medsøkere).
-#[utoipa::path(tag = "applications", operation_id = "list_members", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "applications", operation_id = "list_members", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The co-applicants", body = Vec<MemberView>),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/members")]
 pub(super) async fn list_members(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -41,28 +42,23 @@ pub(super) async fn list_members(
             Ok(repo::list_members(conn, id)?)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(members.iter().map(member_view).collect::<Vec<_>>()))
+    let views: Vec<_> = members.iter().map(member_view).collect();
+    etag::json_with_etag(&req, &views, PRIVATE_NO_CACHE)
 }
 
 /// Invite a co-applicant by fødselsnummer or D-nummer: they can read and
 /// edit the draft when they log in with ID-porten. Owner only, while a draft.
-#[utoipa::path(tag = "applications", operation_id = "add_member", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "add_member", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
-        ("If-Match" = String, Header, description = "The application's ETag last read"),
+        IfMatch,
     ),
     request_body = NewMember,
     responses(
         (status = 201, description = "Added", body = MemberView),
         (status = 200, description = "Already a member", body = MemberView),
-        (status = 403, description = "Only the owner manages members", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a valid national identity number, or the owner", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/applications/{id}/members")]
 pub(super) async fn add_member(
@@ -78,7 +74,10 @@ pub(super) async fn add_member(
         ApiError::validation(vec![FieldError::new(
             "/nationalId",
             "INVALID_NATIONAL_ID",
-            format!("not a valid fødselsnummer or D-nummer: {e}"),
+            Text::new(
+                format!("ikke et gyldig fødselsnummer eller D-nummer: {}", e.nb()),
+                format!("not a valid fødselsnummer or D-nummer: {e}"),
+            ),
         )])
     })?;
     let id = id.into_inner();
@@ -89,7 +88,7 @@ pub(super) async fn add_member(
             conn.transaction::<_, ApiError, _>(|conn| {
                 let (app, access) = repo::lock_accessible(conn, id, &pid)?;
                 if access != Access::Owner {
-                    return Err(owner_only("invite co-applicants"));
+                    return Err(owner_only(("invitere medsøkere", "invite co-applicants")));
                 }
                 if app.status != repo::DRAFT {
                     return Err(not_draft());
@@ -99,7 +98,10 @@ pub(super) async fn add_member(
                     return Err(ApiError::validation(vec![FieldError::new(
                         "/nationalId",
                         "IS_OWNER",
-                        "you own the application; invite someone else",
+                        Text::new(
+                            "du eier søknaden; inviter noen andre",
+                            "you own the application; invite someone else",
+                        ),
                     )]));
                 }
                 let (row, created) = repo::add_member(conn, id, member.as_str(), &actor)?;
@@ -128,19 +130,16 @@ pub(super) async fn add_member(
 }
 
 /// Remove a co-applicant. Owner only, while a draft.
-#[utoipa::path(tag = "applications", operation_id = "remove_member", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "remove_member", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         ("memberId" = Uuid, Path, description = "The member's id (from the list of members)"),
-        ("If-Match" = String, Header, description = "The application's ETag last read"),
+        IfMatch,
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Only the owner manages members", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application or member", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted: read-only", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[delete("/applications/{id}/members/{memberId}")]
 pub(super) async fn remove_member(
@@ -159,7 +158,7 @@ pub(super) async fn remove_member(
             conn.transaction::<_, ApiError, _>(|conn| {
                 let (app, access) = repo::lock_accessible(conn, id, &pid)?;
                 if access != Access::Owner {
-                    return Err(owner_only("remove co-applicants"));
+                    return Err(owner_only(("fjerne medsøkere", "remove co-applicants")));
                 }
                 if app.status != repo::DRAFT {
                     return Err(not_draft());

@@ -17,10 +17,11 @@ use super::validation::{field_error, run_check};
 use super::views::CaseView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::http::etag;
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// The writes of a submission, inside the submit transaction after every
@@ -110,21 +111,16 @@ fn record_submission(
 /// every problem), freezes the submitted version with its files, assigns the case number
 /// and records the received instant and event. Owner only. Needs `If-Match`
 /// and `Idempotency-Key`: a retry with the same key returns the same case.
-#[utoipa::path(tag = "applications", operation_id = "submit_application", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "submit_application", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
-        ("If-Match" = String, Header, description = "The application's ETag last read"),
+        IfMatch,
         ("Idempotency-Key" = String, Header, description = "A new unique key per submission attempt (e.g. a UUID); retries reuse it"),
     ),
     responses(
         (status = 201, description = "The case; `Location` is the case", body = CaseView),
-        (status = 400, description = "Idempotency-Key missing or malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A co-applicant cannot submit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application for the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already submitted", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not complete: every problem listed", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/applications/{id}/submit")]
 pub(super) async fn submit_application(
@@ -139,7 +135,7 @@ pub(super) async fn submit_application(
         ApiError::bad_parameter(
             "/header/Idempotency-Key",
             "REQUIRED",
-            "submitting needs an Idempotency-Key header (a new UUID per attempt; reuse it on retries)",
+            Text::new("innsending krever et Idempotency-Key-hode (en ny UUID per forsøk; bruk den samme ved nye forsøk)", "submitting needs an Idempotency-Key header (a new UUID per attempt; reuse it on retries)"),
         )
     })?;
     let id = id.into_inner();
@@ -153,7 +149,7 @@ pub(super) async fn submit_application(
                 }
                 let (row, access) = repo::lock_accessible(conn, id, &pid)?;
                 if access != Access::Owner {
-                    return Err(owner_only("submit it"));
+                    return Err(owner_only(("sende den inn", "submit it")));
                 }
                 if row.status != repo::DRAFT {
                     return Err(not_draft());

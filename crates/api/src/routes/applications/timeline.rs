@@ -1,7 +1,6 @@
 //! The case a submitted application became, its timeline (saksgang) as the
 //! applicant sees it, and its decision letter.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_persistence::applications as repo;
 use uuid::Uuid;
@@ -9,19 +8,20 @@ use uuid::Uuid;
 use super::views::{ApplicationStatus, CaseEventView, CaseView};
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::letter::{language, pdf_response, LetterQuery};
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The case a submitted application became: case number, status, received.
-#[utoipa::path(tag = "applications", operation_id = "get_case", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "applications", operation_id = "get_case", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The case; `ETag: \"v<version>\"`", body = CaseView),
-        (status = 404, description = "No such application for the caller, or not submitted", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/case")]
 pub(super) async fn get_case(
@@ -48,14 +48,15 @@ pub(super) async fn get_case(
 /// with a reason), each delivery (source, method, date, custodian) or
 /// report that data cannot be delivered, the data made available,
 /// withdrawal. Oldest first.
-#[utoipa::path(tag = "applications", operation_id = "list_case_events", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The application's id")),
+#[utoipa::path(tag = "applications", operation_id = "list_case_events", security(("bearerAuth" = ["APPLICANT"])),
+    params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The events meant for the applicant", body = Vec<CaseEventView>),
-        (status = 404, description = "No such application for the caller, or not submitted", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/case/events")]
 pub(super) async fn list_case_events(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -81,9 +82,7 @@ pub(super) async fn list_case_events(
             details: e.data,
         })
         .collect();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(views))
+    etag::json_with_etag(&req, &views, PRIVATE_NO_CACHE)
 }
 
 /// The decision letter (vedtaksbrev) of the application's case as a PDF,

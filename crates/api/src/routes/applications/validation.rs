@@ -8,7 +8,7 @@ use hds_persistence::DbConn;
 use super::content::ApplicationContent;
 use super::mapping::{named_sources, stored_content, to_domain};
 use super::views::CheckProblem;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 
 const MAX_TITLE: usize = 300;
 const MAX_TEXT: usize = 20_000;
@@ -27,7 +27,10 @@ fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
             errors.push(FieldError::new(
                 pointer,
                 "TOO_LONG",
-                format!("at most {max} characters"),
+                Text::new(
+                    format!("høyst {max} tegn"),
+                    format!("at most {max} characters"),
+                ),
             ));
         }
     }
@@ -52,7 +55,10 @@ fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
             errors.push(FieldError::new(
                 pointer,
                 "TOO_MANY",
-                format!("at most {MAX_LIST} entries"),
+                Text::new(
+                    format!("høyst {MAX_LIST} elementer"),
+                    format!("at most {MAX_LIST} entries"),
+                ),
             ));
         }
     }
@@ -62,7 +68,7 @@ fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
                 errors.push(FieldError::new(
                     format!("/dataSources/{i}/{name}"),
                     "OUT_OF_RANGE",
-                    "a year between 1900 and 2100",
+                    Text::new("et år mellom 1900 og 2100", "a year between 1900 and 2100"),
                 ));
             }
         }
@@ -70,7 +76,7 @@ fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
             errors.push(FieldError::new(
                 format!("/dataSources/{i}/variables"),
                 "TOO_MANY",
-                "at most 2000 variables",
+                Text::new("høyst 2000 variabler", "at most 2000 variables"),
             ));
         }
     }
@@ -78,7 +84,11 @@ fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
 }
 
 pub(super) fn field_error(p: &rules::Problem) -> FieldError {
-    FieldError::new(p.pointer.clone(), p.code, p.message_en.clone())
+    FieldError::new(
+        p.pointer.clone(),
+        p.code,
+        Text::new(p.message_nb.clone(), p.message_en.clone()),
+    )
 }
 
 pub(super) fn check_problem(p: rules::Problem) -> CheckProblem {

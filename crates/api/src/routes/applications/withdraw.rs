@@ -11,25 +11,23 @@ use super::common::owner_only;
 use super::views::CaseView;
 use crate::access::applicant;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// Withdraw the application (trekke søknaden) before a decision. Owner only;
 /// `If-Match` with the case's ETag.
-#[utoipa::path(tag = "applications", operation_id = "withdraw_application", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "withdraw_application", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
-        ("If-Match" = String, Header, description = "The case's ETag last read"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The withdrawn case", body = CaseView),
-        (status = 403, description = "A co-applicant cannot withdraw", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application for the caller, or not submitted", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed in the case's state (e.g. decided)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The case changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/applications/{id}/withdraw")]
 pub(super) async fn withdraw_application(
@@ -50,7 +48,7 @@ pub(super) async fn withdraw_application(
                 let (_, access) = repo::find_accessible(conn, id, &pid)?;
                 let case = repo::lock_case_of(conn, id)?;
                 if access != Access::Owner {
-                    return Err(owner_only("withdraw it"));
+                    return Err(owner_only(("trekke den", "withdraw it")));
                 }
                 // The case-handling repository: the state machine decides,
                 // withdrawn_on is recorded, and the event and audit are

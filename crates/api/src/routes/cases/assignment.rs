@@ -9,26 +9,23 @@ use super::requests::AssignRequest;
 use super::views::CaseDetail;
 use crate::access::{case_handler, handler_id};
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 use hds_domain::identity::NationalId;
 
 /// Assign the case to yourself or another handler, or unassign it.
-#[utoipa::path(tag = "cases", operation_id = "assign_case", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "cases", operation_id = "assign_case", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
-        ("If-Match" = String, Header, description = "The case's ETag last read"),
+        IfMatch,
     ),
     request_body = AssignRequest,
     responses(
         (status = 200, description = "The case", body = CaseDetail),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case is closed or withdrawn", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The case changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a valid national identity number", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/cases/{id}/assign")]
 pub(super) async fn assign_case(
@@ -47,7 +44,10 @@ pub(super) async fn assign_case(
             ApiError::validation(vec![FieldError::new(
                 "/nationalId",
                 "INVALID_NATIONAL_ID",
-                format!("not a valid fødselsnummer or D-nummer: {e}"),
+                Text::new(
+                    format!("ikke et gyldig fødselsnummer eller D-nummer: {}", e.nb()),
+                    format!("not a valid fødselsnummer or D-nummer: {e}"),
+                ),
             )])
         })?;
         Some((handler_id(pid.as_str()), body.name.clone()))

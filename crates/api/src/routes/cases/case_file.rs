@@ -8,18 +8,18 @@ use super::mapping::detail;
 use super::views::CaseDetail;
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The case file: the submitted application, sources, deadlines, questions,
 /// decisions, custodian tasks and the full history with internal notes.
-#[utoipa::path(tag = "cases", operation_id = "read_case", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The case's id")),
+#[utoipa::path(tag = "cases", operation_id = "read_case", security(("bearerAuth" = ["CASE_HANDLER"])),
+    params(("id" = Uuid, Path, description = "The case's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The case; `ETag: \"v<version>\"`", body = CaseDetail),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/cases/{id}")]
 pub(super) async fn read_case(

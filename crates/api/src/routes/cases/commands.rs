@@ -15,7 +15,7 @@ use super::mapping::detail;
 use super::views::ApplicantCaseView;
 use crate::access::{applicant, case_handler};
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
 use crate::state::{case_rules, AppState};
@@ -107,9 +107,10 @@ where
                     hds_persistence::applications::find_accessible(conn, application_id, &pid)?;
                 let case = repo::find_by_application(conn, application_id)?;
                 if access != hds_persistence::applications::Access::Owner {
-                    return Err(ApiError::forbidden(
+                    return Err(ApiError::forbidden(Text::new(
+                        "bare søkeren som opprettet søknaden, kan gjøre dette",
                         "only the applicant who created the application can do this",
-                    ));
+                    )));
                 }
                 let rules = case_rules(&config, conn)?;
                 let ctx = ctx(&actor, at, request_id.as_deref());

@@ -8,8 +8,9 @@ use super::commands::{handler_command, v};
 use super::requests::{parse_date, CompleteRequest};
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
 
@@ -19,20 +20,16 @@ use hds_domain::calendar::oslo_date;
 /// links data from two or more registers (helseregisterloven § 19 f; the
 /// case handler can set it otherwise with `/linkage`). Sources whose
 /// custodian decides get a DECISION task.
-#[utoipa::path(tag = "cases", operation_id = "mark_case_complete", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "cases", operation_id = "mark_case_complete", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
-        ("If-Match" = String, Header, description = "The case's ETag last read"),
+        IfMatch,
     ),
     request_body = CompleteRequest,
     responses(
         (status = 200, description = "The case, UNDER_REVIEW", body = CaseDetail),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed now (the state machine's reason)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The case changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad or future date", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/cases/{id}/complete")]
 pub(super) async fn mark_case_complete(
@@ -51,7 +48,10 @@ pub(super) async fn mark_case_complete(
                 return Err(ApiError::validation(vec![FieldError::new(
                     "/completedOn",
                     "IN_THE_FUTURE",
-                    "the completion date cannot be in the future",
+                    Text::new(
+                        "fullføringsdatoen kan ikke være fram i tid",
+                        "the completion date cannot be in the future",
+                    ),
                 )]));
             }
             Some(d)

@@ -8,8 +8,9 @@ use super::commands::{handler_command, v};
 use super::requests::{decisions_input, DecideRequest};
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// Decide (vedtak) per data source: GRANTED, PARTLY_GRANTED (which variables
@@ -18,20 +19,16 @@ use crate::state::AppState;
 /// their custodians through DECISION tasks. When every source has a
 /// decision the case is DECIDED, the appeal deadline is recorded (3 weeks,
 /// next working day) and granted sources get DATA_PREPARATION tasks.
-#[utoipa::path(tag = "cases", operation_id = "decide_case", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "cases", operation_id = "decide_case", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
-        ("If-Match" = String, Header, description = "The case's ETag last read"),
+        IfMatch,
     ),
     request_body = DecideRequest,
     responses(
         (status = 200, description = "The case (DECIDED, or UNDER_REVIEW while custodians decide)", body = CaseDetail),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed now (the state machine's reason)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The case changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem with the decisions, with pointers", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/cases/{id}/decisions")]
 pub(super) async fn decide_case(

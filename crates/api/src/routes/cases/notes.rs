@@ -8,20 +8,20 @@ use super::commands::handler_command;
 use super::requests::NoteRequest;
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
+use crate::spec::NotFound;
 use crate::state::AppState;
 
 /// Add an internal note (intern merknad). The applicant never sees notes.
 /// No If-Match needed: a note does not change the case's state.
-#[utoipa::path(tag = "cases", operation_id = "add_case_note", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "cases", operation_id = "add_case_note", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(("id" = Uuid, Path, description = "The case's id")),
     request_body = NoteRequest,
     responses(
         (status = 200, description = "The case", body = CaseDetail),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty or too long text", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/cases/{id}/notes")]
 pub(super) async fn add_case_note(
@@ -31,9 +31,8 @@ pub(super) async fn add_case_note(
     id: web::Path<Uuid>,
     body: ApiJson<NoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let problems = field_rules::check(&body.0);
     let text = body.0.text;
-    let mut problems = Vec::new();
-    check_free_text(&text, "/text", 10_000, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

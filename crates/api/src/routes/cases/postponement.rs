@@ -8,26 +8,24 @@ use super::commands::{handler_command, v};
 use super::requests::{parse_date, PostponeRequest};
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// Postpone with a preliminary reply (foreløpig svar): the reason and the
 /// new expected date, later than the current due date. The applicant sees both.
-#[utoipa::path(tag = "cases", operation_id = "postpone_case", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "cases", operation_id = "postpone_case", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
-        ("If-Match" = String, Header, description = "The case's ETag last read"),
+        IfMatch,
     ),
     request_body = PostponeRequest,
     responses(
         (status = 200, description = "The case", body = CaseDetail),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed now, or the date is not later than the current deadline", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The case changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad date or an empty reason", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/cases/{id}/postpone")]
 pub(super) async fn postpone_case(
@@ -38,11 +36,10 @@ pub(super) async fn postpone_case(
     body: ApiJson<PostponeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&body);
     let expected_on = parse_date(&body.expected_on, "/expectedOn")
         .map_err(|e| problems.push(e))
         .ok();
-    check_free_text(&body.reason, "/reason", 5_000, &mut problems);
     let Some(expected_on) = expected_on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };

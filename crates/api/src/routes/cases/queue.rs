@@ -11,22 +11,21 @@ use super::requests::{parse_date, QueueQuery};
 use super::views::CaseSummary;
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
+use crate::spec::IfNoneMatch;
 use crate::state::{case_rules, AppState};
 
 /// The work queue (arbeidsliste): cases sorted by due date (cases without
 /// one last), with filters: status, assignee, source, custodian, due
 /// before, overdue, at risk, awaiting delivery and late deliveries (the
 /// statutory clock runs until the data are made available). Case handlers only.
-#[utoipa::path(tag = "cases", operation_id = "list_cases", security(("bearerAuth" = [])),
-    params(QueueQuery),
+#[utoipa::path(tag = "cases", operation_id = "list_cases", security(("bearerAuth" = ["CASE_HANDLER"])),
+    params(QueueQuery, IfNoneMatch),
     responses(
         (status = 200, description = "One page of the queue", body = Page<CaseSummary>),
-        (status = 400, description = "A malformed filter or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/cases")]
 pub(super) async fn list_cases(
@@ -46,7 +45,7 @@ pub(super) async fn list_cases(
                 ApiError::bad_parameter(
                     "/query/status",
                     "UNKNOWN_STATUS",
-                    format!("unknown status {s}"),
+                    Text::new(format!("ukjent status {s}"), format!("unknown status {s}")),
                 )
             })?;
             filter.statuses.push(state.as_str().to_owned());
@@ -61,7 +60,10 @@ pub(super) async fn list_cases(
             return Err(ApiError::bad_parameter(
                 "/query/assignee",
                 "INVALID_ASSIGNEE",
-                "assignee is me, none, or a handler id (h-...)",
+                Text::new(
+                    "assignee er me, none eller en saksbehandler-id (h-...)",
+                    "assignee is me, none, or a handler id (h-...)",
+                ),
             ))
         }
     };
@@ -85,7 +87,10 @@ pub(super) async fn list_cases(
             ApiError::bad_parameter(
                 "/query/cursor",
                 "INVALID_CURSOR",
-                "cursor is not one this API gave out",
+                Text::new(
+                    "cursor er ikke en dette API-et har gitt ut",
+                    "cursor is not one this API gave out",
+                ),
             )
         };
         let (d, id) = cursor.split_once('|').ok_or_else(bad)?;
@@ -98,7 +103,10 @@ pub(super) async fn list_cases(
         return Err(ApiError::bad_parameter(
             "/query/atRiskWithin",
             "OUT_OF_RANGE",
-            "atRiskWithin is 0 to 366 working days",
+            Text::new(
+                "atRiskWithin er 0 til 366 virkedager",
+                "atRiskWithin is 0 to 366 working days",
+            ),
         ));
     }
     let config = state.config.clone();

@@ -7,8 +7,10 @@ use hds_persistence::cases::NewSourceDecision;
 use serde::Deserialize;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
-use crate::error::{check_free_text, FieldError};
+use crate::error::{check_free_text, FieldError, Text};
+use crate::field_rules::free_text;
 use crate::routes::common::{
     read_terms, DisposalCode, ExemptionDto, Outcome, TableDecisionDto, TermsInput,
 };
@@ -69,15 +71,16 @@ pub struct CompleteRequest {
 }
 
 /// A question to the applicant; they have 10 working days to answer.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QuestionRequest {
+    #[validate(length(max = 10000), custom(function = free_text))]
     pub text: String,
 }
 
 /// A postponement with a preliminary reply (foreløpig svar): before the
 /// decision, or after it while the data are awaited.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PostponeRequest {
     /// The new expected date; later than the current due date (after the
@@ -85,6 +88,7 @@ pub struct PostponeRequest {
     #[schema(value_type = String, format = Date)]
     pub expected_on: String,
     /// Why, in words the applicant reads.
+    #[validate(length(max = 5000), custom(function = free_text))]
     pub reason: String,
 }
 
@@ -112,18 +116,20 @@ impl LinkageCode {
 }
 
 /// The case handler sets the statutory clock, with a reason.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LinkageRequest {
     pub linkage: LinkageCode,
     /// Why, in words the applicant reads (also in the audit trail).
+    #[validate(length(max = 5000), custom(function = free_text))]
     pub reason: String,
 }
 
 /// An internal note (intern merknad); never shown to the applicant.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NoteRequest {
+    #[validate(length(max = 10000), custom(function = free_text))]
     pub text: String,
 }
 
@@ -189,28 +195,31 @@ pub enum ReconsiderationResult {
 }
 
 /// HDS's reconsideration of an appeal (klagebehandling).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReconsiderRequest {
     pub result: ReconsiderationResult,
     /// For REVERSED: the new decisions for every source HDS decides.
     pub decisions: Option<Vec<SourceDecisionInput>>,
     /// Why, for the applicant.
+    #[validate(length(max = 5000), custom(function = free_text))]
     pub reason: Option<String>,
 }
 
 /// The applicant's answer to a question.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AnswerRequest {
+    #[validate(length(max = 20000), custom(function = free_text))]
     pub answer: String,
 }
 
 /// The applicant's appeal (klage).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AppealRequest {
     /// The grounds of the appeal.
+    #[validate(length(max = 20000), custom(function = free_text))]
     pub grounds: String,
 }
 
@@ -219,7 +228,13 @@ pub(super) fn parse_date(raw: &str, pointer: &str) -> Result<Date, FieldError> {
         raw.trim(),
         &time::format_description::well_known::Iso8601::DATE,
     )
-    .map_err(|_| FieldError::new(pointer, "INVALID_DATE", "expected a date YYYY-MM-DD"))
+    .map_err(|_| {
+        FieldError::new(
+            pointer,
+            "INVALID_DATE",
+            Text::new("forventet en dato ÅÅÅÅ-MM-DD", "expected a date YYYY-MM-DD"),
+        )
+    })
 }
 
 pub(super) fn decisions_input(

@@ -12,12 +12,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 
 pub(super) fn field_errors(problems: Vec<Problem>) -> Vec<FieldError> {
     problems
         .into_iter()
-        .map(|p| FieldError::new(p.pointer, p.code, p.message))
+        .map(|p| FieldError::from_domain(p.pointer, p.code, p.message))
         .collect()
 }
 
@@ -26,12 +26,19 @@ impl From<CatalogueError> for ApiError {
         match err {
             CatalogueError::Invalid(problems) => Self::validation(field_errors(problems)),
             CatalogueError::Conflict(problems) => {
-                let detail = problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                Self::conflict(detail).with_errors(field_errors(problems))
+                let errors = field_errors(problems);
+                let join = |lang| {
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.pointer, e.message.get(lang)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                let detail = Text::new(
+                    join(crate::i18n::Lang::Nb),
+                    join(crate::i18n::Lang::English),
+                );
+                Self::conflict(detail).with_errors(errors)
             }
             CatalogueError::Store(err) => err.into(),
         }
@@ -187,7 +194,7 @@ pub(crate) fn search(
             SearchError::NoWords => "NO_SEARCH_WORDS",
             SearchError::TooManyWords => "TOO_MANY_WORDS",
         };
-        ApiError::bad_parameter("/query/q", code, e.to_string())
+        ApiError::bad_parameter("/query/q", code, Text::new(e.nb(), e.to_string()))
     })?;
     let lang = match lang.unwrap_or_default() {
         SearchLang::Nb => Lang::Nb,
@@ -230,7 +237,10 @@ pub(crate) fn decode_after(cursor: Option<&str>, ranked: bool) -> Result<Option<
         _ => Err(ApiError::bad_parameter(
             "/query/cursor",
             "INVALID_CURSOR",
-            "cursor is not one this API gave out for this list",
+            Text::new(
+                "cursor er ikke en dette API-et har gitt ut for denne listen",
+                "cursor is not one this API gave out for this list",
+            ),
         )),
     }
 }

@@ -9,12 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::common::{cut, decode_after, SourceKind, Who};
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{
     json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
 };
 use crate::http::pagination::{limit, Page};
+use crate::spec::{Conflict, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// A data source as its custodian lists it.
@@ -155,12 +156,10 @@ pub struct CustodianQuery {
 }
 
 /// Custodians (registerforvaltere) in code order, with their data sources.
-#[utoipa::path(tag = "catalogue", operation_id = "list_custodians", params(CustodianQuery),
+#[utoipa::path(tag = "catalogue", operation_id = "list_custodians", params(CustodianQuery, IfNoneMatch),
     responses(
         (status = 200, description = "A page of custodians", body = Page<Custodian>,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/custodians")]
 pub(super) async fn list_custodians(
@@ -204,12 +203,11 @@ pub(super) async fn load(state: &AppState, code: String) -> Result<Custodian, Ap
 
 /// One custodian by code (retired ones too), with its current data sources.
 #[utoipa::path(tag = "catalogue", operation_id = "get_custodian",
-    params(("code" = String, Path, description = "The custodian's code", example = "FHI")),
+    params(("code" = String, Path, description = "The custodian's code", example = "FHI"), IfNoneMatch),
     responses(
         (status = 200, description = "The custodian", body = Custodian,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 404, description = "No such custodian", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/custodians/{code}")]
 pub(super) async fn get_custodian(
@@ -240,14 +238,11 @@ fn written(
 }
 
 /// Adds a custodian (ADMIN).
-#[utoipa::path(tag = "catalogue", operation_id = "create_custodian", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "create_custodian", security(("bearerAuth" = ["ADMIN"])),
     request_body = NewCustodian,
     responses(
         (status = 201, description = "Created", body = Custodian, headers(("ETag" = String), ("Location" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code or orgnr is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content (every problem listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = Conflict),
     ))]
 #[post("/custodians")]
 pub(super) async fn create_custodian(
@@ -277,19 +272,14 @@ pub(super) async fn create_custodian(
 }
 
 /// Replaces a custodian's content (ADMIN; `If-Match` with the `ETag` you read).
-#[utoipa::path(tag = "catalogue", operation_id = "update_custodian", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "update_custodian", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The custodian's code"),
-        ("If-Match" = String, Header, description = "The ETag you last read")),
+        IfMatch),
     request_body = CustodianUpdate,
     responses(
         (status = 200, description = "Updated", body = Custodian, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The orgnr is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[put("/custodians/{code}")]
 pub(super) async fn update_custodian(
@@ -315,17 +305,13 @@ pub(super) async fn update_custodian(
 }
 
 /// Retires a custodian (ADMIN; If-Match). Refused (409) while it holds current data sources.
-#[utoipa::path(tag = "catalogue", operation_id = "retire_custodian", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "retire_custodian", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The custodian's code"),
-        ("If-Match" = String, Header, description = "The ETag you last read")),
+        IfMatch),
     responses(
         (status = 200, description = "Retired", body = Custodian, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Still holds data sources", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/custodians/{code}/retire")]
 pub(super) async fn retire_custodian(

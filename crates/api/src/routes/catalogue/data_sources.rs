@@ -15,12 +15,13 @@ use super::common::{
     SourceKind, Who,
 };
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{
     json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
 };
 use crate::http::pagination::{limit, Page};
+use crate::spec::{Conflict, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The custodian of a data source, as the source shows it.
@@ -181,12 +182,10 @@ pub struct DataSourceQuery {
 }
 
 /// Data sources (datakilder), in code order, or by relevance with `q`.
-#[utoipa::path(tag = "catalogue", operation_id = "list_data_sources", params(DataSourceQuery),
+#[utoipa::path(tag = "catalogue", operation_id = "list_data_sources", params(DataSourceQuery, IfNoneMatch),
     responses(
         (status = 200, description = "A page of data sources", body = Page<DataSource>,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "Bad query parameter (e.g. empty or too long q)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/data-sources")]
 pub(super) async fn list_data_sources(
@@ -246,12 +245,11 @@ pub(super) async fn load(state: &AppState, code: String) -> Result<DataSource, A
 
 /// One data source by code (retired ones too), with its custodian history.
 #[utoipa::path(tag = "catalogue", operation_id = "get_data_source",
-    params(("code" = String, Path, description = "The data source's code", example = "MFR")),
+    params(("code" = String, Path, description = "The data source's code", example = "MFR"), IfNoneMatch),
     responses(
         (status = 200, description = "The data source", body = DataSource,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/data-sources/{code}")]
 pub(super) async fn get_data_source(
@@ -391,14 +389,11 @@ fn written(
 }
 
 /// Adds a data source (ADMIN).
-#[utoipa::path(tag = "catalogue", operation_id = "create_data_source", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "create_data_source", security(("bearerAuth" = ["ADMIN"])),
     request_body = NewDataSource,
     responses(
         (status = 201, description = "Created", body = DataSource, headers(("ETag" = String), ("Location" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content or unknown custodian/purpose (every problem listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = Conflict),
     ))]
 #[post("/data-sources")]
 pub(super) async fn create_data_source(
@@ -426,18 +421,13 @@ pub(super) async fn create_data_source(
 
 /// Replaces a data source's content (ADMIN; If-Match). A new custodian moves
 /// the source: the custodian history closes the old period and opens a new one.
-#[utoipa::path(tag = "catalogue", operation_id = "update_data_source", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "update_data_source", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The data source's code"),
-        ("If-Match" = String, Header, description = "The ETag you last read")),
+        IfMatch),
     request_body = DataSourceUpdate,
     responses(
         (status = 200, description = "Updated", body = DataSource, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[put("/data-sources/{code}")]
 pub(super) async fn update_data_source(
@@ -469,16 +459,12 @@ pub(super) async fn update_data_source(
 
 /// Retires a data source (ADMIN; If-Match): hidden from lists by default,
 /// still fetchable by code. Nothing is deleted.
-#[utoipa::path(tag = "catalogue", operation_id = "retire_data_source", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "retire_data_source", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The data source's code"),
-        ("If-Match" = String, Header, description = "The ETag you last read")),
+        IfMatch),
     responses(
         (status = 200, description = "Retired", body = DataSource, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/data-sources/{code}/retire")]
 pub(super) async fn retire_data_source(

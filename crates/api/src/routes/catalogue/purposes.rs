@@ -5,8 +5,9 @@ use hds_persistence::catalogue as repo;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
+use crate::spec::IfNoneMatch;
 use crate::state::AppState;
 
 /// A purpose (formål) a data source may be used for.
@@ -29,11 +30,10 @@ pub struct PurposeList {
 
 /// The purpose categories (formål) that data sources point to.
 #[utoipa::path(tag = "catalogue", operation_id = "list_purposes",
+    params(IfNoneMatch),
     responses(
         (status = 200, description = "The purposes", body = PurposeList,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/purposes")]
 pub(super) async fn list_purposes(

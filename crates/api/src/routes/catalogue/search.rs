@@ -9,9 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::common::{search, SearchLang};
 use super::data_sources::{self, DataSource};
 use super::variables::{self, Variable};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{json_with_etag, PUBLIC_CACHE};
+use crate::spec::IfNoneMatch;
 use crate::state::AppState;
 
 /// Query of the catalogue search.
@@ -39,12 +40,10 @@ pub struct SearchResult {
 }
 
 /// Searches data sources and variables at once (the portal's search box).
-#[utoipa::path(tag = "catalogue", operation_id = "search_catalogue", params(SearchQuery),
+#[utoipa::path(tag = "catalogue", operation_id = "search_catalogue", params(SearchQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The best matches", body = SearchResult,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "Empty, too long or wordless q, or a bad limit", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/search")]
 pub(super) async fn search_catalogue(
@@ -60,7 +59,10 @@ pub(super) async fn search_catalogue(
             return Err(ApiError::bad_parameter(
                 "/query/limit",
                 "OUT_OF_RANGE",
-                "limit must be between 1 and 50",
+                Text::new(
+                    "limit må være mellom 1 og 50",
+                    "limit must be between 1 and 50",
+                ),
             ))
         }
     };

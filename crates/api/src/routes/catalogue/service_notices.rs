@@ -11,9 +11,10 @@ use uuid::Uuid;
 
 use super::common::{Severity, Who};
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE, PUBLIC_CACHE};
+use crate::spec::IfNoneMatch;
 use crate::state::AppState;
 
 /// A service notice (driftsmelding), shown to everyone while valid.
@@ -67,12 +68,10 @@ pub struct NoticeQuery {
 }
 
 /// The service notices (driftsmeldinger) active now (or at `at`).
-#[utoipa::path(tag = "catalogue", operation_id = "list_service_notices", params(NoticeQuery),
+#[utoipa::path(tag = "catalogue", operation_id = "list_service_notices", params(NoticeQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The active notices, oldest first", body = ServiceNoticeList,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/service-notices")]
 pub(super) async fn list_service_notices(
@@ -107,13 +106,10 @@ pub struct NewServiceNotice {
 }
 
 /// Publishes a service notice (ADMIN).
-#[utoipa::path(tag = "catalogue", operation_id = "create_service_notice", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "create_service_notice", security(("bearerAuth" = ["ADMIN"])),
     request_body = NewServiceNotice,
     responses(
         (status = 201, description = "Published", body = ServiceNotice),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content (e.g. validFrom not before validTo)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/service-notices")]
 pub(super) async fn create_service_notice(

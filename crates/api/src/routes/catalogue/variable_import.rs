@@ -15,9 +15,10 @@ use utoipa::ToSchema;
 use super::common::{field_errors, Who};
 use super::variables::NewVariable;
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::{json_body, pointer, read_body};
 use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::spec::NotFound;
 use crate::state::AppState;
 
 /// The largest import body, in bytes.
@@ -116,17 +117,13 @@ fn check_import(
 /// is bad, the answer is one 422 listing every bad row (`/3/valueType`) and
 /// nothing is written. Otherwise all rows are applied in one transaction,
 /// upserting by name; variables not in the import are left as they are.
-#[utoipa::path(tag = "catalogue", operation_id = "import_variables", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "import_variables", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The data source's code")),
     request_body(description = "The variables, at most 100,000 rows and 32 MiB",
         content((Vec<NewVariable> = "application/json"), (String = "text/csv"))),
     responses(
         (status = 200, description = "Applied", body = ImportReport),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad rows, every one listed; nothing written", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/data-sources/{code}/variables/import")]
 pub(super) async fn import_variables(
@@ -146,8 +143,12 @@ pub(super) async fn import_variables(
         .is_some_and(|mime| mime.type_() == "text" && mime.subtype() == "csv");
     let (rows, shape_problems) = if is_csv {
         let bytes = read_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| ApiError::bad_request("the CSV file is not UTF-8 text"))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            ApiError::bad_request(Text::new(
+                "CSV-filen er ikke UTF-8-tekst",
+                "the CSV file is not UTF-8 text",
+            ))
+        })?;
         super::csv::rows(&text).map_err(|problems| ApiError::validation(field_errors(problems)))?
     } else {
         let rows: Vec<Value> = json_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
@@ -157,7 +158,10 @@ pub(super) async fn import_variables(
         return Err(ApiError::validation(vec![FieldError::new(
             "",
             "TOO_MANY_ROWS",
-            format!("at most {MAX_IMPORT_ROWS} rows per import"),
+            Text::new(
+                format!("høyst {MAX_IMPORT_ROWS} rader per import"),
+                format!("at most {MAX_IMPORT_ROWS} rows per import"),
+            ),
         )]));
     }
     let count = rows.len();

@@ -11,12 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::common::{cut, decode_after, search, SearchLang, ValueType, Who};
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{
     json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
 };
 use crate::http::pagination::{limit, Page};
+use crate::spec::{Conflict, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The data source a variable belongs to.
@@ -153,13 +154,11 @@ pub(super) async fn list(
 }
 
 /// Variables across all data sources, in name order, or by relevance with `q`.
-#[utoipa::path(tag = "catalogue", operation_id = "list_variables", params(VariableQuery),
+#[utoipa::path(tag = "catalogue", operation_id = "list_variables", params(VariableQuery, IfNoneMatch),
     responses(
         (status = 200, description = "A page of variables", body = Page<Variable>,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/variables")]
 pub(super) async fn list_variables(
@@ -174,13 +173,11 @@ pub(super) async fn list_variables(
 
 /// The variables of one data source, in name order, or by relevance with `q`.
 #[utoipa::path(tag = "catalogue", operation_id = "list_source_variables",
-    params(("code" = String, Path, description = "The data source's code", example = "MFR"), VariableQuery),
+    params(("code" = String, Path, description = "The data source's code", example = "MFR"), VariableQuery, IfNoneMatch),
     responses(
         (status = 200, description = "A page of variables", body = Page<Variable>,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/data-sources/{code}/variables")]
 pub(super) async fn list_source_variables(
@@ -193,7 +190,10 @@ pub(super) async fn list_source_variables(
         return Err(ApiError::bad_parameter(
             "/query/dataSource",
             "NOT_ALLOWED",
-            "the path names the data source already",
+            Text::new(
+                "stien angir allerede datakilden",
+                "the path names the data source already",
+            ),
         ));
     }
     list(&state, &req, query.0, Some(code.into_inner())).await
@@ -213,11 +213,10 @@ pub(super) async fn load(
 /// One variable by data source and name (retired ones too).
 #[utoipa::path(tag = "catalogue", operation_id = "get_variable",
     params(("code" = String, Path, description = "The data source's code", example = "MFR"),
-        ("name" = String, Path, description = "The variable's name", example = "VEKT")),
+        ("name" = String, Path, description = "The variable's name", example = "VEKT"), IfNoneMatch),
     responses(
         (status = 200, description = "The variable", body = Variable, headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 404, description = "No such data source or variable", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/data-sources/{code}/variables/{name}")]
 pub(super) async fn get_variable(
@@ -336,16 +335,13 @@ fn written(
 }
 
 /// Adds a variable to a data source (ADMIN).
-#[utoipa::path(tag = "catalogue", operation_id = "create_variable", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "create_variable", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The data source's code")),
     request_body = NewVariable,
     responses(
         (status = 201, description = "Created", body = Variable, headers(("ETag" = String), ("Location" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The source has a variable of that name", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/data-sources/{code}/variables")]
 pub(super) async fn create_variable(
@@ -375,19 +371,14 @@ pub(super) async fn create_variable(
 }
 
 /// Replaces a variable's content (ADMIN; If-Match).
-#[utoipa::path(tag = "catalogue", operation_id = "update_variable", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "update_variable", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The data source's code"),
         ("name" = String, Path, description = "The variable's name"),
-        ("If-Match" = String, Header, description = "The ETag you last read")),
+        IfMatch),
     request_body = VariableUpdate,
     responses(
         (status = 200, description = "Updated", body = Variable, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source or variable", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid content", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[put("/data-sources/{code}/variables/{name}")]
 pub(super) async fn update_variable(
@@ -418,17 +409,13 @@ pub(super) async fn update_variable(
 }
 
 /// Retires a variable (ADMIN; If-Match): hidden from lists by default, still fetchable.
-#[utoipa::path(tag = "catalogue", operation_id = "retire_variable", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "catalogue", operation_id = "retire_variable", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The data source's code"),
         ("name" = String, Path, description = "The variable's name"),
-        ("If-Match" = String, Header, description = "The ETag you last read")),
+        IfMatch),
     responses(
         (status = 200, description = "Retired", body = Variable, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such data source or variable", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/data-sources/{code}/variables/{name}/retire")]
 pub(super) async fn retire_variable(

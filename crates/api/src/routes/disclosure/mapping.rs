@@ -10,7 +10,7 @@ use super::requests::{DimensionDto, DisclosureRequest, MethodDto};
 use super::views::{
     CellsDto, Dot, IntervalDto, ProtectedTableDto, PublishedDto, ReasonDto, SuppressionDto,
 };
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 
 /// Tables with more cells than this get no intervals unless asked for
 /// (computing them is the slow part: seconds at 200 x 200).
@@ -21,7 +21,10 @@ fn count(value: &Value, pointer: String, problems: &mut Vec<FieldError>) -> u64 
         problems.push(FieldError::new(
             pointer,
             "INVALID_COUNT",
-            "a count must be a whole number of 0 or more",
+            Text::new(
+                "et antall må være et heltall, 0 eller mer",
+                "a count must be a whole number of 0 or more",
+            ),
         ));
         0
     })
@@ -33,7 +36,10 @@ fn cells(counts: &Value, problems: &mut Vec<FieldError>) -> Cells<u64> {
         problems.push(FieldError::new(
             "/table/counts",
             "INVALID_COUNTS",
-            "counts must be a list of counts, or a list of rows of counts",
+            Text::new(
+                "counts må være en liste med antall, eller en liste med rader av antall",
+                "counts must be a list of counts, or a list of rows of counts",
+            ),
         ));
         return Cells::OneWay(Vec::new());
     };
@@ -46,7 +52,10 @@ fn cells(counts: &Value, problems: &mut Vec<FieldError>) -> Cells<u64> {
                     problems.push(FieldError::new(
                         format!("/table/counts/{i}"),
                         "INVALID_COUNTS",
-                        "every row of a two-dimensional table must be a list",
+                        Text::new(
+                            "hver rad i en todimensjonal tabell må være en liste",
+                            "every row of a two-dimensional table must be a list",
+                        ),
                     ));
                     return Vec::new();
                 };
@@ -77,7 +86,10 @@ pub(super) fn to_domain(body: DisclosureRequest) -> Result<disclosure::Request, 
             problems.push(FieldError::new(
                 "/threshold",
                 "OUT_OF_RANGE",
-                "threshold must be 1 or more",
+                Text::new(
+                    "threshold må være 1 eller mer",
+                    "threshold must be 1 or more",
+                ),
             ));
             disclosure::DEFAULT_THRESHOLD
         }),

@@ -6,7 +6,7 @@ use hds_domain::disclosure;
 use super::mapping::{to_domain, to_dto};
 use super::requests::DisclosureRequest;
 use super::views::ProtectedTableDto;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError};
 use crate::extract::ApiJson;
 
 /// Protects a count table for publication: suppression (prikking) with
@@ -16,10 +16,6 @@ use crate::extract::ApiJson;
     request_body = DisclosureRequest,
     responses(
         (status = 200, description = "The publishable table", body = ProtectedTableDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The table is invalid (every problem, by JSON pointer)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/disclosure-control")]
 pub(super) async fn protect_table(
@@ -34,7 +30,7 @@ pub(super) async fn protect_table(
                 invalid
                     .problems
                     .into_iter()
-                    .map(|p| FieldError::new(p.pointer, "INVALID_TABLE", p.message))
+                    .map(|p| FieldError::from_domain(p.pointer, "INVALID_TABLE", p.message))
                     .collect(),
             )
         })?;

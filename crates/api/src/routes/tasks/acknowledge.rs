@@ -8,24 +8,22 @@ use super::actions::run_action;
 use super::requests::AcknowledgeRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::{ApiError, Text};
+use crate::field_rules;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// Acknowledge the task (ASSIGNED → ACKNOWLEDGED).
-#[utoipa::path(tag = "tasks", operation_id = "acknowledge_task", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "tasks", operation_id = "acknowledge_task", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
-        ("If-Match" = String, Header, description = "The task's ETag last read"),
+        IfMatch,
     ),
     request_body(content = Option<AcknowledgeRequest>, description = "Optional note"),
     responses(
         (status = 200, description = "The task", body = TaskDetailView),
-        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed in the task's state (why)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The task changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The note has problems", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/tasks/{id}/acknowledge")]
 pub(super) async fn acknowledge_task(
@@ -41,16 +39,16 @@ pub(super) async fn acknowledge_task(
     } else {
         serde_json::from_slice::<AcknowledgeRequest>(&body)
             .map_err(|e| {
-                ApiError::bad_request(format!("the body is not a valid acknowledgement: {e}"))
+                ApiError::bad_request(Text::new(
+                    format!("innholdet er ikke en gyldig utkvittering: {e}"),
+                    format!("the body is not a valid acknowledgement: {e}"),
+                ))
             })?
             .note
     };
-    if let Some(n) = &note {
-        let mut problems = Vec::new();
-        check_free_text(n, "/note", 2000, &mut problems);
-        if !problems.is_empty() {
-            return Err(ApiError::validation(problems));
-        }
+    let problems = field_rules::check(&AcknowledgeRequest { note: note.clone() });
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
     }
     run_action(
         &req,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::mapping::task_view;
 use crate::access::{acting_custodian, ActingCustodian};
 use crate::auth::Principal;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
 use crate::state::{case_rules, AppState};
@@ -20,7 +20,7 @@ impl From<TaskError> for ApiError {
     fn from(e: TaskError) -> Self {
         match e {
             TaskError::Store(e) => e.into(),
-            TaskError::Refused(r) => ApiError::conflict(r.to_string()),
+            TaskError::Refused(r) => ApiError::conflict(Text::new(r.nb(), r.to_string())),
             // the decision rules speak of "/decisions/0/..."; here the body is one decision
             TaskError::Case(CaseError::Invalid(problems)) => ApiError::validation(
                 problems
@@ -31,7 +31,7 @@ impl From<TaskError> for ApiError {
                             .strip_prefix("/decisions/0")
                             .unwrap_or(&p.pointer)
                             .to_owned();
-                        FieldError::new(
+                        FieldError::from_domain(
                             if pointer.is_empty() {
                                 "/".into()
                             } else {

@@ -12,11 +12,13 @@ use super::mapping::task_view;
 use super::requests::TaskDecisionRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError, Problem};
+use crate::error::{check_free_text, ApiError, FieldError, Text};
 use crate::extract::ApiJson;
+use crate::field_rules;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
 use crate::routes::common::{read_terms, TermsInput};
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::{case_rules, AppState};
 
 /// Record the custodian's decision (vedtak) on a DECISION task (→ DECIDED),
@@ -25,20 +27,16 @@ use crate::state::{case_rules, AppState};
 /// legal basis, conditions and text, and the terms of a complete decision
 /// (access period, delete or return by when, per table). When it is the case's last undecided source,
 /// the case is decided and granted sources get data preparation tasks.
-#[utoipa::path(tag = "tasks", operation_id = "record_task_decision", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "tasks", operation_id = "record_task_decision", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
-        ("If-Match" = String, Header, description = "The task's ETag last read"),
+        IfMatch,
     ),
     request_body = TaskDecisionRequest,
     responses(
         (status = 200, description = "The task, DECIDED, with the decision", body = TaskDetailView),
-        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed (not a DECISION task, already decided, case not under review)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The task changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem with the decision", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/tasks/{id}/decision")]
 pub(super) async fn record_task_decision(
@@ -49,15 +47,17 @@ pub(super) async fn record_task_decision(
     body: ApiJson<TaskDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&b);
     if b.legal_basis.iter().all(|x| x.trim().is_empty()) {
         problems.push(FieldError::new(
             "/legalBasis",
             "REQUIRED",
-            "name at least one legal basis (hjemmel)",
+            Text::new(
+                "oppgi minst én hjemmel",
+                "name at least one legal basis (hjemmel)",
+            ),
         ));
     }
-    check_free_text(&b.text, "/text", 20_000, &mut problems);
     for (j, c) in b.conditions.iter().enumerate() {
         check_free_text(c, &format!("/conditions/{j}"), 2_000, &mut problems);
     }

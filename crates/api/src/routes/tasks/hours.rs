@@ -8,28 +8,26 @@ use super::actions::run_action;
 use super::requests::{date_problem, HoursRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
+use crate::field_rules;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
 use hds_domain::task::{hours_worked, HoursProblem};
 
 /// Report hours worked on the task on one date (no state change; for the
 /// custodian's invoice later). Allowed once the task is acknowledged.
-#[utoipa::path(tag = "tasks", operation_id = "report_task_hours", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "tasks", operation_id = "report_task_hours", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
-        ("If-Match" = String, Header, description = "The task's ETag last read"),
+        IfMatch,
     ),
     request_body = HoursRequest,
     responses(
         (status = 200, description = "The task with its hours", body = TaskDetailView),
-        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not acknowledged yet", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The task changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every problem with the hours", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     ))]
 #[post("/tasks/{id}/hours")]
 pub(super) async fn report_task_hours(
@@ -41,9 +39,8 @@ pub(super) async fn report_task_hours(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let today = oslo_date(state.clock.now());
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&b);
     let on = date_problem(&b.worked_on, "/workedOn", None, &mut problems);
-    check_free_text(&b.description, "/description", 2000, &mut problems);
     let mut hundredths = None;
     match hours_worked(b.hours, on.unwrap_or(today), today) {
         Ok(h) => hundredths = Some(i32::from(h)),
@@ -54,7 +51,11 @@ pub(super) async fn report_task_hours(
                     HoursProblem::TooPrecise => ("/hours", "TOO_PRECISE"),
                     HoursProblem::InTheFuture => ("/workedOn", "IN_THE_FUTURE"),
                 };
-                problems.push(FieldError::new(pointer, code, p.to_string()));
+                problems.push(FieldError::new(
+                    pointer,
+                    code,
+                    Text::new(p.nb(), p.to_string()),
+                ));
             }
         }
     }

@@ -13,10 +13,11 @@ use super::requests::TaskQuery;
 use super::views::TaskSummary;
 use crate::access::acting_custodian;
 use crate::auth::{Principal, Role, Subject};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
+use crate::spec::IfNoneMatch;
 use crate::state::AppState;
 
 fn list_filter(q: &TaskQuery) -> Result<TaskFilter, ApiError> {
@@ -29,7 +30,10 @@ fn list_filter(q: &TaskQuery) -> Result<TaskFilter, ApiError> {
                 Err(()) => problems.push(FieldError::new(
                     "/query/state",
                     "UNKNOWN_STATE",
-                    format!("{s} is not a task state"),
+                    Text::new(
+                        format!("{s} er ikke en oppgavetilstand"),
+                        format!("{s} is not a task state"),
+                    ),
                 )),
             }
         }
@@ -44,7 +48,10 @@ fn list_filter(q: &TaskQuery) -> Result<TaskFilter, ApiError> {
                 problems.push(FieldError::new(
                     "/query/kind",
                     "UNKNOWN_KIND",
-                    "kind is DECISION or DATA_PREPARATION",
+                    Text::new(
+                        "kind er DECISION eller DATA_PREPARATION",
+                        "kind is DECISION or DATA_PREPARATION",
+                    ),
                 ));
             }
             parsed.map(|kind| kind.as_str().to_owned())
@@ -56,7 +63,10 @@ fn list_filter(q: &TaskQuery) -> Result<TaskFilter, ApiError> {
             problems.push(FieldError::new(
                 "/query/updatedSince",
                 "INVALID_INSTANT",
-                "expected an RFC 3339 instant such as 2026-11-23T08:00:00Z",
+                Text::new(
+                    "forventet et tidspunkt etter RFC 3339, f.eks. 2026-11-23T08:00:00Z",
+                    "expected an RFC 3339 instant such as 2026-11-23T08:00:00Z",
+                ),
             ));
         }
         parsed
@@ -68,7 +78,11 @@ fn list_filter(q: &TaskQuery) -> Result<TaskFilter, ApiError> {
             updated_since,
         })
     } else {
-        Err(ApiError::bad_request("the task list query has problems").with_errors(problems))
+        Err(ApiError::bad_request(Text::new(
+            "spørringen mot oppgavelisten har feil",
+            "the task list query has problems",
+        ))
+        .with_errors(problems))
     }
 }
 
@@ -85,7 +99,10 @@ fn parse_cursor(raw: Option<&str>) -> Result<Option<(OffsetDateTime, Uuid)>, Api
         ApiError::bad_parameter(
             "/query/cursor",
             "INVALID_CURSOR",
-            "cursor is not one this API gave out",
+            Text::new(
+                "cursor er ikke en dette API-et har gitt ut",
+                "cursor is not one this API gave out",
+            ),
         )
     };
     pagination::decode_cursor(raw)?
@@ -103,14 +120,10 @@ fn parse_cursor(raw: Option<&str>) -> Result<Option<(OffsetDateTime, Uuid)>, Api
 /// with filters and cursor pagination. Poll it with `If-None-Match`: an
 /// unchanged list is a 304 without a body, answered from one indexed
 /// lookup of the custodian's task change counter.
-#[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearerAuth" = [])),
-    params(TaskQuery, ("If-None-Match" = Option<String>, Header, description = "The ETag of the list last read")),
+#[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearerAuth" = ["CUSTODIAN"])),
+    params(TaskQuery, IfNoneMatch),
     responses(
         (status = 200, description = "One page of tasks", body = Page<TaskSummary>),
-        (status = 304, description = "Nothing changed since the ETag in If-None-Match"),
-        (status = 400, description = "A malformed filter or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/tasks")]
 pub(super) async fn list_tasks(
@@ -128,7 +141,12 @@ pub(super) async fn list_tasks(
         let orgnr = principal
             .orgnr()
             .map(|o| o.as_str().to_owned())
-            .ok_or_else(|| ApiError::forbidden("the CUSTODIAN role needs an organisation token"))?;
+            .ok_or_else(|| {
+                ApiError::forbidden(Text::new(
+                    "rollen CUSTODIAN krever et virksomhetstoken",
+                    "the CUSTODIAN role needs an organisation token",
+                ))
+            })?;
         (orgnr, None)
     };
     let query = query.0;
@@ -177,8 +195,9 @@ pub(super) async fn list_tasks(
         })
         .await?;
     let Some((tag, rows)) = outcome else {
-        return Err(ApiError::forbidden(format!(
-            "organisation {orgnr} is not a registered custodian; ask HDS to register it"
+        return Err(ApiError::forbidden(Text::new(
+            format!("virksomheten {orgnr} er ikke registrert som registerforvalter; be HDS registrere den"),
+            format!("organisation {orgnr} is not a registered custodian; ask HDS to register it"),
         )));
     };
     let tag_value = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));

@@ -7,20 +7,19 @@ use super::mapping::task_view;
 use super::views::TaskDetailView;
 use crate::access::acting_custodian;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// One task with only what the custodian needs: its source (asked for and
 /// decided: variables, period, conditions), the project and its contact,
 /// the case number, and the custodian's own reports. ETag `"v<version>"`.
-#[utoipa::path(tag = "tasks", operation_id = "read_task", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The task's id")),
+#[utoipa::path(tag = "tasks", operation_id = "read_task", security(("bearerAuth" = ["CUSTODIAN"])),
+    params(("id" = Uuid, Path, description = "The task's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The task", body = TaskDetailView),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 403, description = "Not a registered custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/tasks/{id}")]
 pub(super) async fn read_task(

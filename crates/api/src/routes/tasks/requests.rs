@@ -4,8 +4,10 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Text};
+use crate::field_rules::free_text;
 use crate::routes::common::{DisposalCode, ExemptionDto, Outcome, TableDecisionDto};
 
 /// Query of the task list.
@@ -27,19 +29,22 @@ pub struct TaskQuery {
 }
 
 /// Acknowledge (kvitter ut) a task: the custodian has seen it.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AcknowledgeRequest {
     /// Optional note, e.g. the custodian's own reference.
+    #[validate(length(max = 2000), custom(function = free_text))]
     pub note: Option<String>,
 }
 
 /// A progress report (framdrift).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProgressRequest {
+    #[validate(length(max = 5000), custom(function = free_text))]
     pub note: String,
     /// 0 to 100.
+    #[validate(range(min = 0, max = 100))]
     pub percent_complete: Option<i32>,
     /// When the custodian expects to deliver (YYYY-MM-DD).
     #[schema(example = "2026-12-15")]
@@ -71,7 +76,7 @@ impl DeliveryMethod {
 }
 
 /// The delivery (utlevering) of the data.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeliveryRequest {
     /// YYYY-MM-DD, not in the future.
@@ -80,20 +85,22 @@ pub struct DeliveryRequest {
     pub method: DeliveryMethod,
     /// What was delivered (files, variables, years), without personal data.
     #[schema(example = "mfr_2010_2020.csv (VEKT, KJONN, 2010–2020), sent by sikker filsluse")]
+    #[validate(length(max = 5000), custom(function = free_text))]
     pub contents: String,
 }
 
 /// The data cannot be delivered.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CannotDeliverRequest {
     /// Why (required).
+    #[validate(length(max = 5000), custom(function = free_text))]
     pub reason: String,
 }
 
 /// A postponement of this source's delivery with a preliminary reply
 /// (foreløpig svar): the applicant is told why and when.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TaskPostponementRequest {
     /// When the data will probably be made available: later than the
@@ -101,6 +108,7 @@ pub struct TaskPostponementRequest {
     #[schema(example = "2027-03-01")]
     pub expected_on: String,
     /// Why the delivery is late, in words the applicant reads.
+    #[validate(length(max = 5000), custom(function = free_text))]
     pub reason: String,
 }
 
@@ -115,7 +123,7 @@ pub struct AgreedDeliveryDateRequest {
 }
 
 /// Hours worked on the task on one date (for the custodian's invoice).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HoursRequest {
     /// YYYY-MM-DD, not in the future.
@@ -124,12 +132,13 @@ pub struct HoursRequest {
     /// More than 0, at most 24, at most two decimals.
     #[schema(example = 1.5)]
     pub hours: f64,
+    #[validate(length(max = 2000), custom(function = free_text))]
     pub description: String,
 }
 
 /// The custodian's decision (vedtak) for its source, under the same rules
 /// as HDS's decisions.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TaskDecisionRequest {
     pub outcome: Outcome,
@@ -139,6 +148,7 @@ pub struct TaskDecisionRequest {
     #[serde(default)]
     pub conditions: Vec<String>,
     /// The decision text (vedtakstekst).
+    #[validate(length(max = 20000), custom(function = free_text))]
     pub text: String,
     /// For PARTLY_GRANTED: the variables granted (a subset of those asked for).
     pub granted_variables: Option<Vec<String>>,
@@ -180,7 +190,7 @@ pub(super) fn date_problem(
             problems.push(FieldError::new(
                 pointer,
                 "IN_THE_FUTURE",
-                "the date is in the future",
+                Text::new("datoen er fram i tid", "the date is in the future"),
             ));
             None
         }
@@ -189,7 +199,7 @@ pub(super) fn date_problem(
             problems.push(FieldError::new(
                 pointer,
                 "INVALID_DATE",
-                "expected a date YYYY-MM-DD",
+                Text::new("forventet en dato ÅÅÅÅ-MM-DD", "expected a date YYYY-MM-DD"),
             ));
             None
         }

@@ -1,6 +1,6 @@
 //! The delivery log of an endpoint.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_persistence::webhooks;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -9,21 +9,23 @@ use super::requests::DeliveriesQuery;
 use super::views::WebhookDelivery;
 use crate::access::custodian_of;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Text};
 use crate::extract::ApiQuery;
-use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::pagination::{self, Page};
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The endpoint's deliveries, newest first: status, attempts, last error.
-#[utoipa::path(tag = "webhooks", operation_id = "list_webhook_deliveries", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The endpoint"), DeliveriesQuery),
+#[utoipa::path(tag = "webhooks", operation_id = "list_webhook_deliveries", security(("bearerAuth" = ["CUSTODIAN"])),
+    params(("id" = Uuid, Path, description = "The endpoint"), DeliveriesQuery, IfNoneMatch),
     responses(
         (status = 200, description = "The delivery log", body = Page<WebhookDelivery>),
-        (status = 404, description = "No such endpoint of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/webhooks/{id}/deliveries")]
 pub(super) async fn list_webhook_deliveries(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -44,7 +46,10 @@ pub(super) async fn list_webhook_deliveries(
                 ApiError::bad_parameter(
                     "/query/cursor",
                     "INVALID_CURSOR",
-                    "cursor is not one this API gave out",
+                    Text::new(
+                        "cursor er ikke en dette API-et har gitt ut",
+                        "cursor is not one this API gave out",
+                    ),
                 )
             })
         })
@@ -69,7 +74,5 @@ pub(super) async fn list_webhook_deliveries(
         items: page.items.into_iter().map(WebhookDelivery::from).collect(),
         next_cursor: page.next_cursor,
     };
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", PRIVATE_NO_CACHE))
-        .json(page))
+    json_with_etag(&req, &page, PRIVATE_NO_CACHE)
 }

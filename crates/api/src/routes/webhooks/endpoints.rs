@@ -12,11 +12,12 @@ use super::views::{with_secret, Webhook, WebhookWithSecret};
 use crate::access::custodian_of;
 use crate::auth::Principal;
 use crate::config::Mode;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
+use crate::spec::{IdempotencyKey, IfNoneMatch, NotFound};
 use crate::state::AppState;
 use crate::webhook_dispatch::new_secret;
 
@@ -25,12 +26,10 @@ pub const PREVIOUS_SECRET_VALID: time::Duration = time::Duration::hours(24);
 
 /// Registers a webhook endpoint for the caller's custodian; the answer holds
 /// the signing secret, shown this once.
-#[utoipa::path(tag = "webhooks", operation_id = "register_webhook", request_body = NewWebhook, security(("bearerAuth" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried registration return the same endpoint")),
+#[utoipa::path(tag = "webhooks", operation_id = "register_webhook", request_body = NewWebhook, security(("bearerAuth" = ["CUSTODIAN"])),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "Registered", body = WebhookWithSecret),
-        (status = 403, description = "Not a registered custodian system", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The URL or an event type is not allowed", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/webhooks")]
 pub(super) async fn register_webhook(
@@ -78,10 +77,12 @@ pub(super) async fn register_webhook(
 }
 
 /// The caller's webhook endpoints (without secrets).
-#[utoipa::path(tag = "webhooks", operation_id = "list_webhooks", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "webhooks", operation_id = "list_webhooks", security(("bearerAuth" = ["CUSTODIAN"])),
+    params(IfNoneMatch),
     responses((status = 200, description = "The custodian's endpoints", body = Vec<Webhook>)))]
 #[get("/webhooks")]
 pub(super) async fn list_webhooks(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
@@ -90,20 +91,19 @@ pub(super) async fn list_webhooks(
         .run(move |conn| webhooks::list_endpoints(conn, custodian_id).map_err(ApiError::from))
         .await?;
     let list: Vec<Webhook> = list.into_iter().map(Webhook::from).collect();
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", PRIVATE_NO_CACHE))
-        .json(list))
+    json_with_etag(&req, &list, PRIVATE_NO_CACHE)
 }
 
 /// One endpoint, with why it is disabled if it is.
-#[utoipa::path(tag = "webhooks", operation_id = "get_webhook", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The endpoint")),
+#[utoipa::path(tag = "webhooks", operation_id = "get_webhook", security(("bearerAuth" = ["CUSTODIAN"])),
+    params(("id" = Uuid, Path, description = "The endpoint"), IfNoneMatch),
     responses(
         (status = 200, description = "The endpoint", body = Webhook),
-        (status = 404, description = "No such endpoint of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/webhooks/{id}")]
 pub(super) async fn get_webhook(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -113,17 +113,15 @@ pub(super) async fn get_webhook(
     let endpoint = state
         .run(move |conn| webhooks::endpoint(conn, custodian_id, id).map_err(ApiError::from))
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", PRIVATE_NO_CACHE))
-        .json(Webhook::from(endpoint)))
+    json_with_etag(&req, &Webhook::from(endpoint), PRIVATE_NO_CACHE)
 }
 
 /// Removes an endpoint; undelivered deliveries to it are dropped.
-#[utoipa::path(tag = "webhooks", operation_id = "delete_webhook", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "webhooks", operation_id = "delete_webhook", security(("bearerAuth" = ["CUSTODIAN"])),
     params(("id" = Uuid, Path, description = "The endpoint")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 404, description = "No such endpoint of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[delete("/webhooks/{id}")]
 pub(super) async fn delete_webhook(
@@ -145,11 +143,11 @@ pub(super) async fn delete_webhook(
 
 /// Replaces the signing secret (shown this once); the previous secret keeps
 /// signing beside it for 24 hours.
-#[utoipa::path(tag = "webhooks", operation_id = "rotate_webhook_secret", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "webhooks", operation_id = "rotate_webhook_secret", security(("bearerAuth" = ["CUSTODIAN"])),
     params(("id" = Uuid, Path, description = "The endpoint")),
     responses(
         (status = 200, description = "The new secret", body = WebhookWithSecret),
-        (status = 404, description = "No such endpoint of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/webhooks/{id}/rotate-secret")]
 pub(super) async fn rotate_webhook_secret(
@@ -181,11 +179,11 @@ pub(super) async fn rotate_webhook_secret(
 }
 
 /// Turns a disabled endpoint back on (after fixing the receiver).
-#[utoipa::path(tag = "webhooks", operation_id = "enable_webhook", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "webhooks", operation_id = "enable_webhook", security(("bearerAuth" = ["CUSTODIAN"])),
     params(("id" = Uuid, Path, description = "The endpoint")),
     responses(
         (status = 200, description = "Enabled", body = Webhook),
-        (status = 404, description = "No such endpoint of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[post("/webhooks/{id}/enable")]
 pub(super) async fn enable_webhook(

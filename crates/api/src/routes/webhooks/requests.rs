@@ -5,7 +5,7 @@ use hds_domain::webhook::check_url;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 
 /// A webhook to register.
 #[derive(Deserialize, ToSchema)]
@@ -27,7 +27,7 @@ pub(super) fn validate(body: &NewWebhook, allow_loopback: bool) -> Result<(), Ap
         problems.push(FieldError::new(
             "/url",
             "INVALID_WEBHOOK_URL",
-            problem.to_string(),
+            Text::new(problem.nb(), problem.to_string()),
         ));
     }
     for (i, kind) in body.event_types.iter().enumerate() {
@@ -40,7 +40,10 @@ pub(super) fn validate(body: &NewWebhook, allow_loopback: bool) -> Result<(), Ap
             problems.push(FieldError::new(
                 format!("/eventTypes/{i}"),
                 "INVALID_EVENT_TYPE",
-                "an event type looks like no.helsedata.task.assigned",
+                Text::new(
+                    "en hendelsestype ser slik ut: no.helsedata.task.assigned",
+                    "an event type looks like no.helsedata.task.assigned",
+                ),
             ));
         }
     }

@@ -1,0 +1,182 @@
+//! ETags, uniformly: every read the contract says honours `If-None-Match`
+//! carries an ETag and answers 304 with no body while it is current; and
+//! this test covers every such read of the contract (a new one fails it
+//! until it is added here).
+
+use std::collections::BTreeSet;
+
+use hds_api::auth::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::applications::{complete_identifiable, invite, submit, token, MEMBER, OWNER};
+use crate::support::{contract, TestApp};
+
+const FHI: &str = "983744516";
+
+/// GET `path` as `token`, then again with its ETag: 200 with an ETag, then
+/// a bodiless 304 with the same ETag. The operation's template.
+async fn revalidates(app: &TestApp, path: &str, token: Option<&str>) -> String {
+    let first = app.get(path, token).await;
+    assert_eq!(first.status, 200, "{path}: {}", first.text);
+    let tag = first.etag();
+    assert!(
+        tag.starts_with('"') && tag.ends_with('"') && tag.len() > 2,
+        "{path}: ETag {tag:?}"
+    );
+    let again = app
+        .json_with(Method::GET, path, token, None, &[("If-None-Match", &tag)])
+        .await;
+    assert_eq!(again.status, 304, "{path}: {}", again.text);
+    assert!(again.bytes.is_empty(), "{path}: a 304 has no body");
+    assert_eq!(again.etag(), tag, "{path}");
+    // a tag the client does not have: the whole representation
+    let other = app
+        .json_with(
+            Method::GET,
+            path,
+            token,
+            None,
+            &[("If-None-Match", "\"v0-stale\"")],
+        )
+        .await;
+    assert_eq!(other.status, 200, "{path}");
+    let template = contract()
+        .template_of(path.split('?').next().unwrap())
+        .unwrap();
+    format!("GET {template}")
+}
+
+#[actix_rt::test]
+async fn every_read_that_can_change_answers_304_to_its_own_etag() {
+    let app = TestApp::spawn().await;
+    let mut covered = BTreeSet::new();
+
+    // the applicant's reads, over a submitted application
+    let t = token(&app, OWNER);
+    let (id, _) = complete_identifiable(&app, &t).await;
+    assert_eq!(invite(&app, &t, &id, MEMBER).await.status, 201);
+    let view = app
+        .get(&format!("/api/v1/applications/{id}"), Some(&t))
+        .await;
+    let attachment = view.body["attachments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let submitted = submit(&app, &t, &id, &view.etag(), "etag-test").await;
+    assert_eq!(submitted.status, 201, "{}", submitted.text);
+    let case_id = submitted.body["id"].as_str().unwrap().to_owned();
+    for path in [
+        "/api/v1/me".to_owned(),
+        "/api/v1/applications".to_owned(),
+        format!("/api/v1/applications/{id}"),
+        format!("/api/v1/applications/{id}/attachments"),
+        format!("/api/v1/applications/{id}/attachments/{attachment}"),
+        format!("/api/v1/applications/{id}/check"),
+        format!("/api/v1/applications/{id}/members"),
+        format!("/api/v1/applications/{id}/case"),
+        format!("/api/v1/applications/{id}/case/events"),
+    ] {
+        covered.insert(revalidates(&app, &path, Some(&t)).await);
+    }
+
+    // the case handler's, after deciding the case (which gives the
+    // custodians their tasks)
+    let handler = app.token(Role::CaseHandler);
+    let case = app
+        .get(&format!("/api/v1/cases/{case_id}"), Some(&handler))
+        .await;
+    let complete = app
+        .json_with(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/complete"),
+            Some(&handler),
+            Some(&json!({})),
+            &[("If-Match", &case.etag())],
+        )
+        .await;
+    assert_eq!(complete.status, 200, "{}", complete.text);
+    let granted = |code: &str| {
+        json!({"dataSource": code, "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"],
+               "conditions": [], "text": "Innvilget."})
+    };
+    let decided = app
+        .json_with(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/decisions"),
+            Some(&handler),
+            Some(&json!({"decisions": [granted("MFR"), granted("NPR")]})),
+            &[("If-Match", &complete.etag())],
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.text);
+    for path in [
+        "/api/v1/cases".to_owned(),
+        format!("/api/v1/cases/{case_id}"),
+    ] {
+        covered.insert(revalidates(&app, &path, Some(&handler)).await);
+    }
+
+    // a custodian's: its tasks and its webhooks
+    let fhi = app.token_for(Role::Custodian, None, Some(FHI));
+    let hook = app
+        .post_json(
+            "/api/v1/webhooks",
+            Some(&fhi),
+            &json!({"url": "http://127.0.0.1:9/hook", "eventTypes": ["no.helsedata.task.assigned"]}),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    let hook = hook.body["id"].as_str().unwrap().to_owned();
+    let tasks = app.get("/api/v1/tasks", Some(&fhi)).await;
+    let task = tasks.body["items"][0]["id"]
+        .as_str()
+        .expect("FHI has a task for MFR");
+    for path in [
+        "/api/v1/tasks".to_owned(),
+        format!("/api/v1/tasks/{task}"),
+        "/api/v1/webhooks".to_owned(),
+        format!("/api/v1/webhooks/{hook}"),
+        format!("/api/v1/webhooks/{hook}/deliveries"),
+    ] {
+        covered.insert(revalidates(&app, &path, Some(&fhi)).await);
+    }
+
+    // the public catalogue and calendar
+    let variables = app.get("/api/v1/data-sources/MFR/variables", None).await;
+    let variable = variables.body["items"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for path in [
+        "/api/v1/purposes".to_owned(),
+        "/api/v1/custodians".to_owned(),
+        "/api/v1/custodians/FHI".to_owned(),
+        "/api/v1/data-sources".to_owned(),
+        "/api/v1/data-sources/MFR".to_owned(),
+        "/api/v1/data-sources/MFR/variables".to_owned(),
+        format!("/api/v1/data-sources/MFR/variables/{variable}"),
+        "/api/v1/variables".to_owned(),
+        "/api/v1/search?q=f%C3%B8dselsvekt".to_owned(),
+        "/api/v1/service-notices".to_owned(),
+        "/api/v1/calendar/deadline?from=2026-03-27&workingDays=30".to_owned(),
+        "/api/v1/calendar/holidays?year=2026".to_owned(),
+    ] {
+        covered.insert(revalidates(&app, &path, None).await);
+    }
+
+    // every GET the contract says answers 304 was tried above
+    let spec: Value = serde_json::from_str(&hds_api::app::openapi_json()).unwrap();
+    let declared: BTreeSet<String> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, item)| item["get"]["responses"].get("304").is_some())
+        .map(|(path, _)| format!("GET {path}"))
+        .collect();
+    let missing: Vec<_> = declared.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "reads that declare If-None-Match but were not tried: {missing:?}"
+    );
+}
