@@ -85,10 +85,12 @@ pub async fn acting_custodian(
             .run(move |conn| Ok(hds_persistence::members::acting_for(conn, &key)?))
             .await?;
         let Some((member, acting)) = acting else {
-            return Err(ApiError::forbidden(
+            return Err(ApiError::forbidden(Text::new(
+                "personen er ikke knyttet til en registerforvalter; en ADMIN knytter \
+                 forvalterens saksbehandlere til den (POST /api/v1/custodians/{code}/members)",
                 "this person is not linked to a custodian; an ADMIN links custodian staff \
                  (POST /api/v1/custodians/{code}/members)",
-            ));
+            )));
         };
         return Ok(ActingCustodian {
             id: acting.custodian_id,

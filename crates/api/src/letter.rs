@@ -4,8 +4,8 @@
 //! are the domain's (`hds_domain::case::decision_letter`), the facts come
 //! from `hds_persistence::cases::letter_facts`, the PDF from `crate::pdf`.
 //!
-//! Bokmål unless English is asked for: `?lang=en` wins, else the first
-//! language of `Accept-Language` (by quality) that is English or Norwegian.
+//! Bokmål unless English is asked for: `?lang=en` wins, else
+//! `Accept-Language` read as for every problem's language (`crate::i18n`).
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -13,7 +13,8 @@ use hds_domain::case::{decision_letter, Lang, LetterFacts};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
+use crate::http::etag;
 
 /// The letter's language.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
@@ -35,48 +36,38 @@ pub struct LetterQuery {
     pub lang: Option<LetterLang>,
 }
 
-/// The language of `Accept-Language`: the acceptable tag with the highest
-/// quality that is English (`en`, `en-GB`, ...) or Norwegian (`nb`, `no`,
-/// `nn`); bokmål when none is.
-fn from_accept_language(value: &str) -> Lang {
-    let mut best: Option<(f32, Lang)> = None;
-    for part in value.split(',') {
-        let mut pieces = part.split(';');
-        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = pieces
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        let primary = tag.split('-').next().unwrap_or("");
-        let lang = match primary {
-            "en" => Lang::En,
-            "nb" | "no" | "nn" => Lang::Nb,
-            _ => continue,
-        };
-        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
-            best = Some((q, lang));
-        }
-    }
-    best.map_or(Lang::Nb, |(_, l)| l)
-}
-
 /// The language asked for: the `lang` query, else `Accept-Language`.
 pub fn language(req: &HttpRequest, query: &LetterQuery) -> Lang {
     match query.lang {
         Some(LetterLang::En) => Lang::En,
         Some(LetterLang::Nb) => Lang::Nb,
-        None => req
-            .headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map_or(Lang::Nb, from_accept_language),
+        None => {
+            let header = req
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok());
+            // the same reading of the header as the problems' language
+            match crate::i18n::Lang::from_accept_language(header) {
+                crate::i18n::Lang::Nb => Lang::Nb,
+                crate::i18n::Lang::English => Lang::En,
+            }
+        }
     }
 }
 
-/// The letter for `facts` (`None`: not decided yet, 404) as a PDF download.
-pub fn pdf_response(facts: Option<LetterFacts>, lang: Lang) -> Result<HttpResponse, ApiError> {
+/// The letter for `facts` (`None`: not decided yet, 404) as a PDF download,
+/// with a strong ETag over its bytes (the same facts give the same PDF), or
+/// a bodiless 304 when `If-None-Match` has it.
+pub fn pdf_response(
+    req: &HttpRequest,
+    facts: Option<LetterFacts>,
+    lang: Lang,
+) -> Result<HttpResponse, ApiError> {
     let facts = facts.ok_or_else(|| {
-        ApiError::not_found("the case has no decision yet, so there is no decision letter")
+        ApiError::not_found(Text::new(
+            "saken har ikke vedtak ennå, så det finnes ikke noe vedtaksbrev",
+            "the case has no decision yet, so there is no decision letter",
+        ))
     })?;
     let letter = decision_letter(&facts, lang);
     let title = match lang {
@@ -84,6 +75,14 @@ pub fn pdf_response(facts: Option<LetterFacts>, lang: Lang) -> Result<HttpRespon
         Lang::En => format!("Decision {}", facts.case_number),
     };
     let bytes = crate::pdf::render(&letter, &title);
+    let tag = etag::of_bytes(&bytes);
+    if etag::none_match(req, &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, etag::PRIVATE_NO_CACHE))
+            .insert_header((header::VARY, "Authorization, Accept-Language"))
+            .finish());
+    }
     let filename = match lang {
         Lang::Nb => format!("vedtak-{}.pdf", facts.case_number),
         Lang::En => format!("decision-{}.pdf", facts.case_number),
@@ -95,23 +94,9 @@ pub fn pdf_response(facts: Option<LetterFacts>, lang: Lang) -> Result<HttpRespon
             format!("attachment; filename=\"{filename}\""),
         ))
         .insert_header((header::CONTENT_LANGUAGE, lang.as_str()))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, etag::PRIVATE_NO_CACHE))
+        .insert_header((header::VARY, "Authorization, Accept-Language"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .body(bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accept_language_picks_english_or_norwegian_by_quality() {
-        assert_eq!(from_accept_language("en-GB,en;q=0.9"), Lang::En);
-        assert_eq!(from_accept_language("nb-NO,nb;q=0.9,en;q=0.8"), Lang::Nb);
-        assert_eq!(from_accept_language("de, en;q=0.5"), Lang::En);
-        assert_eq!(from_accept_language("nn;q=0.4, en;q=0.3"), Lang::Nb);
-        assert_eq!(from_accept_language("fr"), Lang::Nb);
-        assert_eq!(from_accept_language("en;q=0"), Lang::Nb);
-        assert_eq!(from_accept_language(""), Lang::Nb);
-    }
 }

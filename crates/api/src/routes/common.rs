@@ -127,7 +127,7 @@ pub(crate) fn read_terms(
                 problems.push(FieldError::new(
                     format!("{pointer}/{field}"),
                     "INVALID_DATE",
-                    "expected a date YYYY-MM-DD",
+                    Text::new("forventet en dato ÅÅÅÅ-MM-DD", "expected a date YYYY-MM-DD"),
                 ));
             })
             .ok()

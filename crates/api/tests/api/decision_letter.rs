@@ -69,8 +69,17 @@ async fn the_decision_letter_is_a_pdf_with_every_required_element_for_everyone_c
     assert_eq!(c["appealDeadline"], appeal_deadline.to_string());
     let nb = |d: time::Date| format!("{:02}.{:02}.{}", d.day(), u8::from(d.month()), d.year());
 
-    // the applicant's letter, in bokmål
-    let text = pdf_text(&app.get(&url, Some(&owner)).await);
+    // the applicant's letter, in bokmål: asked for, or by default when
+    // Accept-Language names nothing we speak (the test client asks for English)
+    let text = pdf_text(&app.get(&format!("{url}?lang=nb"), Some(&owner)).await);
+    let default = app
+        .send(
+            app.request(reqwest::Method::GET, &url, Some(&owner))
+                .header("Accept-Language", "fr"),
+        )
+        .await;
+    assert_eq!(default.header("content-language"), "nb");
+    assert_eq!(pdf_text(&default), text);
     holds(
         &text,
         &[
@@ -141,13 +150,13 @@ async fn the_decision_letter_is_a_pdf_with_every_required_element_for_everyone_c
     // the co-applicant, HDS and the custodian concerned read the same letter
     let member = token(&app, MEMBER);
     holds(
-        &pdf_text(&app.get(&url, Some(&member)).await),
+        &pdf_text(&app.get(&format!("{url}?lang=nb"), Some(&member)).await),
         &[&format!("Saksnummer: {number}")],
     );
     let h = app.token(Role::CaseHandler);
     let hds = app
         .get(
-            &format!("/api/v1/cases/{case_id}/decision-letter"),
+            &format!("/api/v1/cases/{case_id}/decision-letter?lang=nb"),
             Some(&h),
         )
         .await;
@@ -158,7 +167,10 @@ async fn the_decision_letter_is_a_pdf_with_every_required_element_for_everyone_c
     let fhi = custodian(&app, FHI);
     let task = task_of(&app, &fhi, "MFR", "DATA_PREPARATION").await;
     let t = app
-        .get(&format!("/api/v1/tasks/{task}/decision-letter"), Some(&fhi))
+        .get(
+            &format!("/api/v1/tasks/{task}/decision-letter?lang=nb"),
+            Some(&fhi),
+        )
         .await;
     holds(&pdf_text(&t), &[&format!("Saksnummer: {number}")]);
     assert!(t

@@ -90,16 +90,16 @@ pub(super) async fn list_case_events(
 /// source's outcome and legal basis, conditions, access period, deletion or
 /// return date, the right to appeal within 3 weeks and to whom. Bokmål;
 /// English with `lang=en` or `Accept-Language: en`.
-#[utoipa::path(tag = "applications", operation_id = "download_decision_letter", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "applications", operation_id = "download_decision_letter", security(("bearerAuth" = ["APPLICANT"])),
     params(
         ("id" = Uuid, Path, description = "The application's id"),
         LetterQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en` for English (bokmål otherwise), unless `lang` is given"),
+        IfNoneMatch,
     ),
     responses(
-        (status = 200, description = "The letter", content_type = "application/pdf", body = BinaryFile),
-        (status = 400, description = "A bad `lang`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application for the caller, or not decided yet", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The letter; `Content-Language` says which", content_type = "application/pdf", body = BinaryFile),
+        (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/case/decision-letter")]
 pub(super) async fn download_decision_letter(
@@ -119,5 +119,5 @@ pub(super) async fn download_decision_letter(
             Ok(hds_persistence::cases::letter_facts(conn, case.id)?)
         })
         .await?;
-    pdf_response(facts, lang)
+    pdf_response(&req, facts, lang)
 }

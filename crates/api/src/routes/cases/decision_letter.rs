@@ -6,10 +6,11 @@ use uuid::Uuid;
 
 use crate::access::case_handler;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http::download::BinaryFile;
 use crate::letter::{language, pdf_response, LetterQuery};
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The decision letter (vedtaksbrev) as a PDF: case number, parties, each
@@ -17,17 +18,16 @@ use crate::state::AppState;
 /// or return date, exemption from confidentiality, the right to appeal
 /// within 3 weeks and to whom. Bokmål; English with `lang=en` or
 /// `Accept-Language: en`.
-#[utoipa::path(tag = "cases", operation_id = "download_case_decision_letter", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "cases", operation_id = "download_case_decision_letter", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
         LetterQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en` for English (bokmål otherwise), unless `lang` is given"),
+        IfNoneMatch,
     ),
     responses(
-        (status = 200, description = "The letter", content_type = "application/pdf", body = BinaryFile),
-        (status = 400, description = "A bad `lang`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not decided yet", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The letter; `Content-Language` says which", content_type = "application/pdf", body = BinaryFile),
+        (status = 404, response = NotFound),
     ))]
 #[get("/cases/{id}/decision-letter")]
 pub(super) async fn download_case_decision_letter(
@@ -43,5 +43,5 @@ pub(super) async fn download_case_decision_letter(
     let facts = state
         .run(move |conn| Ok(repo::letter_facts(conn, id)?))
         .await?;
-    pdf_response(facts, lang)
+    pdf_response(&req, facts, lang)
 }

@@ -9,8 +9,10 @@ use super::commands::{handler_command, v};
 use super::requests::LinkageRequest;
 use super::views::CaseDetail;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// Set the statutory clock (30 or 60 working days, helseregisterloven
@@ -21,20 +23,17 @@ use crate::state::AppState;
 /// sees the new deadline and the reason; the audit trail records both.
 /// While the clock runs: under review, awaiting the applicant after
 /// completeness, or decided with data awaited.
-#[utoipa::path(tag = "cases", operation_id = "set_case_linkage", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "cases", operation_id = "set_case_linkage", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
-        ("If-Match" = String, Header, description = "The case's ETag last read"),
+        IfMatch,
     ),
     request_body = LinkageRequest,
     responses(
         (status = 200, description = "The case with its new statutory deadline", body = CaseDetail),
-        (status = 403, description = "Not a case handler", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not now (why: the clock has not started or has stopped, or the linkage is already this)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The case changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An empty reason", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        // the clock has not started or has stopped, or the linkage is already this
+        (status = 409, response = Conflict),
     ))]
 #[post("/cases/{id}/linkage")]
 pub(super) async fn set_case_linkage(
@@ -45,8 +44,7 @@ pub(super) async fn set_case_linkage(
     body: ApiJson<LinkageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let mut problems = Vec::new();
-    check_free_text(&body.reason, "/reason", 5_000, &mut problems);
+    let problems = field_rules::check(&body);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }

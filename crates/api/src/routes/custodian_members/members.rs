@@ -10,17 +10,26 @@ use super::requests::LinkMemberRequest;
 use super::views::{CustodianMemberView, IdentityProvider};
 use crate::access::member_key;
 use crate::auth::{Principal, Role};
-use crate::error::{check_free_text, ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
-use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::field_rules;
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
+use crate::spec::{Conflict, IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 impl From<MemberError> for ApiError {
     fn from(e: MemberError) -> Self {
         match e {
             MemberError::Store(e) => e.into(),
-            other => ApiError::conflict(other.to_string()),
+            MemberError::AlreadyLinked { custodian } => ApiError::conflict(Text::new(
+                format!("personen handler allerede for {custodian}; fjern koblingen der først"),
+                format!("this person already acts for {custodian}; unlink them there first"),
+            )),
+            MemberError::Retired(code) => ApiError::conflict(Text::new(
+                format!("registerforvalteren {code} er avviklet: ingen kan handle for den"),
+                format!("custodian {code} is retired: no one can act for it"),
+            )),
         }
     }
 }
@@ -41,15 +50,15 @@ fn code_of(raw: &str) -> String {
 }
 
 /// The persons who act for the custodian now.
-#[utoipa::path(tag = "custodian-members", operation_id = "list_custodian_members", security(("bearerAuth" = [])),
-    params(("code" = String, Path, description = "The custodian's code")),
+#[utoipa::path(tag = "custodian-members", operation_id = "list_custodian_members", security(("bearerAuth" = ["ADMIN"])),
+    params(("code" = String, Path, description = "The custodian's code"), IfNoneMatch),
     responses(
         (status = 200, description = "The current links, oldest first", body = Vec<CustodianMemberView>),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such custodian", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/custodians/{code}/members")]
 pub(super) async fn list_custodian_members(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     code: web::Path<String>,
@@ -60,25 +69,23 @@ pub(super) async fn list_custodian_members(
     let rows = state
         .run(move |conn| Ok(repo::list(conn, &lookup)?))
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(rows.iter().map(|r| view(r, &code)).collect::<Vec<_>>()))
+    let views: Vec<CustodianMemberView> = rows.iter().map(|r| view(r, &code)).collect();
+    etag::json_with_etag(&req, &views, PRIVATE_NO_CACHE)
 }
 
 /// Link a person (ID-porten or HelseID login) to the custodian: from the
 /// next request they act for it on its tasks, with their own name in the
 /// audit trail. A person acts for one custodian at a time. The national
 /// identity number is neither stored nor echoed.
-#[utoipa::path(tag = "custodian-members", operation_id = "link_custodian_member", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "custodian-members", operation_id = "link_custodian_member", security(("bearerAuth" = ["ADMIN"])),
     params(("code" = String, Path, description = "The custodian's code")),
     request_body = LinkMemberRequest,
     responses(
         (status = 201, description = "Linked", body = CustodianMemberView),
         (status = 200, description = "Already linked to this custodian", body = CustodianMemberView),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The person acts for another custodian, or the custodian is retired", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a valid national identity number, or no name", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        // the person acts for another custodian, or the custodian is retired
+        (status = 409, response = Conflict),
     ))]
 #[post("/custodians/{code}/members")]
 pub(super) async fn link_custodian_member(
@@ -90,19 +97,22 @@ pub(super) async fn link_custodian_member(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(Role::Admin)?;
     let body = body.0;
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&body);
     let key = match NationalId::parse(body.national_id.trim()) {
         Ok(pid) => Some(member_key(pid.as_str())),
         Err(e) => {
             problems.push(FieldError::new(
                 "/nationalId",
                 "INVALID_NATIONAL_ID",
-                format!("not a valid fødselsnummer or D-nummer: {e}"),
+                Text::new(
+                    format!("ikke et gyldig fødselsnummer eller D-nummer: {}", e.nb()),
+                    format!("not a valid fødselsnummer or D-nummer: {e}"),
+                ),
             ));
             None
         }
     };
-    check_free_text(&body.name, "/name", 200, &mut problems);
+    problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     let Some(key) = key.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
@@ -143,15 +153,14 @@ pub(super) async fn link_custodian_member(
 
 /// Unlink a person from the custodian: their next request no longer acts
 /// for it.
-#[utoipa::path(tag = "custodian-members", operation_id = "unlink_custodian_member", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "custodian-members", operation_id = "unlink_custodian_member", security(("bearerAuth" = ["ADMIN"])),
     params(
         ("code" = String, Path, description = "The custodian's code"),
         ("memberId" = Uuid, Path, description = "The link's id"),
     ),
     responses(
         (status = 204, description = "Unlinked"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such custodian, or no such current link", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[delete("/custodians/{code}/members/{memberId}")]
 pub(super) async fn unlink_custodian_member(

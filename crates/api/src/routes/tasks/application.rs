@@ -4,7 +4,6 @@
 //! reads only its source's part, in the task itself: the application and
 //! its attachments are a 404 for a `DATA_PREPARATION` task.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_persistence::cases as case_repo;
 use hds_persistence::task_context;
@@ -14,26 +13,27 @@ use uuid::Uuid;
 use super::views::TaskApplicationView;
 use crate::access::acting_custodian;
 use crate::auth::Principal;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http::download::{file_response, BinaryFile};
-use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::letter::{language, pdf_response, LetterQuery};
 use crate::routes::common::SubmittedAttachmentView;
+use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
 /// The whole submitted application with its attachments, for the custodian
 /// that decides a source of it (a DECISION task): purpose, legal basis,
 /// REK approval, linkage plan, tables, everything it must judge.
-#[utoipa::path(tag = "tasks", operation_id = "read_task_application", security(("bearerAuth" = [])),
-    params(("id" = Uuid, Path, description = "The DECISION task's id")),
+#[utoipa::path(tag = "tasks", operation_id = "read_task_application", security(("bearerAuth" = ["CUSTODIAN"])),
+    params(("id" = Uuid, Path, description = "The DECISION task's id"), IfNoneMatch),
     responses(
         (status = 200, description = "The submitted application", body = TaskApplicationView),
-        (status = 403, description = "Not a registered custodian, nor a person acting for one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such DECISION task for this custodian (a preparation task reads only its source's part)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
     ))]
 #[get("/tasks/{id}/application")]
 pub(super) async fn read_task_application(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<Uuid>,
@@ -56,25 +56,38 @@ pub(super) async fn read_task_application(
             .map(|a| SubmittedAttachmentView::of(a, &prefix))
             .collect(),
     };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-        .json(view))
+    etag::json_with_etag(&req, &view, PRIVATE_NO_CACHE)
 }
 
 /// Download an attachment of the submitted application, as submitted, for
 /// the custodian that decides (a DECISION task).
-#[utoipa::path(tag = "tasks", operation_id = "download_task_attachment", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "tasks", operation_id = "download_task_attachment", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The DECISION task's id"),
         ("attachmentId" = Uuid, Path, description = "The attachment's id"),
+        IfNoneMatch,
     ),
     responses(
-        (status = 200, description = "The file; `Content-Disposition: attachment`", content_type = "application/octet-stream", body = BinaryFile),
-        (status = 403, description = "Not a registered custodian, nor a person acting for one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such DECISION task or attachment for this custodian", body = Problem, content_type = "application/problem+json"),
+        // the type sniffed from its bytes on upload (hds_domain::application::sniff)
+        (status = 200, description = "The file as submitted, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
+            (BinaryFile = "application/pdf"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (BinaryFile = "application/vnd.oasis.opendocument.text"),
+            (BinaryFile = "application/vnd.oasis.opendocument.spreadsheet"),
+            (BinaryFile = "application/vnd.oasis.opendocument.presentation"),
+            (BinaryFile = "application/msword"),
+            (BinaryFile = "application/vnd.ms-excel"),
+            (BinaryFile = "application/vnd.ms-powerpoint"),
+            (BinaryFile = "text/csv"),
+            (BinaryFile = "text/plain")
+        )),
+        (status = 404, response = NotFound),
     ))]
 #[get("/tasks/{id}/attachments/{attachmentId}")]
 pub(super) async fn download_task_attachment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<(Uuid, Uuid)>,
@@ -92,6 +105,7 @@ pub(super) async fn download_task_attachment(
         })
         .await?;
     Ok(file_response(
+        &req,
         &meta.content_type,
         &meta.filename,
         &meta.sha256,
@@ -103,17 +117,16 @@ pub(super) async fn download_task_attachment(
 /// custodians concerned: case number, parties, each source's outcome and
 /// legal basis, conditions, access period, deletion date and the right to
 /// appeal. Bokmål; English with `lang=en` or `Accept-Language: en`.
-#[utoipa::path(tag = "tasks", operation_id = "download_task_decision_letter", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "tasks", operation_id = "download_task_decision_letter", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
         LetterQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en` for English (bokmål otherwise), unless `lang` is given"),
+        IfNoneMatch,
     ),
     responses(
-        (status = 200, description = "The letter", content_type = "application/pdf", body = BinaryFile),
-        (status = 400, description = "A bad `lang`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a registered custodian, nor a person acting for one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian, or its case is not decided", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The letter; `Content-Language` says which", content_type = "application/pdf", body = BinaryFile),
+        (status = 404, response = NotFound),
     ))]
 #[get("/tasks/{id}/decision-letter")]
 pub(super) async fn download_task_decision_letter(
@@ -132,5 +145,5 @@ pub(super) async fn download_task_decision_letter(
             Ok(case_repo::letter_facts(conn, task.case_id)?)
         })
         .await?;
-    pdf_response(facts, lang)
+    pdf_response(&req, facts, lang)
 }

@@ -10,8 +10,10 @@ use super::actions::run_delivery_action;
 use super::requests::{date_problem, AgreedDeliveryDateRequest, TaskPostponementRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{check_free_text, ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::field_rules;
+use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// Postpone this source's delivery with a preliminary reply (foreløpig
@@ -19,20 +21,17 @@ use crate::state::AppState;
 /// probably be made available, later than the source's due date. The
 /// applicant sees both on the case's timeline; only this source's due date
 /// moves. The task keeps its state.
-#[utoipa::path(tag = "tasks", operation_id = "postpone_task_delivery", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "tasks", operation_id = "postpone_task_delivery", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
-        ("If-Match" = String, Header, description = "The task's ETag last read"),
+        IfMatch,
     ),
     request_body = TaskPostponementRequest,
     responses(
         (status = 200, description = "The task with its new due date", body = TaskDetailView),
-        (status = 403, description = "Not a registered custodian, nor a person acting for one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not now (why: a DECISION task, closed, not granted, the date not later than the due date or in the past)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The task changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad date or an empty reason", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        // a DECISION task, closed, not granted, the date not later than the due date or in the past
+        (status = 409, response = Conflict),
     ))]
 #[post("/tasks/{id}/postponement")]
 pub(super) async fn postpone_task_delivery(
@@ -43,9 +42,8 @@ pub(super) async fn postpone_task_delivery(
     body: ApiJson<TaskPostponementRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
-    let mut problems = Vec::new();
+    let mut problems = field_rules::check(&b);
     let expected_on = date_problem(&b.expected_on, "/expectedOn", None, &mut problems);
-    check_free_text(&b.reason, "/reason", 5000, &mut problems);
     let Some(expected_on) = expected_on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
@@ -60,20 +58,17 @@ pub(super) async fn postpone_task_delivery(
 /// from today up to the source's due date; a later date needs a
 /// postponement first. Setting it again replaces it. The applicant sees it
 /// on the case's timeline. The task keeps its state.
-#[utoipa::path(tag = "tasks", operation_id = "set_agreed_delivery_date", security(("bearerAuth" = [])),
+#[utoipa::path(tag = "tasks", operation_id = "set_agreed_delivery_date", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
-        ("If-Match" = String, Header, description = "The task's ETag last read"),
+        IfMatch,
     ),
     request_body = AgreedDeliveryDateRequest,
     responses(
         (status = 200, description = "The task with the agreed date", body = TaskDetailView),
-        (status = 403, description = "Not a registered custodian, nor a person acting for one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this custodian", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not now (why: a DECISION task, closed, not granted, the date in the past or after the due date)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The task changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad date", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        // a DECISION task, closed, not granted, the date in the past or after the due date
+        (status = 409, response = Conflict),
     ))]
 #[put("/tasks/{id}/agreed-delivery-date")]
 pub(super) async fn set_agreed_delivery_date(
