@@ -18,6 +18,7 @@ mod conformance;
 mod cors;
 mod custodian_staff;
 mod decision_letter;
+mod decision_terms;
 mod delivery;
 mod disclosure;
 mod errors;
