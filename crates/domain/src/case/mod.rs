@@ -21,6 +21,7 @@ mod event;
 mod letter;
 mod linkage;
 mod number;
+mod states_doc;
 mod table;
 mod terms;
 #[cfg(test)]
@@ -51,10 +52,10 @@ pub use letter::{
 };
 pub use linkage::linkage_by_plan;
 pub use number::{CaseNumber, CaseNumberError};
+pub use states_doc::{mermaid_diagram, states_document, SUBMIT};
 use table::code_traits;
 pub use table::{
-    allowed_commands, is_allowed, mermaid_diagram, states_document, targets, CaseState, Command,
-    Transition, SUBMIT, TRANSITIONS,
+    allowed_commands, is_allowed, targets, CaseState, Command, Transition, TRANSITIONS,
 };
 pub use terms::{
     check_complete_decisions, CompleteSourceDecision, DecisionFacts, DecisionTerms, Disposal,
