@@ -213,3 +213,58 @@ async fn a_linked_employee_acts_on_a_task_with_a_personal_token_until_unlinked()
         200
     );
 }
+
+/// Per, a case handler at Helsedirektoratet (a made-up fødselsnummer).
+const PER: &str = "15076500565";
+
+#[actix_rt::test]
+async fn a_linked_employee_reads_the_application_and_decides_for_the_custodian() {
+    let app = TestApp::spawn().await;
+    let (_, case_id) = identifiable_case(&app, "staff-decides").await;
+    crate::journey::npr_decided_by_hdir(&app, &case_id);
+    case_command(&app, &case_id, "complete", &json!({})).await;
+    let body = json!({"nationalId": PER, "identityProvider": "HELSE_ID", "name": "Per Hansen"});
+    let r = link(&app, "HDIR", &body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let key = r.body["personKey"].as_str().unwrap().to_owned();
+    let per = person(&app, PER);
+
+    // Per reads the whole application Helsedirektoratet decides NPR on
+    let task = task_of(&app, &per, "NPR", "DECISION").await;
+    let a = app
+        .get(&format!("/api/v1/tasks/{task}/application"), Some(&per))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(
+        a.body["application"]["legalBasis"]["rekReference"],
+        "2026/123456"
+    );
+
+    // and decides it, under his own name
+    let decision = crate::support::with_terms(json!({"outcome": "GRANTED",
+        "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget."}));
+    let r = task_action(&app, &per, &task, "decision", &decision).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let actor = format!("member:{key} (Per Hansen, HDIR)");
+    let audit = audit_of(&app, "custodian_task", &task);
+    assert_eq!(audit.last().unwrap().actor, actor);
+    assert!(audit.iter().all(|a| !a.actor.contains(PER)));
+    case_command(
+        &app,
+        &case_id,
+        "decisions",
+        &json!({"decisions": [granted("MFR")]}),
+    )
+    .await;
+    let c = crate::journey::case_file(&app, &case_id).await;
+    assert_eq!(c["status"], "DECIDED");
+    let npr = c["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["dataSource"] == "NPR")
+        .unwrap()
+        .clone();
+    assert_eq!(npr["outcome"], "GRANTED");
+    assert!(!c.to_string().contains(PER));
+}

@@ -423,7 +423,24 @@ async fn a_case_closes_only_when_every_granted_source_is_delivered_or_reported()
     let r = act(&app, &hdir, &npr, "cannot-deliver", &reason).await;
     assert_eq!(r.status, 200, "{}", r.text);
     // the data are made available: the clock has stopped
-    assert!(case_file(&app, &case_id).await["dueOn"].is_null());
+    let file = case_file(&app, &case_id).await;
+    assert!(file["dueOn"].is_null());
+    assert_eq!(file["dataMadeAvailableOn"], today());
+    // the applicant reads why NPR cannot be delivered, and by whom
+    let app_id = file["applicationId"].as_str().unwrap();
+    let events = crate::journey::timeline(&app, app_id).await;
+    let cannot = events
+        .iter()
+        .find(|e| e["kind"] == "CANNOT_DELIVER")
+        .unwrap_or_else(|| panic!("{events:?}"));
+    assert_eq!(cannot["details"]["dataSource"], "NPR");
+    assert_eq!(cannot["details"]["reason"], reason["reason"]);
+    assert_eq!(cannot["details"]["custodian"], "HDIR");
+    assert!(crate::journey::kinds(&events).ends_with(&[
+        "DELIVERED",
+        "CANNOT_DELIVER",
+        "DATA_MADE_AVAILABLE"
+    ]));
     let r = close_case(&app, &case_id).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "CLOSED");
