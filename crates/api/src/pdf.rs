@@ -23,8 +23,17 @@ fn win_ansi(c: char) -> u8 {
         '\u{a0}'..='\u{ff}' => u8::try_from(u32::from(c)).unwrap_or(b'?'),
         '€' => 0x80,
         '‚' => 0x82,
+        'ƒ' => 0x83,
         '„' => 0x84,
         '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
         '‘' => 0x91,
         '’' => 0x92,
         '“' => 0x93,
@@ -32,6 +41,13 @@ fn win_ansi(c: char) -> u8 {
         '•' => 0x95,
         '–' => 0x96,
         '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
         _ => b'?',
     }
 }
@@ -194,7 +210,13 @@ mod tests {
             encode("æøåÆØÅ§«»–"),
             vec![0xE6, 0xF8, 0xE5, 0xC6, 0xD8, 0xC5, 0xA7, 0xAB, 0xBB, 0x96]
         );
-        assert_eq!(encode("≈"), b"?");
+        // the rest of Windows-1252: names such as Šimić or Žaneta
+        assert_eq!(
+            encode("ŠšŽžŒœŸ™"),
+            vec![0x8A, 0x9A, 0x8E, 0x9E, 0x8C, 0x9C, 0x9F, 0x99]
+        );
+        // what it cannot show is a question mark, never a broken PDF
+        assert_eq!(encode("≈ŋ"), b"??");
     }
 
     #[test]
