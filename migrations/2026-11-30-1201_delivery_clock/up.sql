@@ -26,6 +26,10 @@ CREATE TABLE case_delivery_parts (
     settlement                TEXT CHECK (settlement IN ('DELIVERED', 'CANNOT_DELIVER')),
     -- the delivery date, or the day the report was made
     settled_on                DATE,
+    -- the day the part was due when it ended: its lateness is counted
+    -- against this, whatever a later postponement of the case moves
+    -- (NULL for parts that ended before this column existed)
+    settled_due_on            DATE,
     -- how it was delivered (DELIVERED)
     method                    TEXT,
     -- why it cannot be delivered (CANNOT_DELIVER)
@@ -39,6 +43,7 @@ CREATE TABLE case_delivery_parts (
            AND (postponed_on IS NULL) = (postponement_reason IS NULL)),
     CHECK ((settlement IS NULL) = (settled_on IS NULL)
            AND (settlement IS NULL) = (settled_by_custodian_id IS NULL)),
+    CHECK (settled_due_on IS NULL OR settlement IS NOT NULL),
     CHECK (settlement IS DISTINCT FROM 'DELIVERED' OR method IS NOT NULL),
     CHECK (settlement IS DISTINCT FROM 'CANNOT_DELIVER' OR btrim(reason) <> '')
 );

@@ -494,6 +494,7 @@ diesel::table! {
         agreed_on -> Nullable<Date>,
         settlement -> Nullable<Text>,
         settled_on -> Nullable<Date>,
+        settled_due_on -> Nullable<Date>,
         method -> Nullable<Text>,
         reason -> Nullable<Text>,
         settled_by_custodian_id -> Nullable<Uuid>,

@@ -428,3 +428,76 @@ async fn the_case_handler_sets_30_or_60_with_a_reason_that_the_applicant_and_the
     assert_eq!(after["eventData"][0]["reason"], reason);
     assert_eq!(after["eventData"][0]["linkage"], "SINGLE_SOURCE");
 }
+
+#[actix_rt::test]
+async fn a_late_delivery_stays_late_when_hds_postpones_the_rest_afterwards() {
+    let app = TestApp::spawn().await;
+    let cal = calendar(&app);
+    let (app_id, case_id) = identifiable_case(&app, "delivery-late-then-postponed").await;
+    let start = today();
+    set_day(&app, start);
+    case_command(&app, &case_id, "complete", &json!({})).await;
+    let deadline = cal.add_working_days(start, 60);
+    case_command(
+        &app,
+        &case_id,
+        "decisions",
+        &json!({"decisions": [granted("MFR"), granted("NPR")]}),
+    )
+    .await;
+    let fhi = custodian(&app, FHI);
+    let mfr = task_of(&app, &fhi, "MFR", "DATA_PREPARATION").await;
+    let npr = task_of(&app, &fhi, "NPR", "DATA_PREPARATION").await;
+
+    // MFR arrives 3 working days late
+    let late = cal.add_working_days(deadline, 3);
+    set_day(&app, late);
+    for task in [&mfr, &npr] {
+        let r = task_action(&app, &fhi, task, "acknowledge", &json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let r = task_action(
+        &app,
+        &fhi,
+        &mfr,
+        "deliveries",
+        &json!({"deliveredOn": late.to_string(), "method": "EMAIL", "contents": "mfr.csv"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // HDS postpones what is still awaited (NPR); MFR's due date stays
+    let expected = cal.add_working_days(deadline, 20);
+    let c = case_command(
+        &app,
+        &case_id,
+        "postpone",
+        &json!({"expectedOn": expected.to_string(), "reason": "NPR har restanser."}),
+    )
+    .await;
+    assert_eq!(c["dueOn"], expected.to_string());
+    let parts = c["deliveryParts"].as_array().unwrap();
+    let due = |code: &str| parts.iter().find(|p| p["dataSource"] == code).unwrap()["dueOn"].clone();
+    assert_eq!(due("MFR"), deadline.to_string(), "MFR had ended");
+    assert_eq!(due("NPR"), expected.to_string());
+
+    // NPR in time: the data were made available 3 working days late all the same
+    let on = cal.add_working_days(deadline, 10);
+    set_day(&app, on);
+    let r = task_action(
+        &app,
+        &fhi,
+        &npr,
+        "deliveries",
+        &json!({"deliveredOn": on.to_string(), "method": "EMAIL", "contents": "npr.csv"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let events = timeline(&app, &app_id).await;
+    let available = events
+        .iter()
+        .find(|e| e["kind"] == "DATA_MADE_AVAILABLE")
+        .unwrap();
+    assert_eq!(available["details"]["madeAvailableOn"], on.to_string());
+    assert_eq!(available["details"]["workingDaysLate"], 3);
+}

@@ -105,6 +105,10 @@ pub struct DeliveryPart {
     pub agreed_on: Option<Date>,
     /// Delivered or reported undeliverable; `None` while open.
     pub settlement: Option<Settlement>,
+    /// The day the part was due when it ended: its lateness is counted
+    /// against this, whatever a later postponement of the case moves.
+    /// `None` while open (and for parts stored before it was kept).
+    pub settled_due_on: Option<Date>,
 }
 
 impl DeliveryPart {
@@ -114,6 +118,7 @@ impl DeliveryPart {
             postponement: None,
             agreed_on: None,
             settlement: None,
+            settled_due_on: None,
         }
     }
 }
@@ -231,10 +236,18 @@ impl Case {
     }
 
     /// The date a granted source is due: the case-wide due date, or its
-    /// custodian's later postponed date. `None` if the source is not granted.
+    /// custodian's later postponed date; once the part has ended, the date
+    /// it was due then (a later postponement of the case moves only the
+    /// open parts). `None` if the source is not granted.
     pub fn part_due_date(&self, data_source: &str) -> Option<Date> {
         if !self.granted_sources().contains(&data_source) {
             return None;
+        }
+        if let Some(due) = self
+            .delivery_part(data_source)
+            .and_then(|p| p.settled_due_on)
+        {
+            return Some(due);
         }
         let case_due = self.case_due_date()?;
         let own = self
@@ -458,6 +471,7 @@ impl Case {
                 method: delivery.method,
                 custodian: delivery.custodian,
             });
+            p.settled_due_on = Some(due_on);
         });
         Ok(Self::settled(rules, on, case, event))
     }
@@ -491,6 +505,7 @@ impl Case {
                 reason: reason.to_owned(),
                 custodian: custodian.to_owned(),
             });
+            p.settled_due_on = Some(due_on);
         });
         Ok(Self::settled(rules, on, case, event))
     }

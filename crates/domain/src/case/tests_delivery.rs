@@ -127,6 +127,49 @@ fn decided_on_day_20_and_delivered_on_day_35_is_late_against_30_not_60() {
     );
 }
 
+/// A part that ended late stays late: HDS's later postponement of the case
+/// (for the sources still open) does not move the date it was due.
+#[test]
+fn a_late_part_stays_late_when_the_case_is_postponed_afterwards() {
+    let r = rules();
+    let cal = &r.calendar;
+    let completed = date!(2027 - 03 - 01);
+    let day = |n: u32| cal.add_working_days(completed, n);
+    let c = decided_after(completed, DataLinkage::SingleSource, 20, &["MFR", "NPR"]);
+
+    // MFR arrives 3 working days after the deadline; NPR is still open
+    let c = c
+        .record_delivery(&r, day(33), delivery("MFR", "FHI", day(33)))
+        .unwrap()
+        .case;
+    assert_eq!(c.part_due_date("MFR"), Some(day(30)));
+    // HDS postpones what is still awaited, with a preliminary reply
+    let c = c
+        .postpone(day(34), day(50), "NPR har restanser.")
+        .unwrap()
+        .case;
+    assert_eq!(c.part_due_date("NPR"), Some(day(50)));
+    assert_eq!(c.part_due_date("MFR"), Some(day(30)), "MFR had ended");
+    assert_eq!(c.part_deadlines("MFR").unwrap().due_on, day(30));
+
+    // NPR in time against its postponed date; MFR was 3 days late
+    let t = c
+        .record_delivery(&r, day(45), delivery("NPR", "FHI", day(45)))
+        .unwrap();
+    assert_eq!(
+        t.events[1],
+        CaseEvent::DataMadeAvailable {
+            on: day(45),
+            made_available_on: day(45),
+            working_days_late: 3,
+        }
+    );
+    assert_eq!(
+        t.case.timeliness(&r).unwrap().late_sources,
+        vec!["MFR".to_owned()]
+    );
+}
+
 #[test]
 fn a_refusal_of_everything_stops_the_clock_at_the_decision() {
     let c = under_review()

@@ -37,6 +37,7 @@ struct PartRow {
     agreed_on: Option<Date>,
     settlement: Option<String>,
     settled_on: Option<Date>,
+    settled_due_on: Option<Date>,
     method: Option<String>,
     reason: Option<String>,
 }
@@ -77,6 +78,7 @@ fn to_part(row: PartRow, source: String, custodian: Option<String>) -> DeliveryP
         postponement,
         agreed_on: row.agreed_on,
         settlement,
+        settled_due_on: row.settled_due_on,
     }
 }
 
@@ -165,6 +167,7 @@ fn save_parts(
             case_delivery_parts::agreed_on.eq(p.agreed_on),
             case_delivery_parts::settlement.eq(kind),
             case_delivery_parts::settled_on.eq(on),
+            case_delivery_parts::settled_due_on.eq(p.settled_due_on),
             case_delivery_parts::method.eq(method),
             case_delivery_parts::reason.eq(reason),
             case_delivery_parts::settled_by_custodian_id.eq(custodian_id),
