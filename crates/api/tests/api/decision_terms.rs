@@ -8,7 +8,10 @@
 use serde_json::{json, Value};
 
 use crate::applications::{anonymous_content, create, etag_of, submit, token, upload, OWNER, PDF};
-use crate::journey::{case_command, case_file, identifiable_case, rows, try_case_command};
+use crate::journey::{
+    case_command, case_file, custodian, identifiable_case, read_task, rows, task_of,
+    try_case_command, FHI,
+};
 use crate::support::{grant_terms, TestApp};
 
 /// Counts of what a refused decision must not change.
@@ -260,6 +263,25 @@ async fn anonymous_tables_are_decided_one_by_one_and_the_letter_says_which() {
     assert_eq!(c["decisions"][0]["outcome"], "PARTLY_GRANTED");
     assert_eq!(c["decisions"][0]["tables"], tables);
     assert!(c["decisions"][0]["accessFrom"].is_null());
+
+    // FHI prepares MFR: its task shows the tables asked for and each one's outcome
+    let fhi = custodian(&app, FHI);
+    let task = task_of(&app, &fhi, "MFR", "DATA_PREPARATION").await;
+    let t = read_task(&app, &fhi, &task).await;
+    assert_eq!(t.status, 200, "{}", t.text);
+    let titles: Vec<&str> = t.body["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Fødselsvekt etter kjønn og år", "Fødselsvekt etter kommune"]
+    );
+    assert_eq!(t.body["tables"][1]["table"], 1);
+    assert_eq!(t.body["tables"][0]["variables"][1]["name"], "KJONN");
+    assert_eq!(t.body["decision"]["tables"], tables);
 
     // the letter names each table with its outcome and the reason
     let owner = token(&app, OWNER);
