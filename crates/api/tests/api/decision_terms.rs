@@ -136,17 +136,23 @@ async fn a_grant_of_identifiable_data_states_its_period_disposal_and_exemption()
     );
 }
 
-/// An anonymous application for two tables from MFR, submitted and
-/// complete: (application id, case id).
+/// An anonymous application for two tables from MFR and one from NPR,
+/// submitted and complete: (application id, case id).
 async fn two_tables_case(app: &TestApp) -> (String, String) {
     let owner = token(app, OWNER);
     let mut content = anonymous_content();
     let mut second = content["tableSpecifications"][0].clone();
     second["title"] = json!("Fødselsvekt etter kommune");
-    content["tableSpecifications"]
+    let tables = content["tableSpecifications"].as_array_mut().unwrap();
+    tables.push(second);
+    tables.push(
+        json!({"title": "Innleggelser etter kjønn", "dataSource": "NPR",
+        "variables": [{"name": "KJONN", "categories": ["mann", "kvinne"]}]}),
+    );
+    content["dataSources"]
         .as_array_mut()
         .unwrap()
-        .push(second);
+        .push(json!({"code": "NPR", "periodFrom": 2010, "periodTo": 2020}));
     let (id, _) = create(app, &owner, &content).await;
     let r = upload(
         app,
@@ -178,7 +184,10 @@ async fn anonymous_tables_are_decided_one_by_one_and_the_letter_says_which() {
         for (k, v) in extra.as_object().unwrap() {
             d[k] = v.clone();
         }
-        json!({"decisions": [d]})
+        // NPR's one table granted with the source
+        let npr = json!({"dataSource": "NPR", "outcome": "GRANTED",
+            "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget."});
+        json!({"decisions": [d, npr]})
     };
     let refused_reason = "Små celler i kommuner med få fødsler kan røpe enkeltpersoner.";
 
@@ -282,6 +291,16 @@ async fn anonymous_tables_are_decided_one_by_one_and_the_letter_says_which() {
     assert_eq!(t.body["tables"][1]["table"], 1);
     assert_eq!(t.body["tables"][0]["variables"][1]["name"], "KJONN");
     assert_eq!(t.body["decision"]["tables"], tables);
+    assert!(!t.text.contains("Innleggelser"), "nothing of NPR's table");
+    // and NPR's task only NPR's table, by its index in the application
+    let npr = task_of(&app, &fhi, "NPR", "DATA_PREPARATION").await;
+    let t = read_task(&app, &fhi, &npr).await;
+    assert_eq!(t.body["tables"].as_array().unwrap().len(), 1, "{}", t.text);
+    assert_eq!(t.body["tables"][0]["table"], 2);
+    assert_eq!(t.body["tables"][0]["title"], "Innleggelser etter kjønn");
+    for mfr_only in ["etter kjønn og år", "etter kommune", "VEKT"] {
+        assert!(!t.text.contains(mfr_only), "{mfr_only} in {}", t.text);
+    }
 
     // the letter names each table with its outcome and the reason
     let owner = token(&app, OWNER);
