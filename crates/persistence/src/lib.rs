@@ -14,11 +14,15 @@ pub mod error;
 pub mod feed;
 pub mod fees;
 pub mod idempotency;
+pub mod members;
 pub mod migrate;
 pub mod prepared;
 pub mod schema;
 pub mod seed;
 mod sql;
+pub mod submitted_attachments;
+pub mod task_context;
+pub mod task_delivery;
 pub mod tasks;
 #[cfg(feature = "test-support")]
 pub mod test_support;

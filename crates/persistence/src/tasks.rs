@@ -83,7 +83,7 @@ pub fn poll_states(
     conn: &mut PgConnection,
     orgnrs: &[String],
 ) -> std::result::Result<Vec<(String, PollState)>, StoreError> {
-    let rows: Vec<(String, Uuid, Option<i64>)> = custodians::table
+    let rows: Vec<(Option<String>, Uuid, Option<i64>)> = custodians::table
         .left_join(
             custodian_task_counters::table
                 .on(custodian_task_counters::custodian_id.eq(custodians::id)),
@@ -98,14 +98,36 @@ pub fn poll_states(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(orgnr, custodian_id, changes)| {
+        .filter_map(|(orgnr, custodian_id, changes)| {
             let state = PollState {
                 custodian_id,
                 changes: changes.unwrap_or(0),
             };
-            (orgnr, state)
+            Some((orgnr?, state))
         })
         .collect())
+}
+
+/// [`poll_state`] for a custodian known by id (its staff acting as persons;
+/// a custodian may have no orgnr of its own).
+pub fn poll_state_by_id(
+    conn: &mut PgConnection,
+    custodian_id: Uuid,
+) -> std::result::Result<Option<PollState>, StoreError> {
+    let row: Option<(Uuid, Option<i64>)> = custodians::table
+        .left_join(
+            custodian_task_counters::table
+                .on(custodian_task_counters::custodian_id.eq(custodians::id)),
+        )
+        .filter(custodians::id.eq(custodian_id))
+        .filter(custodians::retired_at.is_null())
+        .select((custodians::id, custodian_task_counters::changes.nullable()))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(custodian_id, changes)| PollState {
+        custodian_id,
+        changes: changes.unwrap_or(0),
+    }))
 }
 
 /// A task in a list, with its case number and source.
@@ -351,7 +373,7 @@ pub struct TaskDetail {
     pub events: Vec<TaskEventRow>,
 }
 
-fn current_decision(
+pub(crate) fn current_decision(
     conn: &mut PgConnection,
     case_id: Uuid,
     data_source_id: Uuid,
@@ -510,7 +532,7 @@ impl TaskCommand {
     }
 }
 
-fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
+pub(crate) fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
     let kind: TaskKind = row
         .kind
         .parse()
@@ -528,7 +550,7 @@ fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
 
 /// Locks the task's case, then the task (same order as case handling), and
 /// checks the version the caller read.
-fn lock(
+pub(crate) fn lock(
     conn: &mut PgConnection,
     custodian_id: Uuid,
     task_id: Uuid,
@@ -547,7 +569,7 @@ fn lock(
     Ok(row)
 }
 
-fn write_state(
+pub(crate) fn write_state(
     conn: &mut PgConnection,
     row: &TaskRow,
     next: TaskState,
@@ -572,7 +594,7 @@ fn write_state(
 
 /// The task event, the audit event, and (when the state did not change, so
 /// the trigger appended nothing) a feed event named after the action.
-fn record(
+pub(crate) fn record(
     conn: &mut PgConnection,
     before: &TaskRow,
     after: &TaskRow,
@@ -769,14 +791,13 @@ pub fn decide(
             .find(row.data_source_id)
             .select(data_sources::code)
             .first(conn)?;
-        let decision = NewSourceDecision {
-            data_source: code,
-            ..decision
-        };
+        let mut decision = decision;
+        decision.decision.data_source = code;
         let data = json!({
-            "outcome": decision.outcome.as_str(),
-            "legalBasis": decision.legal_basis,
-            "conditions": decision.conditions,
+            "outcome": decision.decision.outcome.as_str(),
+            "legalBasis": decision.decision.legal_basis,
+            "conditions": decision.decision.conditions,
+            "terms": cases::terms_json(&decision.terms),
         });
         cases::decide(
             conn,

@@ -74,7 +74,10 @@ fn decoded(raw: &str, plus_is_space: bool) -> Result<String, Text> {
 
 /// The request headers whose values the API reads as text, beyond
 /// `Authorization` (a 401 of its own) and `X-Request-Id` (replaced when odd).
-const READ_HEADERS: [(&str, HeaderName); 3] = [
+/// `Accept-Language` picks the decision letter's language as well as the
+/// problems'.
+const READ_HEADERS: [(&str, HeaderName); 4] = [
+    ("Accept-Language", header::ACCEPT_LANGUAGE),
     ("If-Match", header::IF_MATCH),
     ("If-None-Match", header::IF_NONE_MATCH),
     (

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod common;
+pub mod custodian_members;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;
@@ -35,6 +36,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     fees::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
+    custodian_members::routes(cfg);
 }
 
 #[cfg(test)]

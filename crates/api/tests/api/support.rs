@@ -433,3 +433,27 @@ impl Drop for TestApp {
         drop(self.handle.stop(false));
     }
 }
+
+/// The terms a grant of identifiable data states (a complete decision): an
+/// access period, deletion by a date, and the exemption from
+/// confidentiality the test application (GDPR art. 6 e, art. 9 j, no
+/// consent) needs. Far in the future, so any decision date fits.
+pub fn grant_terms() -> Value {
+    serde_json::json!({
+        "accessFrom": "2099-01-01", "accessTo": "2099-12-31",
+        "disposal": "DELETE", "disposeBy": "2100-06-30",
+        "confidentialityExemption": {"granted": true, "legalBasis": ["helseregisterloven § 19 e"]},
+    })
+}
+
+/// `decision` with [`grant_terms`] added unless it refuses.
+pub fn with_terms(mut decision: Value) -> Value {
+    if decision["outcome"] != "REFUSED" {
+        if let (Some(d), Value::Object(t)) = (decision.as_object_mut(), grant_terms()) {
+            for (k, v) in t {
+                d.entry(k).or_insert(v);
+            }
+        }
+    }
+    decision
+}

@@ -99,6 +99,12 @@ pub fn event_data(event: &CaseEvent) -> Value {
             json!({"forwardedOn": d(*on), "appealsBody": "Helseklage"})
         }
         CaseEvent::Closed { on } => json!({"closedOn": d(*on)}),
+        CaseEvent::LinkageSet { .. }
+        | CaseEvent::DeliveryDateAgreed { .. }
+        | CaseEvent::DeliveryPostponed { .. }
+        | CaseEvent::Delivered { .. }
+        | CaseEvent::CannotDeliver { .. }
+        | CaseEvent::DataMadeAvailable { .. } => super::delivery::event_data(event),
     }
 }
 
@@ -215,6 +221,8 @@ pub(super) fn commit(
             cases::decision_appeal_deadline.eq(c.decision.as_ref().and_then(|d| d.appeal_deadline)),
             cases::details.eq(details),
             cases::next_job_on.eq(next_job_on),
+            cases::awaiting_delivery.eq(c.awaiting_delivery()),
+            cases::data_made_available_on.eq(c.data_made_available_on()),
             cases::version.eq(cases::version + 1),
             cases::updated_at.eq(ctx.at),
         ))
@@ -247,6 +255,7 @@ pub(super) fn commit(
             "status": after,
             "version": updated.version,
             "events": t.events.iter().map(|e| e.kind().as_str()).collect::<Vec<_>>(),
+            "eventData": t.events.iter().map(event_data).collect::<Vec<_>>(),
         }),
     )?;
     Ok(updated)

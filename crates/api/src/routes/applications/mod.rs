@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(submit::submit_application)
         .service(timeline::get_case)
         .service(timeline::list_case_events)
+        .service(timeline::download_decision_letter)
         .service(withdraw::withdraw_application)
         .service(members::list_members)
         .service(members::add_member)

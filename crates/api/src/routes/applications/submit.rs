@@ -47,6 +47,8 @@ fn record_submission(
     let received_on = hds_domain::calendar::oslo_date(now);
     let submitted = Case::submit(received_on);
     repo::mark_submitted(conn, id, now)?;
+    // the files as submitted, kept whatever later happens to the draft's
+    hds_persistence::submitted_attachments::freeze(conn, id, now)?;
     // from here to the commit, other submits of the year wait (see above)
     let case_number = repo::next_case_number(conn, received_on.year())?;
     let snapshot = json!({
@@ -116,7 +118,7 @@ fn record_submission(
 }
 
 /// Submit the application (sende inn): one transaction checks it (422 with
-/// every problem), freezes the submitted version, assigns the case number
+/// every problem), freezes the submitted version with its files, assigns the case number
 /// and records the received instant and event. Owner only. Needs `If-Match`
 /// and `Idempotency-Key`: a retry with the same key returns the same case.
 #[utoipa::path(tag = "applications", operation_id = "submit_application", security(("bearerAuth" = ["APPLICANT"])),

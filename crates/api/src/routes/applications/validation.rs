@@ -36,13 +36,21 @@ fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
             ));
         }
     }
-    let lists: [(&str, usize); 3] = [
+    let lists: [(&str, usize); 5] = [
         (
             "/project/researchQuestions",
             app.project.research_questions.len(),
         ),
         ("/dataSources", app.data_sources.len()),
         ("/tableSpecifications", app.table_specifications.len()),
+        (
+            "/linkage/linkedSources",
+            app.linkage_plan.linked_sources.len(),
+        ),
+        (
+            "/linkage/otherRegisters",
+            app.linkage_plan.other_registers.len(),
+        ),
     ];
     for (pointer, len) in lists {
         if len > MAX_LIST {

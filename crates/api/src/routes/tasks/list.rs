@@ -11,7 +11,8 @@ use uuid::Uuid;
 use super::mapping::summary;
 use super::requests::TaskQuery;
 use super::views::TaskSummary;
-use crate::auth::{Principal, Role};
+use crate::access::acting_custodian;
+use crate::auth::{Principal, Role, Subject};
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
@@ -132,16 +133,23 @@ pub(super) async fn list_tasks(
     principal: Principal,
     query: ApiQuery<TaskQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Custodian)?;
-    let orgnr = principal
-        .orgnr()
-        .map(|o| o.as_str().to_owned())
-        .ok_or_else(|| {
-            ApiError::forbidden(Text::new(
-                "rollen CUSTODIAN krever et virksomhetstoken",
-                "the CUSTODIAN role needs an organisation token",
-            ))
-        })?;
+    // a custodian's system by its orgnr; its staff by their link to it
+    let (orgnr, member_of) = if matches!(principal.subject, Subject::Person { .. }) {
+        let acting = acting_custodian(&state, &principal).await?;
+        (String::new(), Some(acting.id))
+    } else {
+        principal.require(Role::Custodian)?;
+        let orgnr = principal
+            .orgnr()
+            .map(|o| o.as_str().to_owned())
+            .ok_or_else(|| {
+                ApiError::forbidden(Text::new(
+                    "rollen CUSTODIAN krever et virksomhetstoken",
+                    "the CUSTODIAN role needs an organisation token",
+                ))
+            })?;
+        (orgnr, None)
+    };
     let query = query.0;
     let filter = list_filter(&query)?;
     let limit = pagination::limit(query.limit)?;
@@ -161,7 +169,16 @@ pub(super) async fn list_tasks(
     };
     // ONE statement for the polls arriving together: the custodian and its
     // task change counter, read after this poll arrived
-    let Some(poll) = state.task_counters.read(&state.db, &orgnr).await? else {
+    // (a linked person's poll reads its custodian's counter by id)
+    let poll = match member_of {
+        Some(id) => {
+            state
+                .run(move |conn| Ok(repo::poll_state_by_id(conn, id)?))
+                .await?
+        }
+        None => state.task_counters.read(&state.db, &orgnr).await?,
+    };
+    let Some(poll) = poll else {
         return Err(ApiError::forbidden(Text::new(
             format!("virksomheten {orgnr} er ikke registrert som registerforvalter; be HDS registrere den"),
             format!("organisation {orgnr} is not a registered custodian; ask HDS to register it"),
