@@ -130,7 +130,7 @@ pub(super) async fn upload_attachment(
 
 /// The body, refused with 413 as soon as it is known to exceed `limit`
 /// (from `Content-Length`, or while streaming).
-async fn read_limited(
+pub(super) async fn read_limited(
     req: &HttpRequest,
     payload: &mut web::Payload,
     limit: usize,
@@ -161,7 +161,7 @@ async fn read_limited(
 }
 
 /// What is wrong with an upload's title and file name (all at once).
-fn upload_problems(query: &UploadQuery, title: &str, filename: Option<&str>) -> Vec<FieldError> {
+pub(super) fn upload_problems(query: &UploadQuery, title: &str, filename: Option<&str>) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(FieldError::new(
@@ -225,7 +225,7 @@ pub(super) async fn list_attachments(
 }
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266, 8187).
-fn content_disposition(filename: &str) -> String {
+pub(crate) fn content_disposition(filename: &str) -> String {
     use std::fmt::Write as _;
     let fallback: String = filename
         .chars()

@@ -15,6 +15,8 @@
 //! over the content; `common`, what the handlers share.
 
 mod attachments;
+pub mod change_request_views;
+pub mod change_requests;
 mod check;
 mod common;
 pub mod content;
@@ -22,6 +24,7 @@ mod drafts;
 mod mapping;
 mod members;
 pub mod requests;
+pub mod sent_later;
 mod submit;
 mod timeline;
 mod validation;
@@ -46,5 +49,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(attachments::upload_attachment)
         .service(attachments::list_attachments)
         .service(attachments::download_attachment)
-        .service(attachments::delete_attachment);
+        .service(attachments::delete_attachment)
+        .service(change_requests::create_change_request)
+        .service(change_requests::list_change_requests)
+        .service(change_requests::list_application_versions)
+        .service(sent_later::send_attachment_later)
+        .service(sent_later::list_attachments_sent_later);
 }

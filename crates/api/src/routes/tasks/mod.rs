@@ -19,6 +19,7 @@
 //! `mapping` from the task rows to the views.
 
 mod acknowledge;
+mod attachments;
 mod actions;
 mod decision;
 mod delivery;
@@ -35,6 +36,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_tasks)
         .service(read::read_task)
+        .service(attachments::list_task_attachments)
+        .service(attachments::download_task_attachment)
         .service(acknowledge::acknowledge_task)
         .service(progress::report_task_progress)
         .service(delivery::record_task_delivery)

@@ -1,0 +1,2 @@
+DROP TABLE attachments_sent_later;
+DROP TABLE change_requests;
