@@ -1,6 +1,14 @@
 -- Issue 13: change requests (endringssøknad) and documents sent later
 -- (ettersending).
 
+-- Refuses any change to the append-only tables below (this migration runs
+-- before the fees' refuse_ledger_change, so it has its own).
+CREATE FUNCTION refuse_link_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+
 -- A change request is an application of its own (its proposed version,
 -- submitted at once) with a case of its own (own case number, completeness,
 -- statutory clock, decision), linked to the original application and case.
@@ -28,7 +36,7 @@ CREATE TABLE change_requests (
 CREATE INDEX change_requests_original_case ON change_requests (original_case_id, version_no);
 CREATE TRIGGER change_requests_append_only
     BEFORE UPDATE OR DELETE ON change_requests
-    FOR EACH ROW EXECUTE FUNCTION refuse_ledger_change();
+    FOR EACH ROW EXECUTE FUNCTION refuse_link_change();
 
 -- Attachments sent after submission (ettersendt): the attachment row itself
 -- is in application_attachments like any other (the submitted ones are
@@ -50,4 +58,4 @@ CREATE UNIQUE INDEX attachments_sent_later_one_successor ON attachments_sent_lat
     WHERE replaces_id IS NOT NULL;
 CREATE TRIGGER attachments_sent_later_append_only
     BEFORE UPDATE OR DELETE ON attachments_sent_later
-    FOR EACH ROW EXECUTE FUNCTION refuse_ledger_change();
+    FOR EACH ROW EXECUTE FUNCTION refuse_link_change();

@@ -11,6 +11,7 @@ mod applications_submit;
 mod auth;
 mod calendar;
 mod cases;
+mod change_requests;
 mod catalogue;
 mod catalogue_admin;
 mod catalogue_import;
