@@ -25,5 +25,6 @@ mod fees;
 mod health;
 mod languages;
 mod openapi;
+mod sent_later;
 mod tasks;
 mod webhooks;

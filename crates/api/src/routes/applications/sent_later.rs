@@ -269,7 +269,7 @@ pub(super) async fn send_attachment_later(
                 feed::append(
                     conn,
                     &NewFeedEvent {
-                        event_type: "no.helsedata.case.attachment-sent-later",
+                        event_type: "no.helsedata.case.attachment_sent_later",
                         source: &format!("/api/v1/cases/{}", case.id),
                         subject: Some(&case.case_number),
                         data: feed_data,
