@@ -15,7 +15,9 @@
 //! transitions are committed): the original case itself does not change.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Date as SqlDate, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{
+    Array, Bool, Date as SqlDate, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+};
 use diesel::PgConnection;
 use hds_domain::change_request::VersionStanding;
 use serde_json::{json, Value};
@@ -98,10 +100,12 @@ pub fn of_case(
     conn: &mut PgConnection,
     case_id: Uuid,
 ) -> Result<Option<ChangeRequestRecord>, StoreError> {
-    Ok(diesel::sql_query(format!("{RECORD_SQL} WHERE cr.case_id = $1"))
-        .bind::<SqlUuid, _>(case_id)
-        .get_result(conn)
-        .optional()?)
+    Ok(
+        diesel::sql_query(format!("{RECORD_SQL} WHERE cr.case_id = $1"))
+            .bind::<SqlUuid, _>(case_id)
+            .get_result(conn)
+            .optional()?,
+    )
 }
 
 /// The change requests made to the original application, oldest first.

@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 use crate::applications::{etag_of, token, OWNER, STRANGER};
 use crate::fees::{
-    case_hours, complete_and_grant, draft, handler, on, party_bases, plus, received,
-    submit_draft, tables_content,
+    case_hours, complete_and_grant, draft, handler, on, party_bases, plus, received, submit_draft,
+    tables_content,
 };
 use crate::support::{Response, TestApp};
 
@@ -109,7 +109,10 @@ async fn a_change_request_is_decided_as_a_case_of_its_own_and_the_original_decis
     assert_eq!(cr["originalCaseId"].as_str().unwrap(), original);
     let cr_app = cr["applicationId"].as_str().unwrap().to_owned();
     let cr_case = cr["caseId"].as_str().unwrap().to_owned();
-    assert_eq!(made.header("location"), format!("/api/v1/applications/{cr_app}"));
+    assert_eq!(
+        made.header("location"),
+        format!("/api/v1/applications/{cr_app}")
+    );
 
     // a retry with the same key replays it: one change request
     let replay = ask(&app, &id, Some(&etag), "change-1", &longer()).await;
@@ -122,21 +125,41 @@ async fn a_change_request_is_decided_as_a_case_of_its_own_and_the_original_decis
     // the handler sees the change from both cases
     let h = handler(&app);
     let seen = app
-        .get(&format!("/api/v1/cases/{cr_case}/change-requests"), Some(&h))
+        .get(
+            &format!("/api/v1/cases/{cr_case}/change-requests"),
+            Some(&h),
+        )
         .await;
     assert_eq!(seen.status, 200, "{}", seen.text);
     assert_eq!(seen.body["changeRequestOf"]["changes"], cr["changes"]);
-    assert_eq!(seen.body["changeRequestOf"]["description"], cr["description"]);
+    assert_eq!(
+        seen.body["changeRequestOf"]["description"],
+        cr["description"]
+    );
     let from_original = app
-        .get(&format!("/api/v1/cases/{original}/change-requests"), Some(&h))
+        .get(
+            &format!("/api/v1/cases/{original}/change-requests"),
+            Some(&h),
+        )
         .await;
     assert_eq!(from_original.body["changeRequestOf"], Value::Null);
-    assert_eq!(from_original.body["changeRequests"][0]["caseId"], cr["caseId"]);
+    assert_eq!(
+        from_original.body["changeRequests"][0]["caseId"],
+        cr["caseId"]
+    );
     // the applicant sees both directions too
     let links = app
-        .get(&format!("/api/v1/applications/{cr_app}/change-requests"), Some(&owner))
+        .get(
+            &format!("/api/v1/applications/{cr_app}/change-requests"),
+            Some(&owner),
+        )
         .await;
-    assert_eq!(links.body["changeRequestOf"]["originalApplicationId"].as_str().unwrap(), id);
+    assert_eq!(
+        links.body["changeRequestOf"]["originalApplicationId"]
+            .as_str()
+            .unwrap(),
+        id
+    );
 
     // its own case: complete, statutory clock, decision on what changed
     complete_and_grant(&app, &cr_case, &["MFR"], plus(t0, 3), plus(t0, 4)).await;
@@ -144,14 +167,24 @@ async fn a_change_request_is_decided_as_a_case_of_its_own_and_the_original_decis
     assert_eq!(cr_state.0, "DECIDED");
     assert_eq!(cr_state.1.as_array().unwrap().len(), 1);
     let cr_file = app.get(&format!("/api/v1/cases/{cr_case}"), Some(&h)).await;
-    assert!(cr_file.body["statutoryDeadline"].is_string(), "{}", cr_file.text);
+    assert!(
+        cr_file.body["statutoryDeadline"].is_string(),
+        "{}",
+        cr_file.text
+    );
     assert_ne!(cr_file.body["caseNumber"], cr["originalCaseNumber"]);
 
     // the original decision is intact: same status, decisions and version
     assert_eq!(decided_state(&app, &original).await, before);
     let kinds = timeline(&app, &id).await;
-    assert!(kinds.contains(&"CHANGE_REQUEST_MADE".to_owned()), "{kinds:?}");
-    assert!(kinds.contains(&"CHANGE_REQUEST_DECIDED".to_owned()), "{kinds:?}");
+    assert!(
+        kinds.contains(&"CHANGE_REQUEST_MADE".to_owned()),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"CHANGE_REQUEST_DECIDED".to_owned()),
+        "{kinds:?}"
+    );
     assert_eq!(timeline(&app, &cr_app).await[0], "CHANGE_REQUEST_RECEIVED");
 
     // every version kept; the change request's is now in force
@@ -204,7 +237,10 @@ async fn withdrawing_a_change_request_leaves_the_original_untouched() {
     assert_eq!(decided_state(&app, &original).await, before);
     assert_eq!(before.0, "SUBMITTED");
     let kinds = timeline(&app, &id).await;
-    assert!(kinds.contains(&"CHANGE_REQUEST_WITHDRAWN".to_owned()), "{kinds:?}");
+    assert!(
+        kinds.contains(&"CHANGE_REQUEST_WITHDRAWN".to_owned()),
+        "{kinds:?}"
+    );
     // the next change request is measured against the original again
     let etag = etag_of(&app, &owner, &id).await;
     let again = ask(&app, &id, Some(&etag), "change-2", &longer()).await;
@@ -255,22 +291,35 @@ async fn bad_change_requests_get_problems_and_change_nothing() {
                         {"code": "FINNES_IKKE", "periodFrom": 2010, "periodTo": 2020}]}});
     let r = ask(&app, &id, Some(&etag), "bad-2", &unknown).await;
     assert_eq!(r.problem(422)["errors"][0]["code"], "UNKNOWN_DATA_SOURCE");
-    assert_eq!(r.body["errors"][0]["pointer"], "/content/dataSources/1/code");
+    assert_eq!(
+        r.body["errors"][0]["pointer"],
+        "/content/dataSources/1/code"
+    );
 
-    let other_project = json!({"description": "Annet formål", "content": {"purpose": "OTHER_RESEARCH"}});
+    let other_project =
+        json!({"description": "Annet formål", "content": {"purpose": "OTHER_RESEARCH"}});
     let r = ask(&app, &id, Some(&etag), "bad-3", &other_project).await;
-    assert_eq!(r.problem(422)["errors"][0]["code"], "CHANGE_NEEDS_NEW_APPLICATION");
+    assert_eq!(
+        r.problem(422)["errors"][0]["code"],
+        "CHANGE_NEEDS_NEW_APPLICATION"
+    );
     assert_eq!(r.body["errors"][0]["pointer"], "/content/purpose");
 
     let no_reason = json!({"description": " ", "content": longer()["content"]});
     let r = ask(&app, &id, Some(&etag), "bad-4", &no_reason).await;
     assert_eq!(r.problem(422)["errors"][0]["pointer"], "/description");
 
-    ask(&app, &id, Some("\"v1\""), "bad-5", &longer()).await.problem(412);
+    ask(&app, &id, Some("\"v1\""), "bad-5", &longer())
+        .await
+        .problem(412);
     ask(&app, &id, None, "bad-6", &longer()).await.problem(428);
     let draft_etag = etag_of(&app, &owner, &still_draft).await;
     let r = ask(&app, &still_draft, Some(&draft_etag), "bad-7", &longer()).await;
-    assert!(r.problem(409)["detail"].as_str().unwrap().contains("PATCH"), "{}", r.text);
+    assert!(
+        r.problem(409)["detail"].as_str().unwrap().contains("PATCH"),
+        "{}",
+        r.text
+    );
     let stranger = app
         .request(
             Method::POST,
@@ -297,9 +346,14 @@ async fn bad_change_requests_get_problems_and_change_nothing() {
         .unwrap()
         .contains("/change-requests"));
     // and the good one still goes through with the same ETag
-    assert_eq!(ask(&app, &id, Some(&etag), "good", &longer()).await.status, 201);
+    assert_eq!(
+        ask(&app, &id, Some(&etag), "good", &longer()).await.status,
+        201
+    );
     // a second on the same read is stale: the original's version moved on
-    ask(&app, &id, Some(&etag), "good-2", &longer()).await.problem(412);
+    ask(&app, &id, Some(&etag), "good-2", &longer())
+        .await
+        .problem(412);
 }
 
 #[actix_rt::test]

@@ -76,6 +76,9 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         format!("/api/v1/applications/{id}/members"),
         format!("/api/v1/applications/{id}/case"),
         format!("/api/v1/applications/{id}/case/events"),
+        format!("/api/v1/applications/{id}/versions"),
+        format!("/api/v1/applications/{id}/change-requests"),
+        format!("/api/v1/applications/{id}/case/attachments"),
     ] {
         covered.insert(revalidates(&app, &path, Some(&t)).await);
     }
@@ -113,6 +116,9 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     for path in [
         "/api/v1/cases".to_owned(),
         format!("/api/v1/cases/{case_id}"),
+        format!("/api/v1/cases/{case_id}/change-requests"),
+        format!("/api/v1/cases/{case_id}/attachments"),
+        format!("/api/v1/cases/{case_id}/attachments/{attachment}"),
     ] {
         covered.insert(revalidates(&app, &path, Some(&handler)).await);
     }
@@ -132,6 +138,37 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     let task = tasks.body["items"][0]["id"]
         .as_str()
         .expect("FHI has a task for MFR");
+    // a document sent later about MFR (issue 13), which FHI may read
+    let later = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/case/attachments"),
+                Some(&t),
+            )
+            .query(&[
+                ("kind", "OTHER"),
+                ("title", "Notat"),
+                ("filename", "notat.txt"),
+                ("dataSource", "MFR"),
+            ])
+            .header(
+                "If-Match",
+                app.get(&format!("/api/v1/applications/{id}"), Some(&t))
+                    .await
+                    .etag(),
+            )
+            .body("Notat om MFR\n"),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    let later = later.body["attachment"]["id"].as_str().unwrap().to_owned();
+    for path in [
+        format!("/api/v1/tasks/{task}/attachments"),
+        format!("/api/v1/tasks/{task}/attachments/{later}"),
+    ] {
+        covered.insert(revalidates(&app, &path, Some(&fhi)).await);
+    }
     for path in [
         "/api/v1/tasks".to_owned(),
         format!("/api/v1/tasks/{task}"),

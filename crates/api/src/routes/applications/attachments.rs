@@ -161,7 +161,11 @@ pub(super) async fn read_limited(
 }
 
 /// What is wrong with an upload's title and file name (all at once).
-pub(super) fn upload_problems(query: &UploadQuery, title: &str, filename: Option<&str>) -> Vec<FieldError> {
+pub(super) fn upload_problems(
+    query: &UploadQuery,
+    title: &str,
+    filename: Option<&str>,
+) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(FieldError::new(

@@ -19,7 +19,9 @@ use super::views::ApplicationStatus;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewChangeRequest {
     /// Why the change is needed (1 to 20,000 characters).
-    #[schema(example = "Vi trenger to år til med oppfølging: perioden for MFR forlenges til 2024.")]
+    #[schema(
+        example = "Vi trenger to år til med oppfølging: perioden for MFR forlenges til 2024."
+    )]
     pub description: String,
     /// The sections to change. May change: data sources (variables,
     /// period), tables, the project's end date, the data processor, the

@@ -135,7 +135,11 @@ fn propose(
     let proposed = content_json(&content)?;
     let changes = change::diff(&base, &proposed);
     if errors.is_empty() {
-        errors.extend(change::check_changes("/content", &changes).iter().map(domain_problem));
+        errors.extend(
+            change::check_changes("/content", &changes)
+                .iter()
+                .map(domain_problem),
+        );
     }
     if errors.is_empty() {
         Ok((base, proposed, changes))
@@ -209,7 +213,10 @@ pub(super) async fn create_change_request(
                 let problems = run_check(conn, &new_row)?;
                 if !problems.is_empty() {
                     return Err(ApiError::validation(
-                        problems.iter().map(|p| at_content(domain_problem(p))).collect(),
+                        problems
+                            .iter()
+                            .map(|p| at_content(domain_problem(p)))
+                            .collect(),
                     ));
                 }
                 let ctx = Made {
@@ -226,7 +233,10 @@ pub(super) async fn create_change_request(
                     "Location",
                     format!("/api/v1/applications/{}", view.application_id),
                 )];
-                Ok((respond_stored(conn, Some(&keyed), 201, headers, &view)?, false))
+                Ok((
+                    respond_stored(conn, Some(&keyed), 201, headers, &view)?,
+                    false,
+                ))
             })
         })
         .await?;
@@ -437,7 +447,8 @@ pub(super) async fn list_application_versions(
     let view = state
         .run(move |conn| {
             repo::find_accessible(conn, id, &pid)?;
-            let original = store::of_application(conn, id)?.map_or(id, |cr| cr.original_application_id);
+            let original =
+                store::of_application(conn, id)?.map_or(id, |cr| cr.original_application_id);
             Ok(ApplicationVersions::from_records(&store::versions(
                 conn, original,
             )?))

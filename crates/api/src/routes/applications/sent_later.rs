@@ -122,7 +122,10 @@ fn check_targets(
             errors.push(FieldError::new(
                 "/query/questionId",
                 "UNKNOWN_QUESTION",
-                Text::new("saken har ikke noe slikt spørsmål", "the case has no such question"),
+                Text::new(
+                    "saken har ikke noe slikt spørsmål",
+                    "the case has no such question",
+                ),
             ));
         }
     }
@@ -198,7 +201,11 @@ pub(super) async fn send_attachment_later(
         )));
     };
     let sha256 = hex(&Sha256::digest(&bytes));
-    let keyed = keyed(&req, &pid, format!("{}\n{sha256}", req.query_string()).as_bytes())?;
+    let keyed = keyed(
+        &req,
+        &pid,
+        format!("{}\n{sha256}", req.query_string()).as_bytes(),
+    )?;
     let id = id.into_inner();
     let actor = principal.actor();
     let request_id = request_id(&req);

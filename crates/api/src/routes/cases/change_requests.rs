@@ -146,4 +146,3 @@ pub(super) async fn download_case_attachment(
         .await?;
     Ok(file_response(&req, &meta, content))
 }
-

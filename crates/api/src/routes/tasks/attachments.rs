@@ -35,8 +35,7 @@ fn concerning(
         .filter_map(|r| {
             metas.iter().find(|m| m.id == r.attachment_id).map(|m| {
                 let mut v = SentLaterView::new(r, m);
-                v.attachment.download_url =
-                    format!("/api/v1/tasks/{task_id}/attachments/{}", m.id);
+                v.attachment.download_url = format!("/api/v1/tasks/{task_id}/attachments/{}", m.id);
                 v
             })
         })
@@ -106,7 +105,11 @@ pub(super) async fn download_task_attachment(
             if !views.iter().any(|v| v.attachment.id == attachment_id) {
                 return Err(hds_persistence::StoreError::NotFound.into());
             }
-            Ok(repo::attachment_content(conn, application_id, attachment_id)?)
+            Ok(repo::attachment_content(
+                conn,
+                application_id,
+                attachment_id,
+            )?)
         })
         .await?;
     Ok(file_response(&req, &meta, content))

@@ -19,8 +19,8 @@
 //! `mapping` from the task rows to the views.
 
 mod acknowledge;
-mod attachments;
 mod actions;
+mod attachments;
 mod decision;
 mod delivery;
 mod hours;
