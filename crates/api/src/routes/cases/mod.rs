@@ -18,7 +18,6 @@
 mod appeals;
 mod assignment;
 mod case_file;
-mod change_requests;
 mod close;
 mod commands;
 mod completeness;
@@ -45,8 +44,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(appeals::reconsider_appeal)
         .service(close::close_case)
         .service(questions::answer_question)
-        .service(appeals::appeal_case)
-        .service(change_requests::read_case_change_requests)
-        .service(change_requests::list_case_attachments)
-        .service(change_requests::download_case_attachment);
+        .service(appeals::appeal_case);
 }

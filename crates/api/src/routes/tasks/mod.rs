@@ -20,7 +20,6 @@
 
 mod acknowledge;
 mod actions;
-mod attachments;
 mod decision;
 mod delivery;
 mod hours;
@@ -36,8 +35,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_tasks)
         .service(read::read_task)
-        .service(attachments::list_task_attachments)
-        .service(attachments::download_task_attachment)
         .service(acknowledge::acknowledge_task)
         .service(progress::report_task_progress)
         .service(delivery::record_task_delivery)

@@ -8,15 +8,15 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::change_request_views::ChangeRequestLinks;
+use super::change_requests::links;
+use super::requests::FileBytes;
+use super::sent_later::{file_response, sent_later_views, SentLaterView};
+use super::views::AttachmentView;
 use crate::access::case_handler;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
-use crate::routes::applications::change_request_views::ChangeRequestLinks;
-use crate::routes::applications::change_requests::links;
-use crate::routes::applications::requests::FileBytes;
-use crate::routes::applications::sent_later::{file_response, sent_later_views, SentLaterView};
-use crate::routes::applications::views::AttachmentView;
 use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 

@@ -9,12 +9,12 @@ use hds_persistence::tasks;
 use hds_persistence::DbConn;
 use uuid::Uuid;
 
+use super::requests::FileBytes;
+use super::sent_later::{file_response, SentLaterView};
 use crate::access::custodian_of;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
-use crate::routes::applications::requests::FileBytes;
-use crate::routes::applications::sent_later::{file_response, SentLaterView};
 use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
