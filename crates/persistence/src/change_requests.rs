@@ -147,12 +147,13 @@ pub struct VersionRecord {
 impl VersionRecord {
     /// Where this version stands, for the domain's version-in-force rule.
     pub fn standing(&self) -> VersionStanding {
-        match (self.status.as_str(), self.decided_on) {
-            ("WITHDRAWN" | "REJECTED_NO_REPLY", _) => VersionStanding::Ended,
-            (_, Some(_)) if self.granted => VersionStanding::Granted,
-            (_, Some(_)) => VersionStanding::Refused,
-            ("CLOSED", None) => VersionStanding::Ended,
-            _ => VersionStanding::Pending,
+        let ended = matches!(self.status.as_str(), "WITHDRAWN" | "REJECTED_NO_REPLY")
+            || (self.status == "CLOSED" && self.decided_on.is_none());
+        match self.decided_on {
+            _ if ended => VersionStanding::Ended,
+            Some(_) if self.granted => VersionStanding::Granted,
+            Some(_) => VersionStanding::Refused,
+            None => VersionStanding::Pending,
         }
     }
 }

@@ -307,68 +307,15 @@ fn record(
             by: made.actor,
         },
     )?;
-    let link = json!({
-        "caseNumber": case_number,
-        "receivedOn": received_on.to_string(),
-        "changeRequestOf": made.original_case.case_number,
-        "originalCaseId": made.original_case.id,
-        "originalApplicationId": made.original.id,
-        "versionNo": made.version_no,
-        "dataSources": sources,
-    });
-    repo::record_case_event(
+    tell(
         conn,
-        &repo::NewCaseEvent {
-            case_id: case.id,
-            kind: kinds::CHANGE_REQUEST_RECEIVED,
-            occurred_at: now,
-            actor: made.actor,
-            visible_to_applicant: true,
-            status_before: None,
-            status_after: Some(status),
-            data: link,
-            request_id: made.request_id,
-        },
-    )?;
-    repo::record_case_event(
-        conn,
-        &repo::NewCaseEvent {
-            case_id: made.original_case.id,
-            kind: kinds::CHANGE_REQUEST_MADE,
-            occurred_at: now,
-            actor: made.actor,
-            visible_to_applicant: true,
-            status_before: Some(&made.original_case.status),
-            status_after: Some(&made.original_case.status),
-            data: json!({
-                "changeRequestCaseId": case.id,
-                "changeRequestCaseNumber": case_number,
-                "changeRequestApplicationId": new_row.id,
-                "versionNo": made.version_no,
-                "changes": changes.len(),
-            }),
-            request_id: made.request_id,
-        },
-    )?;
-    feed::append(
-        conn,
-        &NewFeedEvent {
-            event_type: "no.helsedata.case.received",
-            source: &format!("/api/v1/cases/{}", case.id),
-            subject: Some(&case_number),
-            data: json!({
-                "caseId": case.id,
-                "caseNumber": case_number,
-                "applicationId": new_row.id,
-                "status": status,
-                "receivedAt": now
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .map_err(|e| ApiError::internal(e.to_string()))?,
-                "dataSources": sources,
-                "changeRequestOf": {"caseId": made.original_case.id, "caseNumber": made.original_case.case_number},
-            }),
-            custodian_id: None,
-            case_id: Some(case.id),
+        made,
+        &Received {
+            application_id: new_row.id,
+            case: &case,
+            at: now,
+            sources: &sources,
+            changes: changes.len(),
         },
     )?;
     let original_version = repo::touch(conn, made.original.id)?;
@@ -455,4 +402,83 @@ pub(super) async fn list_application_versions(
         })
         .await?;
     etag::json_with_etag(&req, &view, PRIVATE_NO_CACHE)
+}
+
+/// The change request just recorded, for [`tell`].
+struct Received<'a> {
+    application_id: Uuid,
+    case: &'a repo::CaseRow,
+    at: OffsetDateTime,
+    sources: &'a [String],
+    changes: usize,
+}
+
+/// The events of a new change request: its receipt on its own case, the
+/// link on the original case, and the change feed's `case.received`.
+fn tell(conn: &mut DbConn, made: &Made<'_>, r: &Received<'_>) -> Result<(), ApiError> {
+    let link = json!({
+        "caseNumber": r.case.case_number,
+        "receivedOn": hds_domain::calendar::oslo_date(r.at).to_string(),
+        "changeRequestOf": made.original_case.case_number,
+        "originalCaseId": made.original_case.id,
+        "originalApplicationId": made.original.id,
+        "versionNo": made.version_no,
+        "dataSources": r.sources,
+    });
+    repo::record_case_event(
+        conn,
+        &repo::NewCaseEvent {
+            case_id: r.case.id,
+            kind: kinds::CHANGE_REQUEST_RECEIVED,
+            occurred_at: r.at,
+            actor: made.actor,
+            visible_to_applicant: true,
+            status_before: None,
+            status_after: Some(&r.case.status),
+            data: link,
+            request_id: made.request_id,
+        },
+    )?;
+    repo::record_case_event(
+        conn,
+        &repo::NewCaseEvent {
+            case_id: made.original_case.id,
+            kind: kinds::CHANGE_REQUEST_MADE,
+            occurred_at: r.at,
+            actor: made.actor,
+            visible_to_applicant: true,
+            status_before: Some(&made.original_case.status),
+            status_after: Some(&made.original_case.status),
+            data: json!({
+                "changeRequestCaseId": r.case.id,
+                "changeRequestCaseNumber": r.case.case_number,
+                "changeRequestApplicationId": r.application_id,
+                "versionNo": made.version_no,
+                "changes": r.changes,
+            }),
+            request_id: made.request_id,
+        },
+    )?;
+    feed::append(
+        conn,
+        &NewFeedEvent {
+            event_type: "no.helsedata.case.received",
+            source: &format!("/api/v1/cases/{}", r.case.id),
+            subject: Some(&r.case.case_number),
+            data: json!({
+                "caseId": r.case.id,
+                "caseNumber": r.case.case_number,
+                "applicationId": r.application_id,
+                "status": r.case.status,
+                "receivedAt": r.at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .map_err(|e| ApiError::internal(e.to_string()))?,
+                "dataSources": r.sources,
+                "changeRequestOf": {"caseId": made.original_case.id, "caseNumber": made.original_case.case_number},
+            }),
+            custodian_id: None,
+            case_id: Some(r.case.id),
+        },
+    )?;
+    Ok(())
 }

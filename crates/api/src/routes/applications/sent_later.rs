@@ -250,50 +250,15 @@ pub(super) async fn send_attachment_later(
                 };
                 store::insert_sent_later(conn, &row)?;
                 let version = repo::touch(conn, id)?;
-                let data = json!({
-                    "attachmentId": meta.id, "kind": kind, "title": meta.title,
-                    "filename": meta.filename, "sha256": meta.sha256,
-                    "replaces": row.replaces_id, "questionId": row.question_id,
-                    "dataSource": row.data_source_code,
-                });
-                repo::record_case_event(
-                    conn,
-                    &repo::NewCaseEvent {
-                        case_id: case.id,
-                        kind: kinds::ATTACHMENT_SENT_LATER,
-                        occurred_at: meta.uploaded_at,
-                        actor: &actor,
-                        visible_to_applicant: true,
-                        status_before: Some(&case.status),
-                        status_after: Some(&case.status),
-                        data: data.clone(),
-                        request_id: request_id.as_deref(),
-                    },
-                )?;
-                let mut feed_data = data.clone();
-                feed_data["caseId"] = json!(case.id);
-                feed_data["caseNumber"] = json!(case.case_number);
-                feed::append(
-                    conn,
-                    &NewFeedEvent {
-                        event_type: "no.helsedata.case.attachment_sent_later",
-                        source: &format!("/api/v1/cases/{}", case.id),
-                        subject: Some(&case.case_number),
-                        data: feed_data,
-                        custodian_id: custodian,
-                        case_id: Some(case.id),
-                    },
-                )?;
-                audit(
-                    conn,
-                    &actor,
-                    "ATTACHMENT_SENT_LATER",
-                    "application",
-                    &id.to_string(),
-                    json!({"attachmentId": meta.id, "caseId": case.id, "kind": kind, "sha256": meta.sha256,
-                           "replaces": row.replaces_id, "questionId": row.question_id, "version": version}),
-                    request_id.as_deref(),
-                )?;
+                let told = Told {
+                    case: &case,
+                    meta: &meta,
+                    row: &row,
+                    custodian,
+                    actor: &actor,
+                    request_id: request_id.as_deref(),
+                };
+                tell(conn, id, &told, version)?;
                 let view = SentLaterView::new(&row, &meta);
                 let headers = vec![("Location", view.attachment.download_url.clone())];
                 Ok((respond_stored(conn, keyed.as_ref(), 201, headers, &view)?, false))
@@ -369,4 +334,64 @@ pub fn file_response(req: &HttpRequest, meta: &AttachmentMeta, content: Vec<u8>)
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header((header::ETAG, tag))
         .body(content)
+}
+
+/// An attachment just sent later, for [`tell`].
+struct Told<'a> {
+    case: &'a repo::CaseRow,
+    meta: &'a AttachmentMeta,
+    row: &'a SentLaterRow,
+    custodian: Option<Uuid>,
+    actor: &'a str,
+    request_id: Option<&'a str>,
+}
+
+/// The case event, the change-feed event and the audit event of an
+/// attachment sent later to application `id` (now at `version`).
+fn tell(conn: &mut DbConn, id: Uuid, t: &Told<'_>, version: i32) -> Result<(), ApiError> {
+    let data = json!({
+        "attachmentId": t.meta.id, "kind": t.meta.kind, "title": t.meta.title,
+        "filename": t.meta.filename, "sha256": t.meta.sha256,
+        "replaces": t.row.replaces_id, "questionId": t.row.question_id,
+        "dataSource": t.row.data_source_code,
+    });
+    repo::record_case_event(
+        conn,
+        &repo::NewCaseEvent {
+            case_id: t.case.id,
+            kind: kinds::ATTACHMENT_SENT_LATER,
+            occurred_at: t.meta.uploaded_at,
+            actor: t.actor,
+            visible_to_applicant: true,
+            status_before: Some(&t.case.status),
+            status_after: Some(&t.case.status),
+            data: data.clone(),
+            request_id: t.request_id,
+        },
+    )?;
+    let mut feed_data = data.clone();
+    feed_data["caseId"] = json!(t.case.id);
+    feed_data["caseNumber"] = json!(t.case.case_number);
+    feed::append(
+        conn,
+        &NewFeedEvent {
+            event_type: "no.helsedata.case.attachment_sent_later",
+            source: &format!("/api/v1/cases/{}", t.case.id),
+            subject: Some(&t.case.case_number),
+            data: feed_data,
+            custodian_id: t.custodian,
+            case_id: Some(t.case.id),
+        },
+    )?;
+    audit(
+        conn,
+        t.actor,
+        "ATTACHMENT_SENT_LATER",
+        "application",
+        &id.to_string(),
+        json!({"attachmentId": t.meta.id, "caseId": t.case.id, "kind": t.meta.kind, "sha256": t.meta.sha256,
+               "replaces": t.row.replaces_id, "questionId": t.row.question_id, "version": version}),
+        t.request_id,
+    )?;
+    Ok(())
 }
