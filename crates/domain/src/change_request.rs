@@ -40,9 +40,11 @@ pub struct Change {
 /// linkage (sammenstilling), and comments to the case handler. Anything
 /// else (purpose, kind of data, the responsible institution, legal basis,
 /// the project's title and description) makes it another project: a new
-/// application. Co-applicants (members) and attachments change through their
-/// own routes, not the content.
+/// application. Co-applicants are not in the content: their changes are
+/// `/members/<i>` (masked national identity numbers). Attachments are sent
+/// later through their own route.
 pub const CHANGEABLE: &[&str] = &[
+    "/members",
     "/dataSources",
     "/tableSpecifications",
     "/project/endDate",

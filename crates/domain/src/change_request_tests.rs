@@ -138,6 +138,7 @@ fn the_end_date_processor_linkage_tables_and_comments_may_change() {
     // "/projectX" is not under "/project/endDate" nor under "/project"
     assert!(!changeable("/project/endDateX"));
     assert!(changeable("/dataSources/3/variables/0"));
+    assert!(changeable("/members/2"));
 }
 
 #[test]

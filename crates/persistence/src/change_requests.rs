@@ -231,11 +231,13 @@ pub fn insert(conn: &mut PgConnection, new: &NewChangeRequest<'_>) -> Result<(),
     Ok(())
 }
 
-/// Copies the original's co-applicants and its current attachments (the
-/// latest version of each) to the change request's application, so that
-/// its members see it and its completeness check sees the documents.
+/// Copies the co-applicants of the base version (`members_from`) and the
+/// original's current attachments (the latest version of each) to the
+/// change request's application, so that its members see it and its
+/// completeness check sees the documents.
 pub fn copy_members_and_attachments(
     conn: &mut PgConnection,
+    members_from: Uuid,
     from: Uuid,
     to: Uuid,
 ) -> Result<(), StoreError> {
@@ -243,7 +245,7 @@ pub fn copy_members_and_attachments(
         "INSERT INTO application_members (application_id, pid, added_by, added_at) \
          SELECT $2, pid, added_by, added_at FROM application_members WHERE application_id = $1",
     )
-    .bind::<SqlUuid, _>(from)
+    .bind::<SqlUuid, _>(members_from)
     .bind::<SqlUuid, _>(to)
     .execute(conn)?;
     diesel::sql_query(
@@ -257,6 +259,21 @@ pub fn copy_members_and_attachments(
     )
     .bind::<SqlUuid, _>(from)
     .bind::<SqlUuid, _>(to)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Removes the co-applicant `pid` from the change request's application.
+pub fn remove_member_pid(
+    conn: &mut PgConnection,
+    application_id: Uuid,
+    pid: &str,
+) -> Result<(), StoreError> {
+    diesel::delete(
+        crate::schema::application_members::table
+            .filter(crate::schema::application_members::application_id.eq(application_id))
+            .filter(crate::schema::application_members::pid.eq(pid)),
+    )
     .execute(conn)?;
     Ok(())
 }

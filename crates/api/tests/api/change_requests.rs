@@ -7,7 +7,7 @@ use hds_persistence::test_support::count_rows;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::applications::{etag_of, token, OWNER, STRANGER};
+use crate::applications::{etag_of, token, MEMBER, OWNER, STRANGER};
 use crate::fees::{
     case_hours, complete_and_grant, draft, handler, on, party_bases, plus, received, submit_draft,
     tables_content,
@@ -391,4 +391,51 @@ async fn a_change_request_after_the_original_decision_is_free() {
         "{reason}"
     );
     assert_eq!(basis["totals"]["includingVat"]["ore"], 0, "{}", r.text);
+}
+
+#[actix_rt::test]
+async fn a_change_request_can_add_a_co_applicant_shown_masked() {
+    let app = TestApp::spawn().await;
+    let owner = token(&app, OWNER);
+    let id = draft(&app, &tables_content(&["MFR"], false)).await;
+    submit_draft(&app, &id, "original").await;
+    let etag = etag_of(&app, &owner, &id).await;
+    let bad = json!({"description": "Ny medsøker", "addMembers": ["12345678901", OWNER]});
+    let r = ask(&app, &id, Some(&etag), "member-bad", &bad).await;
+    let errors = r.problem(422)["errors"].as_array().unwrap().clone();
+    assert_eq!(errors[0]["pointer"], "/addMembers/0");
+    assert_eq!(errors[0]["code"], "INVALID_NATIONAL_ID");
+    assert!(
+        !r.text.contains("12345678901"),
+        "the number is never echoed"
+    );
+    let r = ask(
+        &app,
+        &id,
+        Some(&etag),
+        "member-owner",
+        &json!({"description": "Meg selv", "addMembers": [OWNER]}),
+    )
+    .await;
+    assert_eq!(r.problem(422)["errors"][0]["code"], "ALREADY_MEMBER");
+
+    let good = json!({"description": "Ny medsøker i prosjektet", "addMembers": [MEMBER]});
+    let made = ask(&app, &id, Some(&etag), "member-good", &good).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert_eq!(
+        made.body["changes"],
+        json!([{"pointer": "/members/0", "new": format!("{}*****", &MEMBER[..6])}])
+    );
+    assert!(!made.text.contains(MEMBER), "the number is never echoed");
+    // every source is concerned by a change of people
+    assert_eq!(made.body["dataSources"], json!(["MFR"]));
+    let cr_app = made.body["applicationId"].as_str().unwrap();
+    let member = token(&app, MEMBER);
+    let theirs = app
+        .get(&format!("/api/v1/applications/{cr_app}"), Some(&member))
+        .await;
+    assert_eq!(theirs.status, 200, "{}", theirs.text);
+    app.get(&format!("/api/v1/applications/{id}"), Some(&member))
+        .await
+        .problem(404);
 }

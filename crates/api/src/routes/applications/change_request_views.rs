@@ -26,7 +26,15 @@ pub struct NewChangeRequest {
     /// The sections to change. May change: data sources (variables,
     /// period), tables, the project's end date, the data processor, the
     /// linkage and comments. Anything else needs a new application.
+    #[serde(default)]
     pub content: ApplicationPatch,
+    /// Co-applicants (medsøkere) to add: fødselsnummer or D-nummer (never
+    /// echoed; the changes show them masked).
+    #[serde(default)]
+    pub add_members: Vec<String>,
+    /// Co-applicants to remove: their member ids (`GET .../members`).
+    #[serde(default)]
+    pub remove_members: Vec<Uuid>,
 }
 
 /// One change (endring) against the version measured against: where

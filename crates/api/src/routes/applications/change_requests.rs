@@ -7,6 +7,7 @@ use diesel::Connection;
 use hds_domain::application as rules;
 use hds_domain::case::{Case, CaseState};
 use hds_domain::change_request::{self as change, Change};
+use hds_domain::identity::NationalId;
 use hds_persistence::applications::{self as repo, Access, ApplicationRow};
 use hds_persistence::change_requests::{self as store, kinds, NewChangeRequest as NewRecord};
 use hds_persistence::feed::{self, NewFeedEvent};
@@ -19,7 +20,7 @@ use super::change_request_views::{
     standings, ApplicationVersions, ChangeRequestLinks, ChangeRequestView, NewChangeRequest,
 };
 use super::common::{audit, check_version, owner_only};
-use super::content::ApplicationContent;
+use super::content::{ApplicationContent, ApplicationPatch};
 use super::mapping::{content_json, named_sources, to_domain};
 use super::validation::{run_check, saving_problems};
 use crate::access::applicant;
@@ -122,19 +123,20 @@ fn lock_original(
 fn propose(
     conn: &mut DbConn,
     base: &Value,
-    body: NewChangeRequest,
+    patch: ApplicationPatch,
+    no_member_change: bool,
 ) -> Result<(Value, Value, Vec<Change>), ApiError> {
     let mut content: ApplicationContent = serde_json::from_value(base.clone())
         .map_err(|e| ApiError::internal(format!("a submitted version does not parse: {e}")))?;
     let base = content_json(&content)?;
-    let touched = body.content.apply(&mut content);
+    let touched = patch.apply(&mut content);
     let mut errors: Vec<FieldError> = saving_problems(conn, &content, &touched)?
         .into_iter()
         .map(at_content)
         .collect();
     let proposed = content_json(&content)?;
     let changes = change::diff(&base, &proposed);
-    if errors.is_empty() {
+    if errors.is_empty() && !(changes.is_empty() && !no_member_change) {
         errors.extend(
             change::check_changes("/content", &changes)
                 .iter()
@@ -177,11 +179,28 @@ pub(super) async fn create_change_request(
     let pid = applicant(&principal)?;
     let version = etag::required_version(&req)?;
     let body = body.0;
-    let problems = description_problems(&body.description);
+    let mut problems = description_problems(&body.description);
+    let mut added = Vec::new();
+    for (i, raw) in body.add_members.iter().enumerate() {
+        match NationalId::parse(raw.trim()) {
+            Ok(pid) => added.push(pid),
+            Err(_) => problems.push(FieldError::new(
+                format!("/addMembers/{i}"),
+                "INVALID_NATIONAL_ID",
+                Text::new(
+                    "ikke et gyldig fødselsnummer eller D-nummer",
+                    "not a valid fødselsnummer or D-nummer",
+                ),
+            )),
+        }
+    }
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    let fingerprint = format!("{}\n{:?}", body.description, body.content);
+    let fingerprint = format!(
+        "{}\n{:?}\n{:?}\n{:?}",
+        body.description, body.content, body.add_members, body.remove_members
+    );
     let keyed = keyed(&req, &pid, fingerprint.as_bytes())?.ok_or_else(|| {
         ApiError::bad_parameter(
             "/header/Idempotency-Key",
@@ -206,10 +225,24 @@ pub(super) async fn create_change_request(
                     .find(|v| u32::try_from(v.version_no).ok() == Some(base_no))
                     .and_then(|v| v.snapshot.get("content").cloned())
                     .ok_or_else(|| ApiError::internal("the base version has no snapshot"))?;
+                let base_app = versions
+                    .iter()
+                    .find(|v| u32::try_from(v.version_no).ok() == Some(base_no))
+                    .map_or(id, |v| v.application_id);
                 let description = body.description.trim().to_owned();
-                let (base, proposed, changes) = propose(conn, &base, body)?;
+                let members = MemberChanges::of(
+                    conn,
+                    base_app,
+                    &row.owner_pid,
+                    &added,
+                    &body.remove_members,
+                )?;
+                let (base, proposed, mut changes) =
+                    propose(conn, &base, body.content, members.changes.is_empty())?;
+                changes.extend(members.changes.iter().cloned());
                 let new_row = repo::create(conn, &row.owner_pid, &proposed)?;
-                store::copy_members_and_attachments(conn, id, new_row.id)?;
+                store::copy_members_and_attachments(conn, base_app, id, new_row.id)?;
+                members.apply(conn, new_row.id, &actor)?;
                 let problems = run_check(conn, &new_row)?;
                 if !problems.is_empty() {
                     return Err(ApiError::validation(
@@ -481,4 +514,92 @@ fn tell(conn: &mut DbConn, made: &Made<'_>, r: &Received<'_>) -> Result<(), ApiE
         },
     )?;
     Ok(())
+}
+
+/// The co-applicants a change request adds and removes, checked against the
+/// base version's: removing one who is no member, or adding the owner or a
+/// member, is 422 at its place in the body. As changes: `/members/<i>` with
+/// masked numbers (removed: their index among the base version's members;
+/// added: after them).
+struct MemberChanges {
+    changes: Vec<Change>,
+    add: Vec<String>,
+    remove: Vec<String>,
+}
+
+impl MemberChanges {
+    fn of(
+        conn: &mut DbConn,
+        base_app: Uuid,
+        owner_pid: &str,
+        add: &[NationalId],
+        remove: &[Uuid],
+    ) -> Result<Self, ApiError> {
+        let current = repo::list_members(conn, base_app)?;
+        let mask = |pid: &str| {
+            NationalId::parse(pid).map_or_else(|_| "***********".to_owned(), |p| p.masked())
+        };
+        let mut errors = Vec::new();
+        let mut out = Self {
+            changes: Vec::new(),
+            add: Vec::new(),
+            remove: Vec::new(),
+        };
+        for (i, member_id) in remove.iter().enumerate() {
+            match current.iter().position(|m| m.id == *member_id) {
+                Some(at) => {
+                    out.remove.push(current[at].pid.clone());
+                    out.changes.push(Change {
+                        pointer: format!("/members/{at}"),
+                        old: Some(Value::String(mask(&current[at].pid))),
+                        new: None,
+                    });
+                }
+                None => errors.push(FieldError::new(
+                    format!("/removeMembers/{i}"),
+                    "UNKNOWN_MEMBER",
+                    Text::new("ingen slik medsøker", "no such co-applicant"),
+                )),
+            }
+        }
+        for (i, pid) in add.iter().enumerate() {
+            let pid = pid.as_str();
+            let staying = current
+                .iter()
+                .any(|m| m.pid == pid && !out.remove.iter().any(|r| r == pid));
+            if pid == owner_pid || staying || out.add.iter().any(|a| a == pid) {
+                errors.push(FieldError::new(
+                    format!("/addMembers/{i}"),
+                    "ALREADY_MEMBER",
+                    Text::new(
+                        "personen er allerede søker eller medsøker",
+                        "the person is already the applicant or a co-applicant",
+                    ),
+                ));
+                continue;
+            }
+            out.changes.push(Change {
+                pointer: format!("/members/{}", current.len() + out.add.len()),
+                old: None,
+                new: Some(Value::String(mask(pid))),
+            });
+            out.add.push(pid.to_owned());
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(ApiError::validation(errors))
+        }
+    }
+
+    /// Applies the changes to the change request's own application.
+    fn apply(&self, conn: &mut DbConn, application_id: Uuid, actor: &str) -> Result<(), ApiError> {
+        for pid in &self.remove {
+            store::remove_member_pid(conn, application_id, pid)?;
+        }
+        for pid in &self.add {
+            repo::add_member(conn, application_id, pid, actor)?;
+        }
+        Ok(())
+    }
 }
