@@ -136,7 +136,8 @@ fn propose(
         .collect();
     let proposed = content_json(&content)?;
     let changes = change::diff(&base, &proposed);
-    if errors.is_empty() && !(changes.is_empty() && !no_member_change) {
+    // content unchanged is fine when co-applicants change
+    if errors.is_empty() && (no_member_change || !changes.is_empty()) {
         errors.extend(
             change::check_changes("/content", &changes)
                 .iter()
