@@ -346,9 +346,16 @@ async fn bad_change_requests_get_problems_and_change_nothing() {
         .unwrap()
         .contains("/change-requests"));
     // and the good one still goes through with the same ETag
-    assert_eq!(
-        ask(&app, &id, Some(&etag), "good", &longer()).await.status,
-        201
+    let good = ask(&app, &id, Some(&etag), "good", &longer()).await;
+    assert_eq!(good.status, 201, "{}", good.text);
+    // changes are asked for on the original, not on a change request
+    let cr_app = good.body["applicationId"].as_str().unwrap();
+    let cr_etag = etag_of(&app, &owner, cr_app).await;
+    let r = ask(&app, cr_app, Some(&cr_etag), "on-cr", &longer()).await;
+    let detail = r.problem(409)["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(good.body["originalCaseNumber"].as_str().unwrap()),
+        "{detail}"
     );
     // a second on the same read is stale: the original's version moved on
     ask(&app, &id, Some(&etag), "good-2", &longer())
