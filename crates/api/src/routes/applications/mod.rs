@@ -15,12 +15,14 @@
 //! over the content; `common`, what the handlers share.
 //!
 //! After submission (issue 13): `change_requests` (endringssøknad, with
-//! `change_request_views`), `sent_later` (ettersending), and the case
+//! `change_request_views` and `change_request_members`), `sent_later`
+//! (ettersending), and the case
 //! handler's and the custodian's reads of them (`case_reads`,
 //! `task_reads`: here because they are built from this module's views).
 
 mod attachments;
 mod case_reads;
+mod change_request_members;
 mod change_request_views;
 mod change_requests;
 mod check;
