@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
+pub mod change_requests;
 pub mod db;
 pub mod error;
 pub mod feed;

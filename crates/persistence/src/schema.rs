@@ -658,6 +658,34 @@ diesel::table! {
     }
 }
 
+// Issue 13: change requests and attachments sent later.
+diesel::table! {
+    change_requests (application_id) {
+        application_id -> Uuid,
+        case_id -> Uuid,
+        original_application_id -> Uuid,
+        original_case_id -> Uuid,
+        version_no -> Int4,
+        base_version_no -> Int4,
+        description -> Text,
+        changes -> Jsonb,
+        sources -> Array<Text>,
+        created_at -> Timestamptz,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    attachments_sent_later (attachment_id) {
+        attachment_id -> Uuid,
+        case_id -> Uuid,
+        replaces_id -> Nullable<Uuid>,
+        question_id -> Nullable<Uuid>,
+        data_source_code -> Nullable<Text>,
+        sent_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(invoicing_parties -> custodians (custodian_id));
 diesel::joinable!(price_list_versions -> invoicing_parties (party));
 diesel::joinable!(case_hours -> cases (case_id));
@@ -787,4 +815,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     custodian_members,
     attachment_blobs,
     submitted_attachments,
+    change_requests,
+    attachments_sent_later,
 );

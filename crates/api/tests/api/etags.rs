@@ -137,6 +137,9 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         format!("/api/v1/applications/{id}/members"),
         format!("/api/v1/applications/{id}/case"),
         format!("/api/v1/applications/{id}/case/events"),
+        format!("/api/v1/applications/{id}/versions"),
+        format!("/api/v1/applications/{id}/change-requests"),
+        format!("/api/v1/applications/{id}/case/attachments"),
     ] {
         covered.insert(revalidates(&app, &path, Some(&t)).await);
     }
@@ -213,6 +216,8 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         format!("/api/v1/cases/{case_id}"),
         format!("/api/v1/cases/{case_id}/attachments/{attachment}"),
         format!("/api/v1/cases/{case_id}/decision-letter"),
+        format!("/api/v1/cases/{case_id}/change-requests"),
+        format!("/api/v1/cases/{case_id}/attachments"),
     ] {
         covered.insert(revalidates(&app, &path, Some(&handler)).await);
     }
@@ -249,6 +254,40 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     let task = tasks.body["items"][0]["id"]
         .as_str()
         .expect("FHI has a task for MFR");
+    // a document sent later about the task's source (issue 13), which FHI may read
+    let source = tasks.body["items"][0]["dataSource"]["code"]
+        .as_str()
+        .unwrap();
+    let later = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/case/attachments"),
+                Some(&t),
+            )
+            .query(&[
+                ("kind", "OTHER"),
+                ("title", "Notat"),
+                ("filename", "notat.txt"),
+                ("dataSource", source),
+            ])
+            .header(
+                "If-Match",
+                app.get(&format!("/api/v1/applications/{id}"), Some(&t))
+                    .await
+                    .etag(),
+            )
+            .body("Notat om kilden\n"),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    let later = later.body["attachment"]["id"].as_str().unwrap().to_owned();
+    for path in [
+        format!("/api/v1/tasks/{task}/attachments"),
+        format!("/api/v1/tasks/{task}/attachments/{later}"),
+    ] {
+        covered.insert(revalidates(&app, &path, Some(&fhi)).await);
+    }
     for path in [
         "/api/v1/tasks".to_owned(),
         format!("/api/v1/tasks/{task}"),

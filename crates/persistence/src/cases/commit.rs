@@ -246,6 +246,7 @@ pub(super) fn commit(
             },
         )?;
     }
+    follow_change_request(conn, rec, t, ctx)?;
     audit_case(
         conn,
         ctx,
@@ -259,6 +260,29 @@ pub(super) fn commit(
         }),
     )?;
     Ok(updated)
+}
+
+/// A change request's decision or withdrawal is told on the original case
+/// (issue 13; `crate::change_requests::follow_transition`).
+fn follow_change_request(
+    conn: &mut PgConnection,
+    rec: &CaseRecord,
+    t: &Transitioned,
+    ctx: &Ctx<'_>,
+) -> Result<()> {
+    let kinds: Vec<&str> = t.events.iter().map(|e| e.kind().as_str()).collect();
+    let outcomes = t
+        .events
+        .iter()
+        .find(|e| matches!(e, CaseEvent::Decided { .. }))
+        .map_or(Value::Null, |e| event_data(e)["outcomes"].clone());
+    let acting = crate::change_requests::Acting {
+        actor: ctx.actor,
+        at: ctx.at,
+        request_id: ctx.request_id,
+    };
+    crate::change_requests::follow_transition(conn, rec.id, &kinds, &outcomes, &acting)?;
+    Ok(())
 }
 
 pub(super) fn no_extra(_: &CaseEvent) -> Value {

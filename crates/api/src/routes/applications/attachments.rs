@@ -131,7 +131,7 @@ pub(super) async fn upload_attachment(
 
 /// The body, refused with 413 as soon as it is known to exceed `limit`
 /// (from `Content-Length`, or while streaming).
-async fn read_limited(
+pub(super) async fn read_limited(
     req: &HttpRequest,
     payload: &mut web::Payload,
     limit: usize,
@@ -162,7 +162,11 @@ async fn read_limited(
 }
 
 /// What is wrong with an upload's title and file name (all at once).
-fn upload_problems(query: &UploadQuery, title: &str, filename: Option<&str>) -> Vec<FieldError> {
+pub(super) fn upload_problems(
+    query: &UploadQuery,
+    title: &str,
+    filename: Option<&str>,
+) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(FieldError::new(

@@ -119,6 +119,20 @@ pub(super) fn validate_for_saving(
     content: &ApplicationContent,
     sections: &[&str],
 ) -> Result<(), ApiError> {
+    let errors = saving_problems(conn, content, sections)?;
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// The problems [`validate_for_saving`] refuses (pointers into the content).
+pub(super) fn saving_problems(
+    conn: &mut DbConn,
+    content: &ApplicationContent,
+    sections: &[&str],
+) -> Result<Vec<FieldError>, ApiError> {
     let app = to_domain(content);
     let mut errors: Vec<FieldError> = bounds(content, &app)
         .into_iter()
@@ -131,11 +145,7 @@ pub(super) fn validate_for_saving(
             .filter(|p| p.refuses_saving() && in_sections(&p.pointer, sections))
             .map(field_error),
     );
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    Ok(errors)
 }
 
 /// Runs the completeness rules over a stored application.

@@ -165,7 +165,7 @@ pub struct AttachmentView {
 }
 
 impl AttachmentView {
-    pub(super) fn from_meta(meta: &repo::AttachmentMeta) -> Self {
+    pub(crate) fn from_meta(meta: &repo::AttachmentMeta) -> Self {
         Self {
             id: meta.id,
             kind: AttachmentKindCode::from_code(&meta.kind).unwrap_or(AttachmentKindCode::Other),

@@ -18,7 +18,6 @@
 
 mod appeals;
 mod assignment;
-mod attachments;
 mod case_file;
 mod close;
 mod commands;
@@ -39,7 +38,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(queue::list_cases)
         .service(case_file::read_case)
-        .service(attachments::download_case_attachment)
         .service(assignment::assign_case)
         .service(completeness::mark_case_complete)
         .service(linkage::set_case_linkage)

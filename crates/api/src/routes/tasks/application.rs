@@ -15,7 +15,7 @@ use crate::access::acting_custodian;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::http::download::{file_response, BinaryFile};
+use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::letter::{language, pdf_response, LetterQuery};
 use crate::routes::common::SubmittedAttachmentView;
@@ -57,60 +57,6 @@ pub(super) async fn read_task_application(
             .collect(),
     };
     etag::json_with_etag(&req, &view, PRIVATE_NO_CACHE)
-}
-
-/// Download an attachment of the submitted application, as submitted, for
-/// the custodian that decides (a DECISION task).
-#[utoipa::path(tag = "tasks", operation_id = "download_task_attachment", security(("bearerAuth" = ["CUSTODIAN"])),
-    params(
-        ("id" = Uuid, Path, description = "The DECISION task's id"),
-        ("attachmentId" = Uuid, Path, description = "The attachment's id"),
-        IfNoneMatch,
-    ),
-    responses(
-        // the type sniffed from its bytes on upload (hds_domain::application::sniff)
-        (status = 200, description = "The file as submitted, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
-            (BinaryFile = "application/pdf"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (BinaryFile = "application/vnd.oasis.opendocument.text"),
-            (BinaryFile = "application/vnd.oasis.opendocument.spreadsheet"),
-            (BinaryFile = "application/vnd.oasis.opendocument.presentation"),
-            (BinaryFile = "application/msword"),
-            (BinaryFile = "application/vnd.ms-excel"),
-            (BinaryFile = "application/vnd.ms-powerpoint"),
-            (BinaryFile = "text/csv"),
-            (BinaryFile = "text/plain")
-        )),
-        (status = 404, response = NotFound),
-    ))]
-#[get("/tasks/{id}/attachments/{attachmentId}")]
-pub(super) async fn download_task_attachment(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let custodian = acting_custodian(&state, &principal).await?.id;
-    let (id, attachment_id) = path.into_inner();
-    let (meta, content) = state
-        .run(move |conn| {
-            Ok(task_context::deciding_attachment(
-                conn,
-                custodian,
-                id,
-                attachment_id,
-            )?)
-        })
-        .await?;
-    Ok(file_response(
-        &req,
-        &meta.content_type,
-        &meta.filename,
-        &meta.sha256,
-        content,
-    ))
 }
 
 /// The decision letter (vedtaksbrev) of the task's case as a PDF, for the

@@ -46,6 +46,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(hours::report_task_hours)
         .service(decision::record_task_decision)
         .service(application::read_task_application)
-        .service(application::download_task_attachment)
         .service(application::download_task_decision_letter);
 }
