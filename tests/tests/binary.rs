@@ -101,6 +101,23 @@ fn production_mode_refuses_development_settings() {
             ],
             "CORS origin http://localhost:* is not HTTPS",
         ),
+        (
+            vec![(
+                "HDS_ISSUERS",
+                r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
+            )],
+            "HDS_SMTP_URL is not set",
+        ),
+        (
+            vec![
+                (
+                    "HDS_ISSUERS",
+                    r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
+                ),
+                ("HDS_SMTP_URL", "smtp://hds:secret@smtp.example.no:587"),
+            ],
+            "HDS_SMTP_URL must require STARTTLS",
+        ),
     ];
     for (env, why) in refusals {
         let mut command = hds("postgres://x@127.0.0.1:9/x", &scratch, 1, &["serve"]);

@@ -13,6 +13,7 @@ pub mod field_rules;
 pub mod http;
 pub mod i18n;
 pub mod jobs;
+pub mod mail;
 pub mod middleware;
 pub mod routes;
 pub mod server;

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod disclosure;
 pub mod fees;
 pub mod identity;
+pub mod notification;
 pub mod statistics;
 pub mod task;
 pub mod webhook;

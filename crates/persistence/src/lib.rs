@@ -15,6 +15,7 @@ pub mod feed;
 pub mod fees;
 pub mod idempotency;
 pub mod migrate;
+pub mod notifications;
 pub mod prepared;
 pub mod schema;
 pub mod seed;

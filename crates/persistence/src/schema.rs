@@ -649,6 +649,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    person_contacts (person_key) {
+        person_key -> Text,
+        email -> Nullable<Text>,
+        language -> Text,
+        verified_at -> Nullable<Timestamptz>,
+        pending_email -> Nullable<Text>,
+        code_hash -> Nullable<Text>,
+        code_expires_at -> Nullable<Timestamptz>,
+        code_attempts -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    custodian_notification_addresses (custodian_id) {
+        custodian_id -> Uuid,
+        email -> Text,
+        updated_at -> Timestamptz,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        kind -> Text,
+        cause -> Text,
+        audience -> Text,
+        case_id -> Nullable<Uuid>,
+        case_number -> Nullable<Text>,
+        application_id -> Nullable<Uuid>,
+        custodian_id -> Nullable<Uuid>,
+        to_address -> Text,
+        language -> Text,
+        data -> Jsonb,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(invoicing_parties -> custodians (custodian_id));
 diesel::joinable!(price_list_versions -> invoicing_parties (party));
 diesel::joinable!(case_hours -> cases (case_id));
@@ -659,6 +706,9 @@ diesel::joinable!(invoice_lines -> invoice_bases (invoice_basis_id));
 diesel::joinable!(credit_notes -> invoice_bases (invoice_basis_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    person_contacts,
+    custodian_notification_addresses,
+    notifications,
     audit_events,
     feed_counter,
     feed_events,

@@ -1,0 +1,180 @@
+//! A person's contact address and language (`/api/v1/me/contact`): a new
+//! address waits with a code (hashed, expiring, a few tries) until the person
+//! gives the code back; only a verified address gets messages.
+
+use diesel::prelude::*;
+use diesel::PgConnection;
+use hds_domain::notification::{check_code, CodeCheck, Language, CODE_VALID_FOR, CONTACT_CODE};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use super::{enqueue, person_key, About};
+use crate::schema::person_contacts;
+use crate::StoreError;
+
+/// A stored contact.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = person_contacts)]
+pub struct ContactRow {
+    pub email: Option<String>,
+    pub language: String,
+    pub verified_at: Option<OffsetDateTime>,
+    pub pending_email: Option<String>,
+    pub code_expires_at: Option<OffsetDateTime>,
+    pub code_attempts: i32,
+}
+
+fn code_hash(key: &str, code: &str) -> String {
+    let digest = Sha256::digest(format!("{key}:{code}").as_bytes());
+    digest.iter().fold(String::with_capacity(64), |mut s, b| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The person's contact, if they set one.
+pub fn find(conn: &mut PgConnection, pid: &str) -> Result<Option<ContactRow>, StoreError> {
+    Ok(person_contacts::table
+        .find(person_key(pid))
+        .select(ContactRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Whether the person has a verified address (else the timeline is their
+/// only channel).
+pub fn has_verified_address(conn: &mut PgConnection, pid: &str) -> Result<bool, StoreError> {
+    Ok(find(conn, pid)?.is_some_and(|c| c.email.is_some()))
+}
+
+/// Sets the language and, when `email` is a new address, starts its
+/// verification: the code (hashed) expires after
+/// [`CODE_VALID_FOR`], and a message with it is queued to that address.
+pub fn set(
+    conn: &mut PgConnection,
+    pid: &str,
+    email: Option<&str>,
+    language: Language,
+    code: &str,
+    at: OffsetDateTime,
+) -> Result<ContactRow, StoreError> {
+    conn.transaction(|conn| {
+        let key = person_key(pid);
+        diesel::insert_into(person_contacts::table)
+            .values((
+                person_contacts::person_key.eq(&key),
+                person_contacts::language.eq(language.as_str()),
+                person_contacts::updated_at.eq(at),
+            ))
+            .on_conflict(person_contacts::person_key)
+            .do_update()
+            .set((
+                person_contacts::language.eq(language.as_str()),
+                person_contacts::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        let current: ContactRow = person_contacts::table
+            .find(&key)
+            .select(ContactRow::as_select())
+            .for_update()
+            .first(conn)?;
+        match email {
+            Some(email) if current.email.as_deref() == Some(email) => {
+                diesel::update(person_contacts::table.find(&key))
+                    .set((
+                        person_contacts::pending_email.eq(None::<String>),
+                        person_contacts::code_hash.eq(None::<String>),
+                        person_contacts::code_expires_at.eq(None::<OffsetDateTime>),
+                        person_contacts::code_attempts.eq(0),
+                    ))
+                    .execute(conn)?;
+            }
+            Some(email) => {
+                diesel::update(person_contacts::table.find(&key))
+                    .set((
+                        person_contacts::pending_email.eq(email),
+                        person_contacts::code_hash.eq(code_hash(&key, code)),
+                        person_contacts::code_expires_at.eq(at + CODE_VALID_FOR),
+                        person_contacts::code_attempts.eq(0),
+                    ))
+                    .execute(conn)?;
+                enqueue(
+                    conn,
+                    CONTACT_CODE,
+                    About::Contact {
+                        email,
+                        language,
+                        code,
+                    },
+                    at,
+                )?;
+            }
+            None => {}
+        }
+        Ok(person_contacts::table
+            .find(&key)
+            .select(ContactRow::as_select())
+            .first(conn)?)
+    })
+}
+
+/// What giving a code did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// No address waits for a code.
+    NothingPending,
+    Checked(CodeCheck),
+}
+
+/// Checks a code against the pending address: right and in time makes it
+/// the verified address; a wrong code counts a try and changes nothing else;
+/// an expired code, or one tried too often, changes nothing.
+pub fn verify(
+    conn: &mut PgConnection,
+    pid: &str,
+    code: &str,
+    at: OffsetDateTime,
+) -> Result<Verification, StoreError> {
+    conn.transaction(|conn| {
+        let key = person_key(pid);
+        let row: Option<(Option<String>, Option<String>, Option<OffsetDateTime>, i32)> =
+            person_contacts::table
+                .find(&key)
+                .select((
+                    person_contacts::pending_email,
+                    person_contacts::code_hash,
+                    person_contacts::code_expires_at,
+                    person_contacts::code_attempts,
+                ))
+                .for_update()
+                .first(conn)
+                .optional()?;
+        let Some((Some(pending), Some(hash), Some(expires), attempts)) = row else {
+            return Ok(Verification::NothingPending);
+        };
+        let check = check_code(code_hash(&key, code) == hash, attempts, expires, at);
+        match check {
+            CodeCheck::Verified => {
+                diesel::update(person_contacts::table.find(&key))
+                    .set((
+                        person_contacts::email.eq(&pending),
+                        person_contacts::verified_at.eq(at),
+                        person_contacts::pending_email.eq(None::<String>),
+                        person_contacts::code_hash.eq(None::<String>),
+                        person_contacts::code_expires_at.eq(None::<OffsetDateTime>),
+                        person_contacts::code_attempts.eq(0),
+                        person_contacts::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
+            CodeCheck::Wrong { .. } => {
+                diesel::update(person_contacts::table.find(&key))
+                    .set(person_contacts::code_attempts.eq(attempts + 1))
+                    .execute(conn)?;
+            }
+            CodeCheck::Expired | CodeCheck::TooManyAttempts => {}
+        }
+        Ok(Verification::Checked(check))
+    })
+}
