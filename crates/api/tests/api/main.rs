@@ -23,6 +23,7 @@ mod events;
 mod fees;
 mod health;
 mod languages;
+mod notifications;
 mod openapi;
 mod tasks;
 mod webhooks;
