@@ -29,9 +29,12 @@ struct Received {
     body: String,
 }
 
+/// What the listener received, in order.
+type Inbox = Arc<Mutex<Vec<Received>>>;
+
 /// A plain SMTP server (RFC 5321, no extensions) on loopback. The first
 /// `failures` transactions get `451` to MAIL FROM.
-fn smtp_listener(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>, Arc<Mutex<usize>>) {
+fn smtp_listener(failures: usize) -> (u16, Inbox, Arc<Mutex<usize>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let inbox: Arc<Mutex<Vec<Received>>> = Arc::default();
@@ -189,6 +192,7 @@ fn code_in(mail: &Received) -> String {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one journey, read top to bottom
 fn a_case_mails_the_applicant_at_each_step_exactly_once_from_two_processes() {
     let db = TestDatabase::new();
     let scratch = Scratch::new();
@@ -413,7 +417,7 @@ fn a_case_mails_the_applicant_at_each_step_exactly_once_from_two_processes() {
             "VEKT",
             "Masteroppgave",
         ] {
-            let raw = format!("{:?}", mail);
+            let raw = format!("{mail:?}");
             assert!(!raw.contains(secret), "{secret} in {raw}");
         }
     }

@@ -91,19 +91,16 @@ fn deliver(
     id: &str,
     message: &Message,
 ) -> Result<(), String> {
-    match smtp {
-        Some(transport) => transport
+    if let Some(transport) = smtp {
+        return transport
             .send(message)
             .map(|_| ())
-            .map_err(|e| short(&format!("SMTP: {e}"))),
-        None => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create the mail folder: {e}"))?;
-            let path = dir.join(format!("{id}.eml"));
-            std::fs::write(&path, message.formatted())
-                .map_err(|e| format!("cannot write the .eml file: {e}"))
-        }
+            .map_err(|e| short(&format!("SMTP: {e}")));
     }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the mail folder: {e}"))?;
+    let path = dir.join(format!("{id}.eml"));
+    std::fs::write(&path, message.formatted())
+        .map_err(|e| format!("cannot write the .eml file: {e}"))
 }
 
 /// The first 500 characters of an error (never a URL with its password:

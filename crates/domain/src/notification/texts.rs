@@ -2,6 +2,8 @@
 //! happened, names the case number and where to log in to read the rest;
 //! nothing from the application itself.
 
+use std::fmt::Write as _;
+
 use super::{Language, Notice};
 
 /// What a text may mention.
@@ -115,12 +117,12 @@ pub fn render(notice: Notice, language: Language, facts: &Facts<'_>) -> Mail {
     };
     let mut body = format!("{what}\n\n");
     if let Some(number) = facts.case_number {
-        body.push_str(&format!("{case_label}: {number}\n"));
+        let _ = writeln!(body, "{case_label}: {number}");
     }
     if let Some(code) = facts.code {
-        body.push_str(&format!("{code_label}: {code}\n"));
+        let _ = writeln!(body, "{code_label}: {code}");
     }
-    body.push_str(&format!("{login}: {}\n\n-- \n{footer}\n", facts.login_url));
+    let _ = write!(body, "{login}: {}\n\n-- \n{footer}\n", facts.login_url);
     Mail { subject, body }
 }
 

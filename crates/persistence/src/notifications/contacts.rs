@@ -119,6 +119,9 @@ pub fn set(
     })
 }
 
+/// The pending address, its code's hash and expiry, and the wrong tries.
+type Pending = (Option<String>, Option<String>, Option<OffsetDateTime>, i32);
+
 /// What giving a code did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
@@ -138,18 +141,17 @@ pub fn verify(
 ) -> Result<Verification, StoreError> {
     conn.transaction(|conn| {
         let key = person_key(pid);
-        let row: Option<(Option<String>, Option<String>, Option<OffsetDateTime>, i32)> =
-            person_contacts::table
-                .find(&key)
-                .select((
-                    person_contacts::pending_email,
-                    person_contacts::code_hash,
-                    person_contacts::code_expires_at,
-                    person_contacts::code_attempts,
-                ))
-                .for_update()
-                .first(conn)
-                .optional()?;
+        let row: Option<Pending> = person_contacts::table
+            .find(&key)
+            .select((
+                person_contacts::pending_email,
+                person_contacts::code_hash,
+                person_contacts::code_expires_at,
+                person_contacts::code_attempts,
+            ))
+            .for_update()
+            .first(conn)
+            .optional()?;
         let Some((Some(pending), Some(hash), Some(expires), attempts)) = row else {
             return Ok(Verification::NothingPending);
         };
