@@ -169,7 +169,8 @@ async fn each_event_queues_its_messages_in_the_same_transaction_to_verified_addr
     assert_eq!(r.status, 201, "{}", r.text);
     let case_id = r.body["id"].as_str().unwrap().to_owned();
     let case_number = r.body["caseNumber"].as_str().unwrap().to_owned();
-    let received = rows(&app, &case_id);
+    let mut received = rows(&app, &case_id);
+    received.sort();
     assert_eq!(
         received,
         [
@@ -266,7 +267,8 @@ async fn each_event_queues_its_messages_in_the_same_transaction_to_verified_addr
         &fhi,
         &task,
         "deliveries",
-        &json!({"deliveredOn": "2026-12-01", "method": "SECURE_FILE_TRANSFER", "contents": "mfr.csv"}),
+        &json!({"deliveredOn": time::OffsetDateTime::now_utc().date().to_string(),
+                "method": "SECURE_FILE_TRANSFER", "contents": "mfr.csv"}),
     )
     .await;
     let delivered = of_kind(&rows(&app, &case_id), "DATA_DELIVERED").len();
