@@ -176,9 +176,19 @@ fn env(smtp_port: u16) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn start(db: &TestDatabase, scratch: &Scratch, env: &[(&str, String)]) -> Server {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    Server::start_with(&db.url, scratch, hds_blackbox::free_port(), &env)
+/// `hds serve` on `port`; replicas share `HDS_PUBLIC_URL` (the dev
+/// issuer's `iss`), as behind one address.
+fn start(
+    db: &TestDatabase,
+    scratch: &Scratch,
+    port: u16,
+    public_port: u16,
+    env: &[(&str, String)],
+) -> Server {
+    let public = format!("http://127.0.0.1:{public_port}");
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.push(("HDS_PUBLIC_URL", &public));
+    Server::start_with(&db.url, scratch, port, &env)
 }
 
 /// The code in a verification mail.
@@ -197,8 +207,9 @@ fn a_case_mails_the_applicant_at_each_step_exactly_once_from_two_processes() {
     let db = TestDatabase::new();
     let scratch = Scratch::new();
     let (smtp, inbox, _) = smtp_listener(0);
-    let a = start(&db, &scratch, &env(smtp));
-    let b = start(&db, &scratch, &env(smtp));
+    let (port_a, port_b) = (hds_blackbox::free_port(), hds_blackbox::free_port());
+    let a = start(&db, &scratch, port_a, port_a, &env(smtp));
+    let b = start(&db, &scratch, port_b, port_a, &env(smtp));
     let client = Client::new();
     let owner = token(
         &db,
@@ -355,7 +366,9 @@ fn a_case_mails_the_applicant_at_each_step_exactly_once_from_two_processes() {
         ("acknowledge", json!({})),
         (
             "deliveries",
-            json!({"deliveredOn": "2026-12-01", "method": "SECURE_FILE_TRANSFER", "contents": "tabeller.xlsx"}),
+            // the UTC date is never ahead of Oslo's
+            json!({"deliveredOn": time::OffsetDateTime::now_utc().date().to_string(),
+                   "method": "SECURE_FILE_TRANSFER", "contents": "tabeller.xlsx"}),
         ),
     ] {
         let (_, etag, _) = send(
@@ -457,7 +470,8 @@ fn a_mail_server_that_answers_451_is_tried_again_and_staff_see_the_failure() {
     let db = TestDatabase::new();
     let scratch = Scratch::new();
     let (smtp, inbox, refused) = smtp_listener(2);
-    let server = start(&db, &scratch, &env(smtp));
+    let port = hds_blackbox::free_port();
+    let server = start(&db, &scratch, port, port, &env(smtp));
     let client = Client::new();
     let owner = token(
         &db,
