@@ -539,3 +539,51 @@ fn a_mail_server_that_answers_451_is_tried_again_and_staff_see_the_failure() {
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(inbox.lock().unwrap().len(), 1, "sent once");
 }
+
+#[test]
+fn without_smtp_each_message_is_an_eml_file_under_the_local_folder() {
+    let db = TestDatabase::new();
+    let scratch = Scratch::new();
+    let server = Server::start(&db.url, &scratch);
+    let owner = token(
+        &db,
+        &scratch,
+        &server,
+        &["--role", "APPLICANT", "--pid", APPLICANT_PID],
+    );
+    let (status, _, _) = send(
+        Client::new()
+            .put(server.url("/api/v1/me/contact"))
+            .bearer_auth(&owner)
+            .json(&json!({"email": APPLICANT_MAIL, "language": "EN"})),
+    );
+    assert_eq!(status, 200);
+    let dir = scratch.0.join("mail");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let file = loop {
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if let Some(file) = files
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "eml"))
+        {
+            break file;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no .eml in {} within 30 s",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mail = parse(&[], &std::fs::read_to_string(&file).unwrap());
+    assert_eq!(mail.headers["to"], APPLICANT_MAIL);
+    assert_eq!(mail.headers["subject"], "Confirm your e-mail address");
+    assert_eq!(mail.headers["content-language"], "en");
+    assert!(mail.headers["message-id"].contains("@helsedata.no>"));
+    assert_eq!(code_in(&mail).len(), 6);
+    let log =
+        std::fs::read_to_string(scratch.0.join(format!("server-{}.log", server.port))).unwrap();
+    assert!(log.contains("written as an .eml file in"), "{log}");
+}

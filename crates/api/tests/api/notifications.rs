@@ -443,3 +443,68 @@ async fn the_code_is_stored_hashed_and_the_contact_is_keyed_without_the_national
     assert!(!stored.code.contains(OWNER), "{}", stored.code);
     assert_eq!(stored.code.len(), 64 + 1 + 64);
 }
+
+#[actix_rt::test]
+async fn a_message_the_mail_server_never_takes_is_given_up_after_the_last_try_and_staff_see_why() {
+    // an SMTP address where nothing listens
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let app = TestApp::spawn_with(|c| {
+        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail.max_attempts = 2;
+        c.mail.retry_seconds = 60;
+    })
+    .await;
+    let owner = token(&app, OWNER);
+    let r = set_contact(
+        &app,
+        &owner,
+        &json!({"email": "ola@uio.no", "language": "NB"}),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let smtp = hds_api::mail::transport(&app.config.mail).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+
+    let report = hds_api::mail::send_due(&app.state, smtp.as_ref(), now)
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.retrying, report.failed), (0, 1, 0));
+    let h = app.token(Role::CaseHandler);
+    let r = app.get("/api/v1/notifications", Some(&h)).await;
+    let item = &r.body["items"][0];
+    assert_eq!(item["status"], "PENDING");
+    assert_eq!(item["attempts"], 1);
+    assert!(
+        item["lastError"].as_str().unwrap().starts_with("SMTP:"),
+        "{item}"
+    );
+    // not due again before the back-off has passed
+    let report = hds_api::mail::send_due(&app.state, smtp.as_ref(), now)
+        .await
+        .unwrap();
+    assert_eq!(report, hds_api::mail::SendReport::default());
+
+    let later = now + time::Duration::seconds(61);
+    let report = hds_api::mail::send_due(&app.state, smtp.as_ref(), later)
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.retrying, report.failed), (0, 0, 1));
+    let r = app
+        .get("/api/v1/notifications?status=FAILED", Some(&h))
+        .await;
+    let item = &r.body["items"][0];
+    assert_eq!(item["attempts"], 2);
+    assert!(item.get("nextAttemptAt").is_none(), "{item}");
+    assert!(
+        !item["lastError"].as_str().unwrap().contains("smtp://"),
+        "{item}"
+    );
+    // a given-up message keeps no verification code
+    let left: Code =
+        diesel::sql_query("SELECT coalesce(data->>'code', 'none') AS code FROM notifications")
+            .get_result(&mut app.db.connect())
+            .unwrap();
+    assert_eq!(left.code, "none");
+}
