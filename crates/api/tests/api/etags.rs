@@ -68,6 +68,7 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     let case_id = submitted.body["id"].as_str().unwrap().to_owned();
     for path in [
         "/api/v1/me".to_owned(),
+        "/api/v1/me/contact".to_owned(),
         "/api/v1/applications".to_owned(),
         format!("/api/v1/applications/{id}"),
         format!("/api/v1/applications/{id}/attachments"),
@@ -113,6 +114,7 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     for path in [
         "/api/v1/cases".to_owned(),
         format!("/api/v1/cases/{case_id}"),
+        "/api/v1/notifications".to_owned(),
     ] {
         covered.insert(revalidates(&app, &path, Some(&handler)).await);
     }
