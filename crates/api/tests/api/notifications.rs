@@ -508,3 +508,90 @@ async fn a_message_the_mail_server_never_takes_is_given_up_after_the_last_try_an
             .unwrap();
     assert_eq!(left.code, "none");
 }
+
+fn at(d: time::Date) -> time::OffsetDateTime {
+    d.with_hms(9, 0, 0).unwrap().assume_utc()
+}
+
+#[actix_rt::test]
+async fn reminders_rejections_and_appeals_each_queue_their_message() {
+    let app = TestApp::spawn().await;
+    let cal = hds_api::state::case_rules(&app.config, &mut app.db.connect())
+        .unwrap()
+        .calendar;
+    let owner = token(&app, OWNER);
+    verified(&app, &owner, "ola.nordmann@uio.no", "NB").await;
+    let (id, etag) = complete_identifiable(&app, &owner).await;
+    let r = submit(&app, &owner, &id, &etag, "notify-3").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let case_id = r.body["id"].as_str().unwrap().to_owned();
+
+    // asked after the submission; the jobs run on later days
+    let asked_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(1);
+    let asked_on = hds_domain::calendar::oslo_date(asked_at);
+    app.clock.set(Some(asked_at));
+    case_command(
+        &app,
+        &case_id,
+        "questions",
+        &json!({"text": "Hvilken periode?"}),
+    )
+    .await;
+    let reply_deadline = cal.question_reply_deadline(asked_on);
+    let reminder_deadline = cal.reminder_reply_deadline(reply_deadline);
+    let run = |instant| hds_api::jobs::run(&app.config, &mut app.db.connect(), instant).unwrap();
+    assert_eq!(
+        run(at(reply_deadline.next_day().unwrap())).reminders.len(),
+        1
+    );
+    let reject_day = reminder_deadline.next_day().unwrap();
+    assert_eq!(run(at(reject_day)).rejections.len(), 1);
+
+    app.clock
+        .set(Some(at(reject_day) + time::Duration::hours(1)));
+    let case = app
+        .get(&format!("/api/v1/applications/{id}/case"), Some(&owner))
+        .await;
+    let r = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/case/appeal"),
+                Some(&owner),
+            )
+            .header("If-Match", case.header("etag"))
+            .json(&json!({"grounds": "Vi svarte per e-post."})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    app.clock
+        .set(Some(at(reject_day) + time::Duration::hours(2)));
+    case_command(
+        &app,
+        &case_id,
+        "appeal/reconsideration",
+        &json!({"result": "REJECTION_LIFTED"}),
+    )
+    .await;
+
+    let kinds: Vec<(String, String)> = rows(&app, &case_id)
+        .into_iter()
+        .map(|(kind, cause, audience, to, language)| {
+            assert_eq!(
+                (audience.as_str(), to.as_str(), language.as_str()),
+                ("APPLICANT", "ola.nordmann@uio.no", "NB")
+            );
+            (kind, cause)
+        })
+        .collect();
+    let expected = [
+        ("RECEIVED", "SUBMITTED"),
+        ("QUESTION_ASKED", "QUESTION_ASKED"),
+        ("REMINDER", "REMINDER_SENT"),
+        ("REJECTED_NO_REPLY", "REJECTED_NO_REPLY"),
+        ("APPEAL_RECEIVED", "APPEALED"),
+        ("APPEAL_DECIDED", "REJECTION_LIFTED"),
+    ]
+    .map(|(k, c)| (k.to_owned(), c.to_owned()));
+    assert_eq!(kinds, expected);
+}
