@@ -582,6 +582,7 @@ fn without_smtp_each_message_is_an_eml_file_under_the_local_folder() {
     assert_eq!(mail.headers["subject"], "Confirm your e-mail address");
     assert_eq!(mail.headers["content-language"], "en");
     assert!(mail.headers["message-id"].contains("@helsedata.no>"));
+    assert_eq!(mail.headers["mime-version"], "1.0");
     assert_eq!(code_in(&mail).len(), 6);
     let log =
         std::fs::read_to_string(scratch.0.join(format!("server-{}.log", server.port))).unwrap();

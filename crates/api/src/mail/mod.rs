@@ -17,7 +17,7 @@ use std::time::Duration;
 use hds_domain::notification::texts::{render, Facts};
 use hds_domain::notification::{retry_delay, Language, Notice};
 use hds_persistence::notifications::outbox::{self, Claimed, Outcome};
-use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue, MIME_VERSION_1_0};
 use lettre::message::Mailbox;
 use lettre::{Message, SmtpTransport, Transport};
 use time::OffsetDateTime;
@@ -79,6 +79,7 @@ pub fn message(settings: &MailSettings, claimed: &Claimed) -> Result<Message, St
         .subject(mail.subject)
         .message_id(Some(format!("<{}@helsedata.no>", claimed.id)))
         .header(ContentLanguage(language.tag().to_owned()))
+        .header(MIME_VERSION_1_0)
         .header(ContentType::TEXT_PLAIN)
         .body(mail.body)
         .map_err(|e| format!("the message could not be built: {e}"))

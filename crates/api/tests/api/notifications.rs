@@ -258,6 +258,49 @@ async fn each_event_queues_its_messages_in_the_same_transaction_to_verified_addr
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let fhi_id: Uuid = {
+        use diesel::prelude::*;
+        use hds_persistence::schema::custodians;
+        custodians::table
+            .filter(custodians::orgnr.eq(FHI))
+            .select(custodians::id)
+            .first(&mut app.db.connect())
+            .unwrap()
+    };
+    assert_eq!(
+        hds_persistence::notifications::custodian_address(&mut app.db.connect(), fhi_id).unwrap(),
+        Some("oppgaver@fhi.no".to_owned()),
+        "new tasks now go to the address ADMIN set"
+    );
+    let put_address = |code: &str, body: Value, tok: &str| {
+        app.request(
+            Method::PUT,
+            &format!("/api/v1/custodians/{code}/notification-address"),
+            Some(tok),
+        )
+        .json(&body)
+    };
+    let r = app
+        .send(put_address("NOPE", json!({"email": "a@b.no"}), &admin))
+        .await;
+    r.problem(404);
+    let r = app
+        .send(put_address(
+            "FHI",
+            json!({"email": "not an address"}),
+            &admin,
+        ))
+        .await;
+    assert_eq!(r.problem(422)["errors"][0]["pointer"], "/email");
+    let r = app
+        .send(put_address("FHI", json!({"email": "x@fhi.no"}), &owner))
+        .await;
+    r.problem(403);
+    assert_eq!(
+        hds_persistence::notifications::custodian_address(&mut app.db.connect(), fhi_id).unwrap(),
+        Some("oppgaver@fhi.no".to_owned()),
+        "refused changes change nothing"
+    );
     let fhi = app.token_for(Role::Custodian, None, Some(FHI));
     let list = app.get("/api/v1/tasks", Some(&fhi)).await;
     let task = list.body["items"][0]["id"].as_str().unwrap().to_owned();
@@ -273,6 +316,33 @@ async fn each_event_queues_its_messages_in_the_same_transaction_to_verified_addr
     .await;
     let delivered = of_kind(&rows(&app, &case_id), "DATA_DELIVERED").len();
     assert_eq!(delivered, 2);
+
+    // the message is part of the event's transaction: rolled back together
+    let before = rows(&app, &case_id).len();
+    let mut conn = app.db.connect();
+    let rolled_back =
+        diesel::Connection::transaction::<(), diesel::result::Error, _>(&mut conn, |c| {
+            hds_persistence::applications::record_case_event(
+                c,
+                &hds_persistence::applications::NewCaseEvent {
+                    case_id: case_id.parse().unwrap(),
+                    kind: "POSTPONED",
+                    occurred_at: time::OffsetDateTime::now_utc(),
+                    actor: "test",
+                    visible_to_applicant: true,
+                    status_before: None,
+                    status_after: None,
+                    data: json!({}),
+                    request_id: None,
+                },
+            )
+            .unwrap();
+            let inside = outbox::of_case(c, case_id.parse().unwrap()).unwrap().len();
+            assert_eq!(inside, before + 2, "queued with the event");
+            Err(diesel::result::Error::RollbackTransaction)
+        });
+    assert!(rolled_back.is_err());
+    assert_eq!(rows(&app, &case_id).len(), before, "and gone with it");
 
     // nothing in the outbox carries a national identity number
     let dump: Vec<String> = outbox::of_case(&mut app.db.connect(), case_id.parse().unwrap())
