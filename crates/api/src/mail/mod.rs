@@ -26,9 +26,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 pub use settings::MailSettings;
 
-const LEASE_SECONDS: i64 = 120;
-const BATCH: i64 = 20;
-const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+/// A claimed batch is sent one message after the other, each SMTP step
+/// waiting at most [`SMTP_TIMEOUT`]: the lease outlasts a slow batch by far,
+/// so no other process claims a message this one is still sending.
+const LEASE_SECONDS: i64 = 300;
+const BATCH: i64 = 5;
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often `serve` sends due messages.
 pub const INTERVAL: Duration = Duration::from_secs(2);
