@@ -5,7 +5,7 @@
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use hds_domain::notification::{code_from, CodeCheck, Language};
-use hds_persistence::notifications::contacts::{self, ContactRow, Verification};
+use hds_persistence::notifications::contacts::{self, ContactRow, Verification, Who};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -18,6 +18,7 @@ use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiJson;
 use crate::field_rules;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
+use crate::http::request_id::request_id;
 use crate::spec::{Conflict, IfNoneMatch};
 use crate::state::AppState;
 
@@ -143,6 +144,7 @@ async fn get_contact(
     responses((status = 200, description = "The contact address; a code was sent to a new one", body = Contact)))]
 #[put("/me/contact")]
 async fn set_contact(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     body: ApiJson<ContactUpdate>,
@@ -156,6 +158,7 @@ async fn set_contact(
     let email = body.email.map(|e| e.trim().to_owned());
     let code = code_from(rand::random());
     let at = state.clock.now();
+    let (actor, request_id) = (principal.actor(), request_id(&req));
     let row = state
         .run(move |conn| {
             contacts::set(
@@ -165,6 +168,10 @@ async fn set_contact(
                 body.language.domain(),
                 &code,
                 at,
+                Who {
+                    actor: &actor,
+                    request_id: request_id.as_deref(),
+                },
             )
             .map_err(ApiError::from)
         })
@@ -187,6 +194,7 @@ fn code_problem(code: &str, nb: String, en: String) -> ApiError {
     ))]
 #[post("/me/contact/verification")]
 async fn verify_contact(
+    req: HttpRequest,
     state: web::Data<AppState>,
     principal: Principal,
     body: ApiJson<ContactVerification>,
@@ -194,9 +202,14 @@ async fn verify_contact(
     let pid = applicant(&principal)?;
     let code = body.0.code.trim().to_owned();
     let at = state.clock.now();
+    let (actor, request_id) = (principal.actor(), request_id(&req));
     let (outcome, row) = state
         .run(move |conn| {
-            let outcome = contacts::verify(conn, &pid, &code, at)?;
+            let who = Who {
+                actor: &actor,
+                request_id: request_id.as_deref(),
+            };
+            let outcome = contacts::verify(conn, &pid, &code, at, who)?;
             Ok((outcome, contacts::find(conn, &pid)?))
         })
         .await?;

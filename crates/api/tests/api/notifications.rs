@@ -491,6 +491,22 @@ async fn a_wrong_expired_or_overtried_code_is_refused_and_changes_nothing() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["language"], "EN");
     assert_eq!(r.body["email"], "ola@uio.no");
+
+    // each change is in the audit trail, under the pseudonymous key, the actor masked
+    let key = hds_persistence::notifications::person_key(OWNER);
+    let audit =
+        hds_persistence::audit::history(&mut app.db.connect(), "person_contact", &key).unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "CONTACT_SET",
+            "CONTACT_SET",
+            "CONTACT_SET",
+            "CONTACT_VERIFIED"
+        ]
+    );
+    assert!(audit.iter().all(|a| !a.actor.contains(OWNER)));
 }
 
 #[actix_rt::test]

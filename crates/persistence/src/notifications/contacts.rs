@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::{enqueue, person_key, About};
+use crate::audit::{self, NewAuditEvent};
 use crate::schema::person_contacts;
 use crate::StoreError;
 
@@ -42,6 +43,35 @@ pub fn find(conn: &mut PgConnection, pid: &str) -> Result<Option<ContactRow>, St
         .optional()?)
 }
 
+/// Who changes a contact: the audit trail's actor (masked) and request id.
+#[derive(Debug, Clone, Copy)]
+pub struct Who<'a> {
+    pub actor: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+fn audit_contact(
+    conn: &mut PgConnection,
+    who: Who<'_>,
+    key: &str,
+    action: &str,
+    after: serde_json::Value,
+) -> Result<(), StoreError> {
+    audit::record(
+        conn,
+        &NewAuditEvent {
+            actor: who.actor,
+            action,
+            entity_type: "person_contact",
+            entity_id: key,
+            before_state: None,
+            after_state: Some(after),
+            request_id: who.request_id,
+        },
+    )?;
+    Ok(())
+}
+
 /// Whether the person has a verified address (else the timeline is their
 /// only channel).
 pub fn has_verified_address(conn: &mut PgConnection, pid: &str) -> Result<bool, StoreError> {
@@ -58,6 +88,7 @@ pub fn set(
     language: Language,
     code: &str,
     at: OffsetDateTime,
+    who: Who<'_>,
 ) -> Result<ContactRow, StoreError> {
     conn.transaction(|conn| {
         let key = person_key(pid);
@@ -112,6 +143,14 @@ pub fn set(
             }
             None => {}
         }
+        let code_sent = email.is_some_and(|e| current.email.as_deref() != Some(e));
+        audit_contact(
+            conn,
+            who,
+            &key,
+            "CONTACT_SET",
+            serde_json::json!({"language": language.as_str(), "codeSent": code_sent}),
+        )?;
         Ok(person_contacts::table
             .find(&key)
             .select(ContactRow::as_select())
@@ -138,6 +177,7 @@ pub fn verify(
     pid: &str,
     code: &str,
     at: OffsetDateTime,
+    who: Who<'_>,
 ) -> Result<Verification, StoreError> {
     conn.transaction(|conn| {
         let key = person_key(pid);
@@ -169,6 +209,13 @@ pub fn verify(
                         person_contacts::updated_at.eq(at),
                     ))
                     .execute(conn)?;
+                audit_contact(
+                    conn,
+                    who,
+                    &key,
+                    "CONTACT_VERIFIED",
+                    serde_json::json!({"verified": true}),
+                )?;
             }
             CodeCheck::Wrong { .. } => {
                 diesel::update(person_contacts::table.find(&key))

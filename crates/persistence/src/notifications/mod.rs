@@ -269,5 +269,17 @@ pub fn set_custodian_address(
             custodian_notification_addresses::updated_by.eq(by),
         ))
         .execute(conn)?;
+    crate::audit::record(
+        conn,
+        &crate::audit::NewAuditEvent {
+            actor: by,
+            action: "CUSTODIAN_NOTIFICATION_ADDRESS_SET",
+            entity_type: "custodian",
+            entity_id: &id.to_string(),
+            before_state: None,
+            after_state: Some(json!({"notificationEmail": email})),
+            request_id: None,
+        },
+    )?;
     Ok(id)
 }
