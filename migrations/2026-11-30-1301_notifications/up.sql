@@ -15,6 +15,8 @@ CREATE TABLE person_contacts (
     code_hash        TEXT,
     code_expires_at  TIMESTAMPTZ,
     code_attempts    INT NOT NULL DEFAULT 0 CHECK (code_attempts >= 0),
+    codes_sent       INT NOT NULL DEFAULT 0 CHECK (codes_sent >= 0),
+    codes_since      TIMESTAMPTZ,
     updated_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
     CHECK ((email IS NULL) = (verified_at IS NULL)),
     CHECK ((pending_email IS NULL) = (code_hash IS NULL))

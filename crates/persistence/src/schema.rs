@@ -659,6 +659,8 @@ diesel::table! {
         code_hash -> Nullable<Text>,
         code_expires_at -> Nullable<Timestamptz>,
         code_attempts -> Int4,
+        codes_sent -> Int4,
+        codes_since -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
     }
 }

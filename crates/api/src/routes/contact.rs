@@ -5,7 +5,7 @@
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use hds_domain::notification::{code_from, CodeCheck, Language};
-use hds_persistence::notifications::contacts::{self, ContactRow, Verification, Who};
+use hds_persistence::notifications::contacts::{self, ContactRow, SetOutcome, Verification, Who};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -138,10 +138,14 @@ async fn get_contact(
 }
 
 /// Set the address and language for notifications; a new address is
-/// verified with a code sent to it (`POST /me/contact/verification`).
+/// verified with a code sent to it (`POST /me/contact/verification`). At
+/// most five codes an hour (409 after that, nothing changed).
 #[utoipa::path(tag = "me", operation_id = "set_contact", security(("bearerAuth" = ["APPLICANT"])),
     request_body = ContactUpdate,
-    responses((status = 200, description = "The contact address; a code was sent to a new one", body = Contact)))]
+    responses(
+        (status = 200, description = "The contact address; a code was sent to a new one", body = Contact),
+        (status = 409, response = Conflict),
+    ))]
 #[put("/me/contact")]
 async fn set_contact(
     req: HttpRequest,
@@ -159,7 +163,7 @@ async fn set_contact(
     let code = code_from(rand::random());
     let at = state.clock.now();
     let (actor, request_id) = (principal.actor(), request_id(&req));
-    let row = state
+    let outcome = state
         .run(move |conn| {
             contacts::set(
                 conn,
@@ -176,7 +180,18 @@ async fn set_contact(
             .map_err(ApiError::from)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Contact::of(Some(row))))
+    match outcome {
+        SetOutcome::Done(row) => Ok(HttpResponse::Ok().json(Contact::of(Some(row)))),
+        SetOutcome::TooManyCodes { retry_after } => {
+            let when = retry_after
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            Err(ApiError::conflict(Text::new(
+                format!("for mange koder på kort tid; be om en ny etter {when}"),
+                format!("too many codes asked for lately; ask again after {when}"),
+            )))
+        }
+    }
 }
 
 fn code_problem(code: &str, nb: String, en: String) -> ApiError {

@@ -492,6 +492,35 @@ async fn a_wrong_expired_or_overtried_code_is_refused_and_changes_nothing() {
     assert_eq!(r.body["language"], "EN");
     assert_eq!(r.body["email"], "ola@uio.no");
 
+    // at most five codes an hour: the sixth is refused and changes nothing
+    for _ in 0..2 {
+        let r = set_contact(
+            &app,
+            &owner,
+            &json!({"email": "kari@uio.no", "language": "EN"}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let before = contact_row(&app);
+    let r = set_contact(
+        &app,
+        &owner,
+        &json!({"email": "kari@uio.no", "language": "NB"}),
+    )
+    .await;
+    assert!(r.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("ask again after"));
+    assert_eq!(
+        contact_row(&app),
+        before,
+        "nothing changed, not even the language"
+    );
+    let r = set_contact(&app, &owner, &json!({"language": "NB"})).await;
+    assert_eq!(r.body["language"], "NB", "the language alone still changes");
+
     // each change is in the audit trail, under the pseudonymous key, the actor masked
     let key = hds_persistence::notifications::person_key(OWNER);
     let audit =
@@ -503,7 +532,10 @@ async fn a_wrong_expired_or_overtried_code_is_refused_and_changes_nothing() {
             "CONTACT_SET",
             "CONTACT_SET",
             "CONTACT_SET",
-            "CONTACT_VERIFIED"
+            "CONTACT_VERIFIED",
+            "CONTACT_SET",
+            "CONTACT_SET",
+            "CONTACT_SET"
         ]
     );
     assert!(audit.iter().all(|a| !a.actor.contains(OWNER)));

@@ -228,6 +228,31 @@ pub fn check_code(
     }
 }
 
+/// Codes a person may ask for within [`CODE_WINDOW`] (each is a mail to an
+/// address they name: the limit keeps the service from being used to flood one).
+pub const MAX_CODES_PER_WINDOW: i32 = 5;
+/// The window of [`MAX_CODES_PER_WINDOW`].
+pub const CODE_WINDOW: time::Duration = time::Duration::hours(1);
+
+/// Whether another code may be sent at `now`, given the codes sent since
+/// `since`: `Ok((count, since))` to store, or `Err(when another may be asked for)`.
+pub fn may_send_code(
+    sent: i32,
+    since: Option<time::OffsetDateTime>,
+    now: time::OffsetDateTime,
+) -> Result<(i32, time::OffsetDateTime), time::OffsetDateTime> {
+    match since {
+        Some(start) if now < start + CODE_WINDOW => {
+            if sent >= MAX_CODES_PER_WINDOW {
+                Err(start + CODE_WINDOW)
+            } else {
+                Ok((sent + 1, start))
+            }
+        }
+        _ => Ok((1, now)),
+    }
+}
+
 /// Six digits from a random number.
 pub fn code_from(random: u32) -> String {
     format!("{:06}", random % 1_000_000)
@@ -305,6 +330,20 @@ mod tests {
         );
         assert_eq!(code_from(42), "000042");
         assert_eq!(code_from(4_294_967_295).len(), 6);
+    }
+
+    #[test]
+    fn at_most_five_codes_an_hour() {
+        let t0 = datetime!(2026-12-01 12:00 UTC);
+        assert_eq!(may_send_code(0, None, t0), Ok((1, t0)));
+        assert_eq!(may_send_code(4, Some(t0), t0), Ok((5, t0)));
+        let later = datetime!(2026-12-01 12:59 UTC);
+        assert_eq!(
+            may_send_code(5, Some(t0), later),
+            Err(datetime!(2026-12-01 13:00 UTC))
+        );
+        let next = datetime!(2026-12-01 13:00 UTC);
+        assert_eq!(may_send_code(5, Some(t0), next), Ok((1, next)));
     }
 
     #[test]

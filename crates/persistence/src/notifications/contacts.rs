@@ -4,7 +4,9 @@
 
 use diesel::prelude::*;
 use diesel::PgConnection;
-use hds_domain::notification::{check_code, CodeCheck, Language, CODE_VALID_FOR, CONTACT_CODE};
+use hds_domain::notification::{
+    check_code, may_send_code, CodeCheck, Language, CODE_VALID_FOR, CONTACT_CODE,
+};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -23,6 +25,19 @@ pub struct ContactRow {
     pub pending_email: Option<String>,
     pub code_expires_at: Option<OffsetDateTime>,
     pub code_attempts: i32,
+    pub codes_sent: i32,
+    pub codes_since: Option<OffsetDateTime>,
+}
+
+/// What setting a contact did.
+#[derive(Debug, Clone)]
+pub enum SetOutcome {
+    Done(ContactRow),
+    /// Too many codes asked for lately: nothing changed; another may be
+    /// asked for at this instant.
+    TooManyCodes {
+        retry_after: OffsetDateTime,
+    },
 }
 
 fn code_hash(key: &str, code: &str) -> String {
@@ -89,7 +104,7 @@ pub fn set(
     code: &str,
     at: OffsetDateTime,
     who: Who<'_>,
-) -> Result<ContactRow, StoreError> {
+) -> Result<SetOutcome, StoreError> {
     conn.transaction(|conn| {
         let key = person_key(pid);
         diesel::insert_into(person_contacts::table)
@@ -122,8 +137,18 @@ pub fn set(
                     .execute(conn)?;
             }
             Some(email) => {
+                let (sent, since) = match may_send_code(current.codes_sent, current.codes_since, at)
+                {
+                    Ok(window) => window,
+                    Err(retry_after) => {
+                        // nothing changed: not even the language
+                        return Err(TooMany(retry_after));
+                    }
+                };
                 diesel::update(person_contacts::table.find(&key))
                     .set((
+                        person_contacts::codes_sent.eq(sent),
+                        person_contacts::codes_since.eq(since),
                         person_contacts::pending_email.eq(email),
                         person_contacts::code_hash.eq(code_hash(&key, code)),
                         person_contacts::code_expires_at.eq(at + CODE_VALID_FOR),
@@ -156,6 +181,30 @@ pub fn set(
             .select(ContactRow::as_select())
             .first(conn)?)
     })
+    .map(SetOutcome::Done)
+    .or_else(|e| match e {
+        TooMany(retry_after) => Ok(SetOutcome::TooManyCodes { retry_after }),
+        Store(e) => Err(e),
+    })
+}
+
+/// Why `set`'s transaction ends without a change.
+enum SetError {
+    TooMany(OffsetDateTime),
+    Store(StoreError),
+}
+use SetError::{Store, TooMany};
+
+impl From<diesel::result::Error> for SetError {
+    fn from(e: diesel::result::Error) -> Self {
+        Store(e.into())
+    }
+}
+
+impl From<StoreError> for SetError {
+    fn from(e: StoreError) -> Self {
+        Store(e)
+    }
 }
 
 /// The pending address, its code's hash and expiry, and the wrong tries.
