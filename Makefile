@@ -40,6 +40,8 @@ run: db-start build
 	$(HDS) migrate && $(HDS) seed && \
 	addr="http://$${HDS_BIND:-127.0.0.1:8080}"; \
 	echo "hds: serving on $$addr (docs: $$addr/docs/, spec: $$addr/api/v1/openapi.json, token: make token ROLE=APPLICANT)" && \
+	if [ -z "$$HDS_SMTP_URL" ]; then echo "hds: mail (no HDS_SMTP_URL): each message is written as an .eml file in $${HDS_MAIL_DIR:-$${HDS_LOCAL_DIR:-$(CURDIR)/.local}/mail}/"; \
+	else echo "hds: mail is sent over SMTP (HDS_SMTP_URL)"; fi && \
 	exec $(HDS) serve
 
 token:

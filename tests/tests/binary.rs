@@ -101,6 +101,23 @@ fn production_mode_refuses_development_settings() {
             ],
             "CORS origin http://localhost:* is not HTTPS",
         ),
+        (
+            vec![(
+                "HDS_ISSUERS",
+                r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
+            )],
+            "HDS_SMTP_URL is not set",
+        ),
+        (
+            vec![
+                (
+                    "HDS_ISSUERS",
+                    r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
+                ),
+                ("HDS_SMTP_URL", "smtp://hds:secret@smtp.example.no:587"),
+            ],
+            "HDS_SMTP_URL must require STARTTLS",
+        ),
     ];
     for (env, why) in refusals {
         let mut command = hds("postgres://x@127.0.0.1:9/x", &scratch, 1, &["serve"]);
@@ -175,6 +192,8 @@ fn metrics_are_off_in_production_unless_configured() {
             "HDS_ISSUERS",
             r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
         ),
+        // production needs a mail server; nothing is sent in this test
+        ("HDS_SMTP_URL", "smtp://127.0.0.1:2525"),
     ];
     let client = reqwest::blocking::Client::new();
     let off = Server::start_with(&db.url, &scratch, hds_blackbox::free_port(), &production);

@@ -54,6 +54,9 @@ pub struct Config {
     /// Serve `GET /metrics` (Prometheus text format) without a token
     /// (`HDS_METRICS`; on locally, off in production unless set).
     pub metrics: bool,
+    /// E-mail notifications: SMTP or `.eml` files, sender, link, retries
+    /// (`HDS_SMTP_URL`, `HDS_MAIL_*`, `HDS_PORTAL_URL`).
+    pub mail: crate::mail::MailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +131,36 @@ pub fn cors_origins(mode: Mode, raw: Option<&str>) -> Result<Vec<String>, Config
         .collect()
 }
 
+/// The notification settings from `HDS_SMTP_URL`, `HDS_MAIL_DIR`,
+/// `HDS_MAIL_FROM`, `HDS_PORTAL_URL`, `HDS_MAIL_MAX_ATTEMPTS` and
+/// `HDS_MAIL_RETRY_SECONDS`.
+fn mail_settings(public_url: &str) -> Result<crate::mail::MailSettings, ConfigError> {
+    let mut mail = crate::mail::MailSettings::local(
+        var("HDS_MAIL_DIR").map_or_else(|| local_dir().join("mail"), PathBuf::from),
+        var("HDS_PORTAL_URL").as_deref().unwrap_or(public_url),
+    );
+    mail.smtp_url = var("HDS_SMTP_URL");
+    if let Some(from) = var("HDS_MAIL_FROM") {
+        mail.from = from;
+    }
+    mail.max_attempts = parse("HDS_MAIL_MAX_ATTEMPTS", mail.max_attempts)?;
+    mail.retry_seconds = parse("HDS_MAIL_RETRY_SECONDS", mail.retry_seconds)?;
+    if mail.max_attempts == 0 {
+        return Err(ConfigError::Invalid {
+            name: "HDS_MAIL_MAX_ATTEMPTS",
+            message: "must be at least 1".into(),
+        });
+    }
+    if mail.from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError::Invalid {
+            name: "HDS_MAIL_FROM",
+            message: "is not an e-mail address (e.g. Helsedataservice <ikke-svar@helsedata.no>)"
+                .into(),
+        });
+    }
+    Ok(mail)
+}
+
 pub const LOCAL_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:54329/hds";
 
 impl Config {
@@ -177,7 +210,7 @@ impl Config {
             mode,
             database_url: var("DATABASE_URL").unwrap_or_else(|| LOCAL_DATABASE_URL.to_owned()),
             bind,
-            public_url,
+            public_url: public_url.clone(),
             problem_type_base,
             dev_issuer: flag("HDS_DEV_ISSUER", local)?,
             dev_key_path: var("HDS_DEV_KEY_PATH")
@@ -193,6 +226,7 @@ impl Config {
                 "HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT",
                 true,
             )?,
+            mail: mail_settings(&public_url)?,
             cors_origins,
             metrics: flag("HDS_METRICS", local)?,
         };
@@ -235,6 +269,19 @@ impl Config {
             return refuse(&format!(
                 "CORS origin {origin} is not HTTPS (HDS_CORS_ORIGINS)"
             ));
+        }
+        match &self.mail.smtp_url {
+            None => {
+                return refuse(
+                    "HDS_SMTP_URL is not set (messages would only be written as .eml files)",
+                )
+            }
+            Some(url) if !crate::mail::MailSettings::smtp_is_encrypted_or_local(url) => {
+                return refuse(
+                    "HDS_SMTP_URL must require STARTTLS (?tls=required) or use smtps://",
+                );
+            }
+            Some(_) => {}
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod letter;
+pub mod mail;
 pub mod metrics;
 pub mod middleware;
 pub mod pdf;

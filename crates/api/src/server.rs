@@ -103,6 +103,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     crate::jobs::spawn_every_minute(state.clone());
     crate::webhook_dispatch::spawn_every_two_seconds(state.clone());
+    crate::mail::spawn_every_two_seconds(state.clone());
     http_server(state, listener, true)?.await
 }
 

@@ -11,6 +11,7 @@ pub mod change_request;
 pub mod disclosure;
 pub mod fees;
 pub mod identity;
+pub mod notification;
 pub mod statistics;
 pub mod task;
 pub mod webhook;

@@ -263,7 +263,18 @@ pub fn add_member(
         .get_result(conn)
         .optional()?;
     match inserted {
-        Some(row) => Ok((row, true)),
+        Some(row) => {
+            crate::notifications::enqueue(
+                conn,
+                hds_domain::notification::MEMBER_ADDED,
+                crate::notifications::About::Member {
+                    application_id,
+                    pid,
+                },
+                row.added_at,
+            )?;
+            Ok((row, true))
+        }
         None => Ok((
             application_members::table
                 .filter(application_members::application_id.eq(application_id))
@@ -686,6 +697,15 @@ pub fn record_case_event(
     event: &NewCaseEvent<'_>,
 ) -> Result<(), StoreError> {
     InsertCaseEvent { e: event }.execute(conn)?;
+    if event.visible_to_applicant {
+        // the outbox, in this transaction: the mapping decides who hears of it
+        crate::notifications::enqueue(
+            conn,
+            event.kind,
+            crate::notifications::About::Case(event.case_id),
+            event.occurred_at,
+        )?;
+    }
     Ok(())
 }
 

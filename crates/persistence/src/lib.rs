@@ -17,6 +17,7 @@ pub mod fees;
 pub mod idempotency;
 pub mod members;
 pub mod migrate;
+pub mod notifications;
 pub mod prepared;
 pub mod schema;
 pub mod seed;

@@ -769,6 +769,55 @@ diesel::joinable!(custodian_members -> custodians (custodian_id));
 diesel::joinable!(submitted_attachments -> attachment_blobs (sha256));
 diesel::joinable!(submitted_attachments -> applications (application_id));
 
+diesel::table! {
+    person_contacts (person_key) {
+        person_key -> Text,
+        email -> Nullable<Text>,
+        language -> Text,
+        verified_at -> Nullable<Timestamptz>,
+        pending_email -> Nullable<Text>,
+        code_hash -> Nullable<Text>,
+        code_expires_at -> Nullable<Timestamptz>,
+        code_attempts -> Int4,
+        codes_sent -> Int4,
+        codes_since -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    custodian_notification_addresses (custodian_id) {
+        custodian_id -> Uuid,
+        email -> Text,
+        updated_at -> Timestamptz,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        kind -> Text,
+        cause -> Text,
+        audience -> Text,
+        case_id -> Nullable<Uuid>,
+        case_number -> Nullable<Text>,
+        application_id -> Nullable<Uuid>,
+        custodian_id -> Nullable<Uuid>,
+        to_address -> Text,
+        language -> Text,
+        data -> Jsonb,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     feed_counter,
@@ -817,4 +866,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     submitted_attachments,
     change_requests,
     attachments_sent_later,
+    person_contacts,
+    custodian_notification_addresses,
+    notifications,
 );

@@ -628,6 +628,14 @@ pub(crate) fn record(
             request_id: ctx.request_id,
         },
     )?;
+    if kind == "DELIVERED" {
+        crate::notifications::enqueue(
+            conn,
+            hds_domain::notification::TASK_DELIVERED,
+            crate::notifications::About::Case(after.case_id),
+            ctx.at,
+        )?;
+    }
     if before.state == after.state {
         let source = format!("/api/v1/tasks/{}", after.id);
         let subject = after.id.to_string();

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod common;
+pub mod contact;
 pub mod custodian_members;
 pub mod dev_issuer;
 pub mod disclosure;
@@ -19,6 +20,7 @@ pub mod events;
 pub mod fees;
 pub mod health;
 pub mod me;
+pub mod notifications;
 pub mod tasks;
 pub mod webhooks;
 
@@ -27,6 +29,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Everything under `/api/v1`.
 pub fn v1(cfg: &mut ServiceConfig) {
     me::routes(cfg);
+    contact::routes(cfg);
+    notifications::routes(cfg);
     applications::routes(cfg);
     calendar::routes(cfg);
     cases::routes(cfg);

@@ -31,6 +31,16 @@ async fn ask(app: &TestApp, id: &str, etag: Option<&str>, key: &str, body: &Valu
 }
 
 /// The period of MFR extended to 2024 and the project to mid-2028.
+/// The owner asks for a longer period (a change request on the application
+/// `id`, decided or submitted): the change request as answered (201).
+pub(crate) async fn ask_for_a_longer_period(app: &TestApp, id: &str) -> Value {
+    let owner = token(app, OWNER);
+    let etag = etag_of(app, &owner, id).await;
+    let made = ask(app, id, Some(&etag), "longer-period", &longer()).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    made.body
+}
+
 fn longer() -> Value {
     json!({
         "description": "Vi trenger fire år til med data: perioden forlenges til 2024, prosjektet til juni 2028.",

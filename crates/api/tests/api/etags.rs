@@ -129,6 +129,7 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     let case_id = submitted.body["id"].as_str().unwrap().to_owned();
     for path in [
         "/api/v1/me".to_owned(),
+        "/api/v1/me/contact".to_owned(),
         "/api/v1/applications".to_owned(),
         format!("/api/v1/applications/{id}"),
         format!("/api/v1/applications/{id}/attachments"),
@@ -218,6 +219,7 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         format!("/api/v1/cases/{case_id}/decision-letter"),
         format!("/api/v1/cases/{case_id}/change-requests"),
         format!("/api/v1/cases/{case_id}/attachments"),
+        "/api/v1/notifications".to_owned(),
     ] {
         covered.insert(revalidates(&app, &path, Some(&handler)).await);
     }

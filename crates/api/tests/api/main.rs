@@ -31,6 +31,7 @@ mod health;
 mod journey;
 mod languages;
 mod metrics;
+mod notifications;
 mod openapi;
 mod privacy;
 mod reading;

@@ -53,6 +53,10 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         // the local default: any port of localhost and 127.0.0.1
         cors_origins: hds_api::config::cors_origins(Mode::Local, None).unwrap(),
         metrics: true,
+        mail: hds_api::mail::MailSettings::local(
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("mail-{port}")),
+            "https://helsedata.no/logg-inn",
+        ),
     }
 }
 

@@ -33,6 +33,7 @@ pub(super) fn create_task(
         .do_nothing()
         .execute(conn)?;
     if n > 0 {
+        tell_custodian(conn, case_id, s, ctx)?;
         return Ok(true);
     }
     // A task cancelled earlier (e.g. a source refused, then granted on
@@ -49,7 +50,29 @@ pub(super) fn create_task(
             custodian_tasks::updated_at.eq(ctx.at),
         ))
         .execute(conn)?;
+    if reopened > 0 {
+        tell_custodian(conn, case_id, s, ctx)?;
+    }
     Ok(reopened > 0)
+}
+
+/// A new (or given back) task sends a message to the custodian's functional address.
+fn tell_custodian(
+    conn: &mut PgConnection,
+    case_id: Uuid,
+    s: &CaseSourceRow,
+    ctx: &Ctx<'_>,
+) -> Result<()> {
+    crate::notifications::enqueue(
+        conn,
+        hds_domain::notification::TASK_CREATED,
+        crate::notifications::About::Task {
+            case_id,
+            custodian_id: s.custodian_id,
+        },
+        ctx.at,
+    )?;
+    Ok(())
 }
 
 /// Why tasks are cancelled when a case is rejected for no reply; lifting the

@@ -62,7 +62,7 @@ pub(super) async fn create_application(
                     json!({"version": row.version}),
                     request_id.as_deref(),
                 )?;
-                let view = view(conn, &row, Access::Owner)?;
+                let view = view(conn, &row, Access::Owner, &pid)?;
                 let headers = vec![
                     ("Location", format!("/api/v1/applications/{}", row.id)),
                     ("ETag", etag::of_version(row.version)),
@@ -173,7 +173,7 @@ pub(super) async fn get_application(
     let view = state
         .run(move |conn| {
             let (row, access) = repo::find_accessible(conn, id, &pid)?;
-            view(conn, &row, access)
+            view(conn, &row, access, &pid)
         })
         .await?;
     etag::json_versioned(&req, &view, view.version, PRIVATE_NO_CACHE)
@@ -228,7 +228,7 @@ pub(super) async fn update_application(
                     json!({"version": row.version, "sections": touched}),
                     request_id.as_deref(),
                 )?;
-                view(conn, &row, access)
+                view(conn, &row, access, &pid)
             })
         })
         .await?;

@@ -168,6 +168,7 @@ pub(super) fn view(
     conn: &mut DbConn,
     row: &ApplicationRow,
     access: Access,
+    caller_pid: &str,
 ) -> Result<ApplicationView, ApiError> {
     let case = if row.status == repo::SUBMITTED {
         Some(repo::case_of(conn, row.id)?)
@@ -189,6 +190,9 @@ pub(super) fn view(
         created_at: row.created_at,
         updated_at: row.updated_at,
         submitted_at: row.submitted_at,
+        email_notifications: hds_persistence::notifications::contacts::has_verified_address(
+            conn, caller_pid,
+        )?,
     })
 }
 

@@ -210,6 +210,10 @@ pub struct ApplicationView {
     )]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<OffsetDateTime>,
+    /// Whether the caller is told by e-mail (varsel på e-post) of what happens
+    /// in the case: `false` until they set and verify a contact address
+    /// (`PUT /api/v1/me/contact`); until then the timeline is their only channel.
+    pub email_notifications: bool,
 }
 
 /// One line of the caller's list of applications.

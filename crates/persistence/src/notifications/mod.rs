@@ -1,0 +1,300 @@
+//! Notifications (varsler): the outbox, filled in the transaction of the
+//! event that causes a message ([`enqueue`]); the contact addresses persons
+//! verify ([`contacts`]); and what the worker claims and records
+//! ([`outbox`]).
+//!
+//! Which event tells whom is decided in one place,
+//! [`hds_domain::notification::notice_for`]. The hooks that call
+//! [`enqueue`] are: `applications::record_case_event` (every case event),
+//! `cases::custodian_tasks::create_task` (a new task), `tasks::record`
+//! (a delivery) and `applications::add_member` (a co-applicant).
+
+pub mod contacts;
+pub mod outbox;
+
+use diesel::prelude::*;
+use diesel::PgConnection;
+use hds_domain::notification::{notice_for, Audience, Language, Notice};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::schema::{
+    application_members, applications, case_origins, cases, custodian_notification_addresses,
+    custodians, notifications, person_contacts,
+};
+use crate::StoreError;
+
+/// The pseudonymous key of a person (SHA-256 of the national identity
+/// number with a fixed prefix, hex): contacts are stored under it, never
+/// under the number.
+pub fn person_key(pid: &str) -> String {
+    let digest = Sha256::digest(format!("hds-person:{pid}").as_bytes());
+    digest.iter().fold(String::with_capacity(64), |mut s, b| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// What an event is about: enough to find whom to tell.
+#[derive(Debug, Clone, Copy)]
+pub enum About<'a> {
+    /// A case (its applicant and co-applicants).
+    Case(Uuid),
+    /// A custodian's task in a case.
+    Task { case_id: Uuid, custodian_id: Uuid },
+    /// A person just added as a co-applicant.
+    Member { application_id: Uuid, pid: &'a str },
+    /// A contact address to verify, with its code.
+    Contact {
+        email: &'a str,
+        language: Language,
+        code: &'a str,
+    },
+}
+
+struct Row<'a> {
+    audience: &'static str,
+    to: String,
+    language: &'a str,
+}
+
+/// Queues the messages `event_kind` causes (none when the mapping has no
+/// notice for it, or nobody concerned has an address), in the caller's
+/// transaction. Returns how many.
+pub fn enqueue(
+    conn: &mut PgConnection,
+    event_kind: &str,
+    about: About<'_>,
+    at: OffsetDateTime,
+) -> Result<usize, StoreError> {
+    let Some(notice) = notice_for(event_kind) else {
+        return Ok(0);
+    };
+    let (case_id, application_id, custodian_id) = match about {
+        About::Case(case) => (Some(case), None, None),
+        About::Task {
+            case_id,
+            custodian_id,
+        } => (Some(case_id), None, Some(custodian_id)),
+        About::Member { application_id, .. } => (None, Some(application_id), None),
+        About::Contact { .. } => (None, None, None),
+    };
+    // a change request's own decision is told once, as CHANGE_REQUEST_DECIDED
+    // on the original case (crate::change_requests::follow_transition)
+    if notice == Notice::Decided {
+        if let Some(id) = case_id {
+            let change_request: bool = diesel::select(diesel::dsl::exists(
+                case_origins::table
+                    .filter(case_origins::case_id.eq(id))
+                    .filter(case_origins::kind.eq("CHANGE_REQUEST")),
+            ))
+            .get_result(conn)?;
+            if change_request {
+                return Ok(0);
+            }
+        }
+    }
+    let case: Option<(Uuid, String)> = match (case_id, application_id) {
+        (Some(id), _) => cases::table
+            .find(id)
+            .select((cases::application_id, cases::case_number))
+            .first(conn)
+            .optional()?,
+        (None, Some(app)) => cases::table
+            .filter(cases::application_id.eq(app))
+            .select((cases::application_id, cases::case_number))
+            .first(conn)
+            .optional()?,
+        (None, None) => None,
+    };
+    let application_id = application_id.or(case.as_ref().map(|c| c.0));
+    let case_number = case.map(|c| c.1);
+    let recipients = recipients(conn, notice, about, application_id)?;
+    let data = match about {
+        About::Contact { code, .. } => json!({"code": code}),
+        _ => Value::Object(serde_json::Map::new()),
+    };
+    let rows: Vec<_> = recipients
+        .iter()
+        .map(|r| {
+            (
+                notifications::kind.eq(notice.as_str()),
+                notifications::cause.eq(event_kind),
+                notifications::audience.eq(r.audience),
+                notifications::case_id.eq(case_id),
+                notifications::case_number.eq(case_number.as_deref()),
+                notifications::application_id.eq(application_id),
+                notifications::custodian_id.eq(custodian_id),
+                notifications::to_address.eq(&r.to),
+                notifications::language.eq(r.language),
+                notifications::data.eq(&data),
+                notifications::next_attempt_at.eq(at),
+                notifications::created_at.eq(at),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::insert_into(notifications::table)
+        .values(&rows)
+        .execute(conn)?)
+}
+
+fn verified_contact(
+    conn: &mut PgConnection,
+    pid: &str,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(person_contacts::table
+        .find(person_key(pid))
+        .filter(person_contacts::email.is_not_null())
+        .select((
+            person_contacts::email.assume_not_null(),
+            person_contacts::language,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+fn recipients<'a>(
+    conn: &mut PgConnection,
+    notice: Notice,
+    about: About<'a>,
+    application_id: Option<Uuid>,
+) -> Result<Vec<Row<'a>>, StoreError> {
+    let lang = |code: String| -> &'a str {
+        if code == Language::En.as_str() {
+            Language::En.as_str()
+        } else {
+            Language::Nb.as_str()
+        }
+    };
+    let mut out = Vec::new();
+    match (notice.audience(), about) {
+        (Audience::Applicants, _) => {
+            let Some(app) = application_id else {
+                return Ok(out);
+            };
+            let owner: String = applications::table
+                .find(app)
+                .select(applications::owner_pid)
+                .first(conn)?;
+            let members: Vec<String> = application_members::table
+                .filter(application_members::application_id.eq(app))
+                .order(application_members::added_at.asc())
+                .select(application_members::pid)
+                .load(conn)?;
+            for (audience, pid) in std::iter::once(("APPLICANT", owner))
+                .chain(members.into_iter().map(|m| ("CO_APPLICANT", m)))
+            {
+                if let Some((to, language)) = verified_contact(conn, &pid)? {
+                    if !out.iter().any(|r: &Row<'_>| r.to == to) {
+                        out.push(Row {
+                            audience,
+                            to,
+                            language: lang(language),
+                        });
+                    }
+                }
+            }
+        }
+        (Audience::NewCoApplicant, About::Member { pid, .. }) => {
+            if let Some((to, language)) = verified_contact(conn, pid)? {
+                out.push(Row {
+                    audience: "CO_APPLICANT",
+                    to,
+                    language: lang(language),
+                });
+            }
+        }
+        (Audience::Custodian, About::Task { custodian_id, .. }) => {
+            if let Some(to) = custodian_address(conn, custodian_id)? {
+                out.push(Row {
+                    audience: "CUSTODIAN",
+                    to,
+                    language: Language::Nb.as_str(),
+                });
+            }
+        }
+        (
+            Audience::Person,
+            About::Contact {
+                email, language, ..
+            },
+        ) => out.push(Row {
+            audience: "PERSON",
+            to: email.to_owned(),
+            language: language.as_str(),
+        }),
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// The custodian's functional address for tasks: the one ADMIN set, else
+/// its public contact address; `None` when it has neither.
+pub fn custodian_address(
+    conn: &mut PgConnection,
+    custodian_id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    let set: Option<String> = custodian_notification_addresses::table
+        .find(custodian_id)
+        .select(custodian_notification_addresses::email)
+        .first(conn)
+        .optional()?;
+    if set.is_some() {
+        return Ok(set);
+    }
+    Ok(custodians::table
+        .find(custodian_id)
+        .select(custodians::contact_email)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// Sets a custodian's functional address (ADMIN); `NotFound` for an unknown
+/// custodian code. Returns the custodian's id.
+pub fn set_custodian_address(
+    conn: &mut PgConnection,
+    custodian_code: &str,
+    email: &str,
+    by: &str,
+    at: OffsetDateTime,
+) -> Result<Uuid, StoreError> {
+    let id: Uuid = custodians::table
+        .filter(custodians::code.eq(custodian_code))
+        .select(custodians::id)
+        .first(conn)?;
+    diesel::insert_into(custodian_notification_addresses::table)
+        .values((
+            custodian_notification_addresses::custodian_id.eq(id),
+            custodian_notification_addresses::email.eq(email),
+            custodian_notification_addresses::updated_at.eq(at),
+            custodian_notification_addresses::updated_by.eq(by),
+        ))
+        .on_conflict(custodian_notification_addresses::custodian_id)
+        .do_update()
+        .set((
+            custodian_notification_addresses::email.eq(email),
+            custodian_notification_addresses::updated_at.eq(at),
+            custodian_notification_addresses::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    crate::audit::record(
+        conn,
+        &crate::audit::NewAuditEvent {
+            actor: by,
+            action: "CUSTODIAN_NOTIFICATION_ADDRESS_SET",
+            entity_type: "custodian",
+            entity_id: &id.to_string(),
+            before_state: None,
+            after_state: Some(json!({"notificationEmail": email})),
+            request_id: None,
+        },
+    )?;
+    Ok(id)
+}

@@ -1,0 +1,3 @@
+DROP TABLE notifications;
+DROP TABLE custodian_notification_addresses;
+DROP TABLE person_contacts;
