@@ -18,6 +18,7 @@ pub mod migrate;
 pub mod prepared;
 pub mod schema;
 pub mod seed;
+pub mod statistics;
 pub mod tasks;
 #[cfg(feature = "test-support")]
 pub mod test_support;

@@ -658,6 +658,20 @@ diesel::joinable!(invoice_bases -> invoicing_parties (party));
 diesel::joinable!(invoice_lines -> invoice_bases (invoice_basis_id));
 diesel::joinable!(credit_notes -> invoice_bases (invoice_basis_id));
 
+
+// The public overview of granted access (issue 15).
+
+diesel::table! {
+    overview_withholdings (case_id) {
+        case_id -> Uuid,
+        reason -> Text,
+        withheld_at -> Timestamptz,
+        withheld_by -> Text,
+    }
+}
+
+diesel::joinable!(overview_withholdings -> cases (case_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     feed_counter,
@@ -699,4 +713,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoice_bases,
     invoice_lines,
     credit_notes,
+    overview_withholdings,
 );

@@ -7,6 +7,7 @@ pub mod allow;
 pub mod cors;
 pub mod etag;
 pub mod idempotency;
+pub mod negotiate;
 pub mod pagination;
 pub mod privacy;
 pub mod request_id;

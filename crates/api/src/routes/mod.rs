@@ -12,12 +12,15 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod common;
+pub mod dcat;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;
 pub mod fees;
 pub mod health;
 pub mod me;
+pub mod overview;
+pub mod statistics;
 pub mod tasks;
 pub mod webhooks;
 
@@ -35,6 +38,9 @@ pub fn v1(cfg: &mut ServiceConfig) {
     fees::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
+    statistics::routes(cfg);
+    overview::routes(cfg);
+    dcat::routes(cfg);
 }
 
 #[cfg(test)]

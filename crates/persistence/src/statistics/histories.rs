@@ -1,0 +1,342 @@
+//! One [`CaseHistory`] per case, from what the system records: four
+//! queries (cases, their sources, decisions and data reports, and the case
+//! events that are milestones or changes of state), put together here.
+//! `docs/reporting.md` ("What the figures are computed from") names the
+//! column or event behind every field.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Date as SqlDate, Nullable, Text, Uuid as SqlUuid};
+use diesel::PgConnection;
+use hds_domain::application::Purpose;
+use hds_domain::case::{AppealedAct, CaseState, DecisionAuthority, DecisionOutcome};
+use hds_domain::statistics::{
+    AppealHistory, AppealResolution, AppealResult, CaseHistory, CaseKind, DeadlineSet, Delivery,
+    DeliveryOutcome, SourceDecisionOn, SourceHistory, StateEntered,
+};
+use time::Date;
+use uuid::Uuid;
+
+use super::events;
+use crate::error::StoreError;
+
+#[derive(QueryableByName)]
+struct CaseRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = Text)]
+    case_number: String,
+    #[diesel(sql_type = SqlDate)]
+    received_on: Date,
+    #[diesel(sql_type = Nullable<SqlDate>)]
+    completed_on: Option<Date>,
+    #[diesel(sql_type = Nullable<Text>)]
+    purpose: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    origin: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct SourceRow {
+    #[diesel(sql_type = SqlUuid)]
+    case_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    data_source_id: Uuid,
+    #[diesel(sql_type = Text)]
+    data_source: String,
+    #[diesel(sql_type = Text)]
+    custodian: String,
+    #[diesel(sql_type = Text)]
+    authority: String,
+}
+
+#[derive(QueryableByName)]
+struct DecisionRow {
+    #[diesel(sql_type = SqlUuid)]
+    case_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    data_source_id: Uuid,
+    #[diesel(sql_type = SqlDate)]
+    decided_on: Date,
+    #[diesel(sql_type = Text)]
+    outcome: String,
+}
+
+#[derive(QueryableByName)]
+struct DeliveryRow {
+    #[diesel(sql_type = SqlUuid)]
+    case_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    data_source_id: Uuid,
+    #[diesel(sql_type = SqlDate)]
+    on: Date,
+    #[diesel(sql_type = Text)]
+    outcome: String,
+}
+
+#[derive(QueryableByName)]
+struct EventRow {
+    #[diesel(sql_type = SqlUuid)]
+    case_id: Uuid,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = SqlDate)]
+    on: Date,
+    #[diesel(sql_type = Nullable<Text>)]
+    changed_state: Option<String>,
+    #[diesel(sql_type = Nullable<SqlDate>)]
+    due_on: Option<Date>,
+    #[diesel(sql_type = Nullable<Text>)]
+    against: Option<String>,
+}
+
+const CASES: &str = "
+SELECT c.id, c.case_number, c.received_on, c.completed_on,
+       s.content #>> '{content,purpose}' AS purpose, o.kind AS origin
+  FROM cases c
+  LEFT JOIN application_snapshots s ON s.application_id = c.application_id
+  LEFT JOIN case_origins o ON o.case_id = c.id
+ WHERE ($1::uuid IS NULL OR c.id = $1 OR EXISTS (
+        SELECT 1 FROM case_sources x JOIN case_sources y ON y.data_source_id = x.data_source_id
+         WHERE x.case_id = $1 AND y.case_id = c.id))";
+
+const SOURCES: &str = "
+SELECT cs.case_id, cs.data_source_id, cs.data_source_code AS data_source,
+       cu.code AS custodian, cs.decision_authority AS authority
+  FROM case_sources cs JOIN custodians cu ON cu.id = cs.custodian_id
+ WHERE ($1::uuid[] IS NULL OR cs.case_id = ANY($1))
+ ORDER BY cs.case_id, cs.position";
+
+const DECISIONS: &str = "
+SELECT case_id, data_source_id, decided_on, outcome
+  FROM case_decisions WHERE ($1::uuid[] IS NULL OR case_id = ANY($1)) ORDER BY case_id, data_source_id, round";
+
+/// The custodian's final report per case and source: the latest delivery
+/// or cannot-deliver of its data-preparation task(s).
+const DELIVERIES: &str = "
+SELECT DISTINCT ON (case_id, data_source_id) case_id, data_source_id, \"on\", outcome FROM (
+  SELECT t.case_id, t.data_source_id, d.delivered_on AS \"on\", 'DELIVERED' AS outcome
+    FROM task_deliveries d JOIN custodian_tasks t ON t.id = d.task_id
+   WHERE t.kind = $1 AND ($3::uuid[] IS NULL OR t.case_id = ANY($3))
+  UNION ALL
+  SELECT t.case_id, t.data_source_id, (e.occurred_at AT TIME ZONE 'Europe/Oslo')::date, 'CANNOT_DELIVER'
+    FROM task_events e JOIN custodian_tasks t ON t.id = e.task_id
+   WHERE t.kind = $1 AND e.kind = $2 AND ($3::uuid[] IS NULL OR t.case_id = ANY($3))
+) r ORDER BY case_id, data_source_id, \"on\" DESC";
+
+/// The milestones and every change of state, in the order they happened.
+/// A milestone's date is the date it carries (e.g. `completedOn`), else
+/// the Oslo date it was recorded.
+const EVENTS: &str = "
+SELECT case_id, kind,
+       COALESCE((data->>'completedOn')::date, (data->>'resumedOn')::date,
+                (data->>'postponedOn')::date, (data->>'rejectedOn')::date,
+                (data->>'withdrawnOn')::date, (data->>'appealedOn')::date,
+                (data->>'reversedOn')::date, (data->>'liftedOn')::date,
+                (data->>'upheldOn')::date,
+                (occurred_at AT TIME ZONE 'Europe/Oslo')::date) AS \"on\",
+       CASE WHEN status_after IS DISTINCT FROM status_before THEN status_after END AS changed_state,
+       (data->>'statutoryDeadline')::date AS due_on,
+       data->>'against' AS against
+  FROM case_events
+ WHERE (kind = ANY($1) OR status_after IS DISTINCT FROM status_before)
+   AND ($2::uuid[] IS NULL OR case_id = ANY($2))
+ ORDER BY case_id, id";
+
+fn authority(code: &str) -> DecisionAuthority {
+    if code == DecisionAuthority::Hds.as_str() {
+        DecisionAuthority::Hds
+    } else {
+        DecisionAuthority::Custodian
+    }
+}
+
+fn invalid(what: &str, code: &str) -> StoreError {
+    StoreError::Database(diesel::result::Error::DeserializationError(
+        format!("unknown {what} {code:?} in the case history").into(),
+    ))
+}
+
+struct Building {
+    history: CaseHistory,
+    source_ids: Vec<Uuid>,
+}
+
+/// Every case's history: all of them (`about = None`), or the case `about`
+/// and the cases that share a data source with it (for its expected dates).
+///
+/// # Errors
+/// A database error, or a stored code the domain does not know.
+pub fn load(conn: &mut PgConnection, about: Option<Uuid>) -> Result<Vec<CaseHistory>, StoreError> {
+    let cases: Vec<CaseRow> = diesel::sql_query(CASES)
+        .bind::<Nullable<SqlUuid>, _>(about)
+        .load(conn)?;
+    let mut by_id: HashMap<Uuid, Building> = HashMap::with_capacity(cases.len());
+    let mut order = Vec::with_capacity(cases.len());
+    for c in cases {
+        let purpose = c
+            .purpose
+            .as_deref()
+            .unwrap_or_default()
+            .parse::<Purpose>()
+            .map_err(|_| invalid("purpose", c.purpose.as_deref().unwrap_or_default()))?;
+        let kind = if c.origin.as_deref() == Some("CHANGE_REQUEST") {
+            CaseKind::ChangeRequest
+        } else {
+            CaseKind::Application
+        };
+        order.push(c.id);
+        by_id.insert(
+            c.id,
+            Building {
+                history: CaseHistory {
+                    case_id: c.case_number,
+                    kind,
+                    purpose,
+                    sources: Vec::new(),
+                    received_on: c.received_on,
+                    completed_on: c.completed_on,
+                    deadlines: Vec::new(),
+                    postponed_on: Vec::new(),
+                    rejected_no_reply_on: Vec::new(),
+                    withdrawn_on: None,
+                    appeals: Vec::new(),
+                    states: Vec::new(),
+                },
+                source_ids: Vec::new(),
+            },
+        );
+    }
+    // all cases, or only those found
+    let only: Option<Vec<Uuid>> = about.map(|_| order.clone());
+    add_sources(conn, &mut by_id, only.as_ref())?;
+    add_events(conn, &mut by_id, only.as_ref())?;
+    Ok(order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .map(|b| b.history)
+        .collect())
+}
+
+fn source_mut<'a>(
+    by_id: &'a mut HashMap<Uuid, Building>,
+    case_id: Uuid,
+    source_id: Uuid,
+) -> Option<&'a mut SourceHistory> {
+    let b = by_id.get_mut(&case_id)?;
+    let i = b.source_ids.iter().position(|s| *s == source_id)?;
+    b.history.sources.get_mut(i)
+}
+
+fn add_sources(
+    conn: &mut PgConnection,
+    by_id: &mut HashMap<Uuid, Building>,
+    only: Option<&Vec<Uuid>>,
+) -> Result<(), StoreError> {
+    let sources: Vec<SourceRow> = diesel::sql_query(SOURCES)
+        .bind::<Nullable<Array<SqlUuid>>, _>(only)
+        .load(conn)?;
+    for s in sources {
+        if let Some(b) = by_id.get_mut(&s.case_id) {
+            b.source_ids.push(s.data_source_id);
+            b.history.sources.push(SourceHistory {
+                data_source: s.data_source,
+                custodian: s.custodian,
+                authority: authority(&s.authority),
+                decisions: Vec::new(),
+                delivery: None,
+            });
+        }
+    }
+    let decisions: Vec<DecisionRow> = diesel::sql_query(DECISIONS)
+        .bind::<Nullable<Array<SqlUuid>>, _>(only)
+        .load(conn)?;
+    for d in decisions {
+        let outcome = d
+            .outcome
+            .parse::<DecisionOutcome>()
+            .map_err(|_| invalid("decision outcome", &d.outcome))?;
+        if let Some(s) = source_mut(by_id, d.case_id, d.data_source_id) {
+            s.decisions.push(SourceDecisionOn {
+                on: d.decided_on,
+                outcome,
+            });
+        }
+    }
+    let deliveries: Vec<DeliveryRow> = diesel::sql_query(DELIVERIES)
+        .bind::<Text, _>(events::PREPARATION_TASK)
+        .bind::<Text, _>(events::TASK_CANNOT_DELIVER)
+        .bind::<Nullable<Array<SqlUuid>>, _>(only)
+        .load(conn)?;
+    for d in deliveries {
+        let outcome = d
+            .outcome
+            .parse::<DeliveryOutcome>()
+            .map_err(|_| invalid("delivery outcome", &d.outcome))?;
+        if let Some(s) = source_mut(by_id, d.case_id, d.data_source_id) {
+            s.delivery = Some(Delivery { on: d.on, outcome });
+        }
+    }
+    Ok(())
+}
+
+fn add_events(
+    conn: &mut PgConnection,
+    by_id: &mut HashMap<Uuid, Building>,
+    only: Option<&Vec<Uuid>>,
+) -> Result<(), StoreError> {
+    let rows: Vec<EventRow> = diesel::sql_query(EVENTS)
+        .bind::<Array<Text>, _>(events::CASE_MILESTONES.to_vec())
+        .bind::<Nullable<Array<SqlUuid>>, _>(only)
+        .load(conn)?;
+    for e in rows {
+        let Some(b) = by_id.get_mut(&e.case_id) else {
+            continue;
+        };
+        add_event(&mut b.history, &e)?;
+    }
+    Ok(())
+}
+
+fn resolve(h: &mut CaseHistory, on: Date, result: AppealResult) {
+    if let Some(a) = h.appeals.iter_mut().rev().find(|a| a.resolved.is_none()) {
+        a.resolved = Some(AppealResolution { on, result });
+    }
+}
+
+fn add_event(h: &mut CaseHistory, e: &EventRow) -> Result<(), StoreError> {
+    let on = e.on;
+    match e.kind.as_str() {
+        events::MARKED_COMPLETE | events::CLOCK_RESUMED => {
+            if let Some(due_on) = e.due_on {
+                h.deadlines.push(DeadlineSet { on, due_on });
+            }
+        }
+        events::POSTPONED => h.postponed_on.push(on),
+        events::REJECTED_NO_REPLY => h.rejected_no_reply_on.push(on),
+        events::WITHDRAWN => h.withdrawn_on = Some(on),
+        events::APPEALED => {
+            let code = e.against.as_deref().unwrap_or_default();
+            let against = code
+                .parse::<AppealedAct>()
+                .map_err(|_| invalid("appealed act", code))?;
+            h.appeals.push(AppealHistory {
+                received_on: on,
+                against,
+                resolved: None,
+            });
+        }
+        events::APPEAL_REVERSED => resolve(h, on, AppealResult::Reversed),
+        events::REJECTION_LIFTED => resolve(h, on, AppealResult::RejectionLifted),
+        events::APPEAL_UPHELD => resolve(h, on, AppealResult::Upheld),
+        _ => {}
+    }
+    if let Some(code) = &e.changed_state {
+        let state = code
+            .parse::<CaseState>()
+            .map_err(|_| invalid("case state", code))?;
+        h.states.push(StateEntered { on, state });
+    }
+    Ok(())
+}
