@@ -16,6 +16,7 @@ pub mod dcat;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;
+pub mod expected;
 pub mod fees;
 pub mod health;
 pub mod me;
@@ -41,6 +42,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     statistics::routes(cfg);
     overview::routes(cfg);
     dcat::routes(cfg);
+    expected::routes(cfg);
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 pub mod catalogue;
 pub mod events;
+pub mod expected;
 pub mod histories;
 pub mod invoiced;
 pub mod overview;
