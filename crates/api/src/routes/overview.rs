@@ -279,6 +279,7 @@ pub struct WithholdRequest {
 pub struct WithholdingView {
     pub case_id: Uuid,
     pub reason: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub withheld_at: OffsetDateTime,
     /// The case handler's pseudonymous id.
     pub withheld_by: String,

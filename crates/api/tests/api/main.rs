@@ -24,5 +24,6 @@ mod fees;
 mod health;
 mod languages;
 mod openapi;
+mod statistics;
 mod tasks;
 mod webhooks;

@@ -336,6 +336,12 @@ fn add_event(h: &mut CaseHistory, e: &EventRow) -> Result<(), StoreError> {
         let state = code
             .parse::<CaseState>()
             .map_err(|_| invalid("case state", code))?;
+        // the first state is SUBMITTED on the day received (`cases.received_on`)
+        let on = if h.states.is_empty() && state == CaseState::Submitted {
+            h.received_on
+        } else {
+            on
+        };
         h.states.push(StateEntered { on, state });
     }
     Ok(())
