@@ -47,6 +47,67 @@ async fn revalidates(app: &TestApp, path: &str, token: Option<&str>) -> String {
     format!("GET {template}")
 }
 
+/// The fee reads: a case with HDS's hours, its estimate and waivers, an
+/// issued basis with its exports, and the credit note of it.
+async fn fee_reads(app: &TestApp) -> BTreeSet<String> {
+    use crate::fees::{case_hours, submit_draft, tables_content};
+    use crate::fees::{complete_and_grant, draft, handler, iso, issue, on, plus, received};
+
+    let mut covered = BTreeSet::new();
+    let (owner, h) = (token(app, OWNER), handler(app));
+    let t0 = received();
+    on(app, t0);
+    let id = draft(app, &tables_content(&["MFR"], false)).await;
+    let case_id = submit_draft(app, &id, "etag-fees").await;
+    complete_and_grant(app, &case_id, &["MFR"], plus(t0, 1), plus(t0, 2)).await;
+    case_hours(
+        app,
+        &case_id,
+        &json!({"workedOn": iso(plus(t0, 2)), "hours": "1.50", "note": "Vedtak"}),
+    )
+    .await;
+    let basis = issue(app, &h, &case_id, "HDS").await;
+    assert_eq!(basis.status, 201, "{}", basis.text);
+    let basis_id = basis.body["id"].as_str().unwrap().to_owned();
+    let note = app
+        .json_with(
+            Method::POST,
+            &format!("/api/v1/invoice-bases/{basis_id}/credit"),
+            Some(&h),
+            Some(&json!({"reason": "Feil timepris"})),
+            &[("If-Match", &basis.etag())],
+        )
+        .await;
+    assert_eq!(note.status, 201, "{}", note.text);
+    let note_id = note.body["id"].as_str().unwrap().to_owned();
+
+    for path in [
+        format!("/api/v1/applications/{id}/cost-estimate"),
+        format!("/api/v1/applications/{id}/invoice-bases"),
+    ] {
+        covered.insert(revalidates(app, &path, Some(&owner)).await);
+    }
+    for path in [
+        format!("/api/v1/cases/{case_id}/cost-estimate"),
+        format!("/api/v1/cases/{case_id}/fee-waivers"),
+        format!("/api/v1/cases/{case_id}/hours"),
+        format!("/api/v1/cases/{case_id}/invoice-bases"),
+        format!("/api/v1/cases/{case_id}/invoice-bases/HDS"),
+        format!("/api/v1/invoice-bases/{basis_id}"),
+        format!("/api/v1/invoice-bases/{basis_id}/csv"),
+        format!("/api/v1/invoice-bases/{basis_id}/ehf"),
+        format!("/api/v1/credit-notes/{note_id}"),
+        format!("/api/v1/credit-notes/{note_id}/csv"),
+        format!("/api/v1/credit-notes/{note_id}/ehf"),
+    ] {
+        covered.insert(revalidates(app, &path, Some(&h)).await);
+    }
+    for path in ["/api/v1/price-lists", "/api/v1/price-lists/HDS"] {
+        covered.insert(revalidates(app, path, None).await);
+    }
+    covered
+}
+
 #[actix_rt::test]
 async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     let app = TestApp::spawn().await;
@@ -164,6 +225,8 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     ] {
         covered.insert(revalidates(&app, &path, None).await);
     }
+
+    covered.extend(fee_reads(&app).await);
 
     // every GET the contract says answers 304 was tried above
     let spec: Value = serde_json::from_str(&hds_api::app::openapi_json()).unwrap();
