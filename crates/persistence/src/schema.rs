@@ -658,7 +658,6 @@ diesel::joinable!(invoice_bases -> invoicing_parties (party));
 diesel::joinable!(invoice_lines -> invoice_bases (invoice_basis_id));
 diesel::joinable!(credit_notes -> invoice_bases (invoice_basis_id));
 
-
 // The public overview of granted access (issue 15).
 
 diesel::table! {

@@ -146,8 +146,8 @@ fn view(e: &Expectation) -> ExpectationView {
         }
         Expectation::NotExpected => {
             v.status = ExpectationStatus::NotExpected;
-            v.text_nb = "Ingen data ventes: datakilden ble avslått.".to_owned();
-            v.text_en = "No data are expected: the source was refused.".to_owned();
+            v.text_nb = String::from("Ingen data ventes: datakilden ble avslått.");
+            v.text_en = String::from("No data are expected: the source was refused.");
         }
         Expectation::TooLittleHistory {
             sample_size,

@@ -178,13 +178,12 @@ fn bad_cursor() -> ApiError {
 }
 
 fn filter(q: &OverviewQuery) -> Result<Filter, ApiError> {
-    let words: Vec<String> = q
-        .q
-        .as_deref()
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
+    let words: Vec<String> =
+        q.q.as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
     if words.len() > MAX_WORDS || words.iter().any(|w| w.chars().count() > 100) {
         return Err(ApiError::bad_parameter(
             "/query/q",
@@ -253,7 +252,9 @@ async fn list_granted_access(
             Some("innvilgede-tilganger.csv"),
         ));
     }
-    let page = page(entries, limit, |e| format!("{}|{}", e.decided_on, e.case_number));
+    let page = page(entries, limit, |e| {
+        format!("{}|{}", e.decided_on, e.case_number)
+    });
     let body = serde_json::to_vec(&page).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(respond_bytes(
         &req,

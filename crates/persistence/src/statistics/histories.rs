@@ -219,11 +219,11 @@ pub fn load(conn: &mut PgConnection, about: Option<Uuid>) -> Result<Vec<CaseHist
         .collect())
 }
 
-fn source_mut<'a>(
-    by_id: &'a mut HashMap<Uuid, Building>,
+fn source_mut(
+    by_id: &mut HashMap<Uuid, Building>,
     case_id: Uuid,
     source_id: Uuid,
-) -> Option<&'a mut SourceHistory> {
+) -> Option<&mut SourceHistory> {
     let b = by_id.get_mut(&case_id)?;
     let i = b.source_ids.iter().position(|s| *s == source_id)?;
     b.history.sources.get_mut(i)

@@ -109,7 +109,11 @@ pub fn entries(conn: &mut PgConnection, filter: &Filter) -> Result<Vec<Entry>, S
             filter
                 .words
                 .iter()
-                .map(|w| w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+                .map(|w| {
+                    w.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                })
                 .collect(),
         )
     };

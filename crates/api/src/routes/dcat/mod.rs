@@ -175,14 +175,18 @@ async fn dcat_catalog(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let sources = state
-        .run(|conn| Ok(published_sources(conn)?))
-        .await?;
+    let sources = state.run(|conn| Ok(published_sources(conn)?)).await?;
     let base = state.config.public_url.trim_end_matches('/').to_owned();
     let doc = catalog(&base, &sources);
     if accepts(&req, "text/turtle") {
         let ttl = turtle::turtle(&doc);
-        return Ok(respond_bytes(&req, ttl.into_bytes(), TURTLE, PUBLIC_CACHE, None));
+        return Ok(respond_bytes(
+            &req,
+            ttl.into_bytes(),
+            TURTLE,
+            PUBLIC_CACHE,
+            None,
+        ));
     }
     let body = serde_json::to_vec(&doc).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(respond_bytes(&req, body, JSON_LD, PUBLIC_CACHE, None))

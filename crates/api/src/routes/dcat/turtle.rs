@@ -63,7 +63,11 @@ impl<'a> Writer<'a> {
                     self.pending.push(o);
                     return iri(id);
                 }
-                format!("[\n{}{}]", self.properties(o, indent + 4), " ".repeat(indent))
+                format!(
+                    "[\n{}{}]",
+                    self.properties(o, indent + 4),
+                    " ".repeat(indent)
+                )
             }
             Value::Array(items) => items
                 .iter()

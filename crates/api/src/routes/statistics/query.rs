@@ -92,7 +92,10 @@ fn dimension_of(code: &str) -> Option<(Dimension, DimensionDto)> {
         "DATA_SOURCE" => (Dimension::DataSource, DimensionDto::DataSource),
         "CUSTODIAN" => (Dimension::Custodian, DimensionDto::Custodian),
         "PURPOSE" => (Dimension::Purpose, DimensionDto::Purpose),
-        "DECISION_AUTHORITY" => (Dimension::DecisionAuthority, DimensionDto::DecisionAuthority),
+        "DECISION_AUTHORITY" => (
+            Dimension::DecisionAuthority,
+            DimensionDto::DecisionAuthority,
+        ),
         _ => return None,
     })
 }

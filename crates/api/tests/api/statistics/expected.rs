@@ -52,7 +52,10 @@ async fn expected_dates_are_the_median_and_90th_percentile_of_the_last_twelve_mo
     // the applicant sees F's dates beside its statutory deadline
     let owner = token(&app, OWNER);
     let r = app
-        .get(&format!("/api/v1/applications/{f_application}/case/expected-dates"), Some(&owner))
+        .get(
+            &format!("/api/v1/applications/{f_application}/case/expected-dates"),
+            Some(&owner),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["asOf"], "2027-04-12");
@@ -97,7 +100,10 @@ async fn expected_dates_are_the_median_and_90th_percentile_of_the_last_twelve_mo
     // another custodian's view of the task: 404
     let other = app.token_for(Role::Custodian, None, Some("974761122"));
     let r = app
-        .get(&format!("/api/v1/tasks/{task}/expected-dates"), Some(&other))
+        .get(
+            &format!("/api/v1/tasks/{task}/expected-dates"),
+            Some(&other),
+        )
         .await;
     assert_eq!(r.status, 404, "{}", r.text);
 
@@ -112,6 +118,9 @@ async fn expected_dates_are_the_median_and_90th_percentile_of_the_last_twelve_mo
     assert_eq!(decision["status"], "TOO_LITTLE_HISTORY");
     assert_eq!(decision["sampleSize"], 0);
     assert_eq!(decision["minimumSample"], 5);
-    assert!(decision["textEn"].as_str().unwrap().starts_with("Too little history"));
+    assert!(decision["textEn"]
+        .as_str()
+        .unwrap()
+        .starts_with("Too little history"));
     assert!(decision.get("likelyOn").is_none());
 }

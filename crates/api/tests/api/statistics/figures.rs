@@ -15,7 +15,11 @@ async fn the_figures_of_a_period_are_counted_from_the_events_across_easter() {
     let h = staff(&app);
     // D's statutory deadline, counted by the case rules across Easter
     let case = app.get(&format!("/api/v1/cases/{d}"), Some(&h)).await;
-    assert_eq!(case.body["statutoryDeadline"], "2027-04-16", "{}", case.text);
+    assert_eq!(
+        case.body["statutoryDeadline"], "2027-04-16",
+        "{}",
+        case.text
+    );
 
     let r = app
         .get(
@@ -39,11 +43,20 @@ async fn the_figures_of_a_period_are_counted_from_the_events_across_easter() {
     assert_eq!(all["dataCannotDeliver"], 0);
     let t = &all["processingTimes"];
     // received to complete: D 1, A 2, B 5
-    assert_eq!(t["receivedToComplete"], json!({"count": 3, "median": 2, "p90": 5}));
+    assert_eq!(
+        t["receivedToComplete"],
+        json!({"count": 3, "median": 2, "p90": 5})
+    );
     // complete to decision: B 12, A 16, D 22 (nearest rank: 2nd and 3rd of 3)
-    assert_eq!(t["completeToDecision"], json!({"count": 3, "median": 16, "p90": 22}));
+    assert_eq!(
+        t["completeToDecision"],
+        json!({"count": 3, "median": 16, "p90": 22})
+    );
     // complete to data: A 24
-    assert_eq!(t["completeToData"], json!({"count": 1, "median": 24, "p90": 24}));
+    assert_eq!(
+        t["completeToData"],
+        json!({"count": 1, "median": 24, "p90": 24})
+    );
     // A's clock stopped with its data (9 Apr), B's with its refusal (24 Mar),
     // both before their deadlines; D runs past 16 April and is overdue on 30 April
     assert_eq!(
@@ -63,7 +76,10 @@ async fn the_figures_of_a_period_are_counted_from_the_events_across_easter() {
     let dar = &group(&r.body, "DATA_SOURCE", "DAR")["figures"];
     assert_eq!(dar["received"], 1);
     assert_eq!(dar["deadlines"]["overdueAtEnd"], 1);
-    assert_eq!(group(&r.body, "DECISION_AUTHORITY", "HDS")["figures"]["received"], 4);
+    assert_eq!(
+        group(&r.body, "DECISION_AUTHORITY", "HDS")["figures"]["received"],
+        4
+    );
 
     // the first quarter: only B (24 Mar, 12) and A (30 Mar, 16) were decided
     // in it, and A's data came after it, so A's clock had not stopped
@@ -117,7 +133,10 @@ async fn the_backlog_at_a_past_date_is_as_it_stood_then_by_stage_and_age() {
     assert_eq!(stage("SUBMITTED"), 2);
     assert_eq!(stage("UNDER_REVIEW"), 2);
     assert_eq!(stage("AWAITING_DATA"), 0);
-    assert_eq!(all["byAge"][0], json!({"bucket": "0-30", "from": 0, "to": 30, "count": 4}));
+    assert_eq!(
+        all["byAge"][0],
+        json!({"bucket": "0-30", "from": 0, "to": 30, "count": 4})
+    );
 
     // Friday 30 April: only D, awaiting DAR's data, overdue since 16 April;
     // 41 working days old (19 in March after the 1st, 22 in April up to the 30th)
@@ -135,14 +154,22 @@ async fn the_backlog_at_a_past_date_is_as_it_stood_then_by_stage_and_age() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| (a["bucket"].as_str().unwrap().to_owned(), a["count"].as_u64().unwrap()))
+        .map(|a| {
+            (
+                a["bucket"].as_str().unwrap().to_owned(),
+                a["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         ages,
         vec![("0-40".into(), 0), ("41-41".into(), 1), (">41".into(), 0)]
     );
     assert_eq!(group(&r.body, "DATA_SOURCE", "MFR")["backlog"]["total"], 0);
-    assert_eq!(group(&r.body, "DATA_SOURCE", "DAR")["backlog"]["overdue"], 1);
+    assert_eq!(
+        group(&r.body, "DATA_SOURCE", "DAR")["backlog"]["overdue"],
+        1
+    );
 }
 
 #[actix_rt::test]
@@ -156,11 +183,20 @@ async fn the_csv_has_a_bom_a_header_row_and_semicolons() {
                 .header("Accept", "text/csv"),
         )
     };
-    let r = get("/api/v1/statistics?period=2027-03-01..2027-04-30&dimension=DATA_SOURCE&bom=true").await;
+    let r = get("/api/v1/statistics?period=2027-03-01..2027-04-30&dimension=DATA_SOURCE&bom=true")
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert!(r.content_type().starts_with("text/csv"), "{}", r.content_type());
+    assert!(
+        r.content_type().starts_with("text/csv"),
+        "{}",
+        r.content_type()
+    );
     assert!(r.text.starts_with('\u{feff}'), "no byte order mark");
-    let lines: Vec<&str> = r.text.trim_start_matches('\u{feff}').split("\r\n").collect();
+    let lines: Vec<&str> = r
+        .text
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .collect();
     assert_eq!(lines[0], REPORT_COLUMNS.join(";"));
     assert_eq!(lines[0].split(';').count(), 32);
     let row = |prefix: &str| -> Vec<String> {
@@ -181,7 +217,13 @@ async fn the_csv_has_a_bom_a_header_row_and_semicolons() {
     assert_eq!(cell(&all, "completeToDecisionMedian"), "16");
     assert_eq!(cell(&all, "completeToDecisionP90"), "22");
     assert_eq!(cell(&all, "withinDeadlinePercent"), "100.0");
-    assert_eq!(cell(&row("2027-03-01..2027-04-30;DATA_SOURCE;DAR;"), "overdueAtEnd"), "1");
+    assert_eq!(
+        cell(
+            &row("2027-03-01..2027-04-30;DATA_SOURCE;DAR;"),
+            "overdueAtEnd"
+        ),
+        "1"
+    );
 
     // without bom: no byte order mark; the backlog has its own columns
     let r = get("/api/v1/statistics/backlog?on=2027-03-05").await;
@@ -192,7 +234,11 @@ async fn the_csv_has_a_bom_a_header_row_and_semicolons() {
         header,
         "date;dimension;group;total;overdue;SUBMITTED;AWAITING_APPLICANT;UNDER_REVIEW;APPEALED;AWAITING_DATA;0-30;31-60;61-120;>120"
     );
-    assert!(r.text.contains("\r\n2027-03-05;ALL;;4;0;2;0;2;0;0;4;0;0;0"), "{}", r.text);
+    assert!(
+        r.text.contains("\r\n2027-03-05;ALL;;4;0;2;0;2;0;0;4;0;0;0"),
+        "{}",
+        r.text
+    );
 }
 
 #[actix_rt::test]
@@ -200,15 +246,47 @@ async fn bad_parameters_are_400_naming_the_parameter_and_only_staff_read() {
     let app = TestApp::spawn().await;
     let h = staff(&app);
     for (path, pointer, code) in [
-        ("/api/v1/statistics?period=2027-13", "/query/period", "INVALID_PERIOD"),
-        ("/api/v1/statistics?period=2027-02-30..2027-03-01", "/query/period", "INVALID_DATE"),
-        ("/api/v1/statistics?period=2027-04-01..2027-03-01", "/query/period", "END_BEFORE_START"),
-        ("/api/v1/statistics?period=2027&dimension=COUNTY", "/query/dimension", "INVALID_DIMENSION"),
-        ("/api/v1/statistics?period=2027&bom=maybe", "/query/bom", "INVALID_PARAMETER"),
+        (
+            "/api/v1/statistics?period=2027-13",
+            "/query/period",
+            "INVALID_PERIOD",
+        ),
+        (
+            "/api/v1/statistics?period=2027-02-30..2027-03-01",
+            "/query/period",
+            "INVALID_DATE",
+        ),
+        (
+            "/api/v1/statistics?period=2027-04-01..2027-03-01",
+            "/query/period",
+            "END_BEFORE_START",
+        ),
+        (
+            "/api/v1/statistics?period=2027&dimension=COUNTY",
+            "/query/dimension",
+            "INVALID_DIMENSION",
+        ),
+        (
+            "/api/v1/statistics?period=2027&bom=maybe",
+            "/query/bom",
+            "INVALID_PARAMETER",
+        ),
         ("/api/v1/statistics", "/query/period", "INVALID_PARAMETER"),
-        ("/api/v1/statistics/backlog?on=2027-02-30", "/query/on", "INVALID_DATE"),
-        ("/api/v1/statistics/backlog?ageBuckets=60,30", "/query/ageBuckets", "NOT_ASCENDING"),
-        ("/api/v1/statistics/backlog?ageBuckets=thirty", "/query/ageBuckets", "INVALID_BOUNDS"),
+        (
+            "/api/v1/statistics/backlog?on=2027-02-30",
+            "/query/on",
+            "INVALID_DATE",
+        ),
+        (
+            "/api/v1/statistics/backlog?ageBuckets=60,30",
+            "/query/ageBuckets",
+            "NOT_ASCENDING",
+        ),
+        (
+            "/api/v1/statistics/backlog?ageBuckets=thirty",
+            "/query/ageBuckets",
+            "INVALID_BOUNDS",
+        ),
     ] {
         let r = app.get(path, Some(&h)).await;
         assert_eq!(r.status, 400, "{path}: {}", r.text);
@@ -217,10 +295,17 @@ async fn bad_parameters_are_400_naming_the_parameter_and_only_staff_read() {
         assert_eq!(p["errors"][0]["code"], code, "{path}: {}", r.text);
     }
     let applicant = app.token(Role::Applicant);
-    let r = app.get("/api/v1/statistics?period=2027", Some(&applicant)).await;
+    let r = app
+        .get("/api/v1/statistics?period=2027", Some(&applicant))
+        .await;
     assert_eq!(r.status, 403, "{}", r.text);
     let r = app.get("/api/v1/statistics/backlog", None).await;
     assert_eq!(r.status, 401, "{}", r.text);
     let admin = app.token(Role::Admin);
-    assert_eq!(app.get("/api/v1/statistics/backlog", Some(&admin)).await.status, 200);
+    assert_eq!(
+        app.get("/api/v1/statistics/backlog", Some(&admin))
+            .await
+            .status,
+        200
+    );
 }

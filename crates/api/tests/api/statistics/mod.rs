@@ -102,7 +102,10 @@ pub async fn withdraw(app: &TestApp, application_id: &str, day: Date) {
     on(app, day);
     let owner = token(app, OWNER);
     let case = app
-        .get(&format!("/api/v1/applications/{application_id}/case"), Some(&owner))
+        .get(
+            &format!("/api/v1/applications/{application_id}/case"),
+            Some(&owner),
+        )
         .await;
     let w = app
         .send(
@@ -137,7 +140,7 @@ pub struct Known {
 pub async fn known_cases(app: &TestApp) -> Known {
     let (_, a) = case_for(app, "MFR", "case-a").await;
     let (_, b) = case_for(app, "MFR", "case-b").await;
-    let (c_application, c) = case_for(app, "MFR", "case-c").await;
+    let (c_application, _) = case_for(app, "MFR", "case-c").await;
     let (_, dd) = case_for(app, "DAR", "case-d").await;
     complete(app, &dd, d(3, 2)).await;
     complete(app, &a, d(3, 3)).await;

@@ -40,14 +40,20 @@ async fn the_overview_lists_granted_access_only_and_hides_a_withheld_entry() {
         assert!(!r.text.contains(personal), "{personal} in {}", r.text);
     }
     // cacheable
-    assert!(r.header("cache-control").starts_with("public"), "{}", r.header("cache-control"));
+    assert!(
+        r.header("cache-control").starts_with("public"),
+        "{}",
+        r.header("cache-control")
+    );
     let etag = r.header("etag").to_owned();
     let again = app
         .get_with("/api/v1/granted-access", &[("If-None-Match", &etag)])
         .await;
     assert_eq!(again.status, 304);
     // searchable and paged
-    let r = app.get("/api/v1/granted-access?q=CASE-A%20oslo", None).await;
+    let r = app
+        .get("/api/v1/granted-access?q=CASE-A%20oslo", None)
+        .await;
     assert_eq!(numbers(&r.body), vec!["Prosjekt case-a"]);
     let r = app.get("/api/v1/granted-access?dataSource=DAR", None).await;
     assert_eq!(numbers(&r.body), vec!["Prosjekt case-d"]);
@@ -55,7 +61,10 @@ async fn the_overview_lists_granted_access_only_and_hides_a_withheld_entry() {
     assert_eq!(numbers(&first.body), vec!["Prosjekt case-d"]);
     let cursor = first.body["nextCursor"].as_str().unwrap().to_owned();
     let second = app
-        .get(&format!("/api/v1/granted-access?limit=1&cursor={cursor}"), None)
+        .get(
+            &format!("/api/v1/granted-access?limit=1&cursor={cursor}"),
+            None,
+        )
         .await;
     assert_eq!(numbers(&second.body), vec!["Prosjekt case-a"]);
     assert!(second.body["nextCursor"].is_null());
@@ -66,9 +75,17 @@ async fn the_overview_lists_granted_access_only_and_hides_a_withheld_entry() {
     let h = staff(&app);
     let path = format!("/api/v1/granted-access/{d}/withholding");
     let empty = app
-        .send(app.request(Method::PUT, &path, Some(&h)).json(&json!({"reason": " "})))
+        .send(
+            app.request(Method::PUT, &path, Some(&h))
+                .json(&json!({"reason": " "})),
+        )
         .await;
-    assert_eq!(empty.problem(422)["errors"][0]["pointer"], "/reason", "{}", empty.text);
+    assert_eq!(
+        empty.problem(422)["errors"][0]["pointer"],
+        "/reason",
+        "{}",
+        empty.text
+    );
     let applicant = app.token(Role::Applicant);
     let r = app
         .send(
@@ -79,7 +96,10 @@ async fn the_overview_lists_granted_access_only_and_hides_a_withheld_entry() {
     assert_eq!(r.status, 403);
     let reason = "Prosjektet er gradert etter sikkerhetsloven.";
     let r = app
-        .send(app.request(Method::PUT, &path, Some(&h)).json(&json!({"reason": reason})))
+        .send(
+            app.request(Method::PUT, &path, Some(&h))
+                .json(&json!({"reason": reason})),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["reason"], reason);
@@ -93,7 +113,11 @@ async fn the_overview_lists_granted_access_only_and_hides_a_withheld_entry() {
         )
         .await;
     assert_eq!(csv.status, 200);
-    let lines: Vec<&str> = csv.text.trim_start_matches('\u{feff}').split("\r\n").collect();
+    let lines: Vec<&str> = csv
+        .text
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .collect();
     assert_eq!(
         lines[0],
         "caseNumber;projectTitle;institution;purpose;dataSources;decidedOn;validFrom;validTo"
@@ -122,12 +146,26 @@ async fn the_overview_lists_granted_access_only_and_hides_a_withheld_entry() {
     assert_eq!(numbers(&r.body), vec!["Prosjekt case-d", "Prosjekt case-a"]);
     let r = app.send(app.request(Method::DELETE, &path, Some(&h))).await;
     assert_eq!(r.status, 404);
-    let unknown = format!("/api/v1/granted-access/{}/withholding", uuid::Uuid::new_v4());
+    let unknown = format!(
+        "/api/v1/granted-access/{}/withholding",
+        uuid::Uuid::new_v4()
+    );
     let r = app
-        .send(app.request(Method::PUT, &unknown, Some(&h)).json(&json!({"reason": reason})))
+        .send(
+            app.request(Method::PUT, &unknown, Some(&h))
+                .json(&json!({"reason": reason})),
+        )
         .await;
     assert_eq!(r.status, 404);
     let _ = a;
+}
+
+#[derive(diesel::QueryableByName)]
+struct Source {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    code: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    orgnr: String,
 }
 
 #[actix_rt::test]
@@ -140,18 +178,17 @@ async fn the_dcat_catalogue_holds_every_source_with_its_publisher_and_contact_po
     assert_eq!(doc["@type"], "dcat:Catalog");
     assert_eq!(doc["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
     assert_eq!(doc["@context"]["dct"], "http://purl.org/dc/terms/");
-    for property in ["@id", "dct:title", "dct:description", "dct:publisher", "dcat:dataset"] {
+    for property in [
+        "@id",
+        "dct:title",
+        "dct:description",
+        "dct:publisher",
+        "dcat:dataset",
+    ] {
         assert!(!doc[property].is_null(), "catalog without {property}");
     }
     assert_eq!(doc["dct:publisher"]["@type"], "foaf:Agent");
 
-    #[derive(diesel::QueryableByName)]
-    struct Source {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        code: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        orgnr: String,
-    }
     let sources: Vec<Source> = diesel::sql_query(
         "SELECT ds.code, cu.orgnr FROM data_sources ds JOIN custodians cu ON cu.id = ds.custodian_id WHERE ds.retired_at IS NULL ORDER BY ds.code",
     )
@@ -163,41 +200,81 @@ async fn the_dcat_catalogue_holds_every_source_with_its_publisher_and_contact_po
     for (source, set) in sources.iter().zip(datasets) {
         assert_eq!(set["@type"], "dcat:Dataset");
         assert_eq!(set["dct:identifier"], source.code.as_str());
-        assert!(set["@id"].as_str().unwrap().ends_with(&format!("/data-sources/{}", source.code)));
-        for property in ["dct:title", "dct:description", "dcat:theme", "dct:accessRights"] {
-            assert!(!set[property].is_null(), "{} without {property}", source.code);
+        assert!(set["@id"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/data-sources/{}", source.code)));
+        for property in [
+            "dct:title",
+            "dct:description",
+            "dcat:theme",
+            "dct:accessRights",
+        ] {
+            assert!(
+                !set[property].is_null(),
+                "{} without {property}",
+                source.code
+            );
         }
         let publisher = &set["dct:publisher"];
         assert_eq!(publisher["@type"], "foaf:Agent", "{}", source.code);
-        assert_eq!(publisher["dct:identifier"], source.orgnr.as_str(), "{}", source.code);
-        assert!(publisher["foaf:name"].as_str().is_some_and(|n| !n.is_empty()));
+        assert_eq!(
+            publisher["dct:identifier"],
+            source.orgnr.as_str(),
+            "{}",
+            source.code
+        );
+        assert!(publisher["foaf:name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty()));
         let contact = &set["dcat:contactPoint"];
         assert_eq!(contact["@type"], "vcard:Organization", "{}", source.code);
         assert!(
-            contact["vcard:hasEmail"].as_str().is_some_and(|e| e.starts_with("mailto:"))
-                || contact["vcard:hasURL"].as_str().is_some_and(|u| u.starts_with("http")),
+            contact["vcard:hasEmail"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("mailto:"))
+                || contact["vcard:hasURL"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("http")),
             "{} has no way to make contact: {contact}",
             source.code
         );
-        assert_eq!(set["dcat:theme"][0], "http://publications.europa.eu/resource/authority/data-theme/HEAL");
+        assert_eq!(
+            set["dcat:theme"][0],
+            "http://publications.europa.eu/resource/authority/data-theme/HEAL"
+        );
     }
-    let mfr = datasets.iter().find(|s| s["dct:identifier"] == "MFR").unwrap();
-    assert_eq!(mfr["dcat:contactPoint"]["vcard:hasEmail"], "mailto:datatilgang@fhi.no");
+    let mfr = datasets
+        .iter()
+        .find(|s| s["dct:identifier"] == "MFR")
+        .unwrap();
+    assert_eq!(
+        mfr["dcat:contactPoint"]["vcard:hasEmail"],
+        "mailto:datatilgang@fhi.no"
+    );
     assert_eq!(mfr["healthdcatap:hdab"]["@type"], "foaf:Agent");
 
     // a stable URL with an ETag
     assert!(r.header("cache-control").starts_with("public"));
     let again = app
-        .get_with("/api/v1/dcat/catalog", &[("If-None-Match", r.header("etag"))])
+        .get_with(
+            "/api/v1/dcat/catalog",
+            &[("If-None-Match", r.header("etag"))],
+        )
         .await;
     assert_eq!(again.status, 304);
     // the same triples in Turtle
     let ttl = app
-        .send(app.request(Method::GET, "/api/v1/dcat/catalog", None).header("Accept", "text/turtle"))
+        .send(
+            app.request(Method::GET, "/api/v1/dcat/catalog", None)
+                .header("Accept", "text/turtle"),
+        )
         .await;
     assert_eq!(ttl.status, 200);
     assert!(ttl.content_type().starts_with("text/turtle"));
-    assert!(ttl.text.contains("@prefix dcat: <http://www.w3.org/ns/dcat#> ."));
+    assert!(ttl
+        .text
+        .contains("@prefix dcat: <http://www.w3.org/ns/dcat#> ."));
     assert!(ttl.text.contains("a dcat:Catalog"));
     assert!(ttl.text.contains("dct:identifier \"MFR\""));
     assert_eq!(ttl.text.matches("a dcat:Dataset").count(), sources.len());
