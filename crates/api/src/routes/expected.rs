@@ -194,12 +194,11 @@ async fn expected(
     let today = oslo_date(state.clock.now());
     let settings = ExpectationSettings::default();
     let config = state.config.clone();
-    let case_id = facts.id;
     let number = facts.case_number.clone();
     let sources = state
         .run(move |conn| {
             let rules = case_rules(&config, conn)?;
-            let cases = histories::load(conn, Some(case_id))?;
+            let cases = histories::load_all(conn)?;
             let case = cases
                 .iter()
                 .find(|c| c.case_id == number)

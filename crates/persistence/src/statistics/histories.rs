@@ -5,9 +5,10 @@
 //! column or event behind every field.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Date as SqlDate, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Date as SqlDate, Int8, Nullable, Text, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::application::Purpose;
 use hds_domain::case::{AppealedAct, CaseState, DecisionAuthority, DecisionOutcome};
@@ -106,11 +107,11 @@ SELECT cs.case_id, cs.data_source_id, cs.data_source_code AS data_source,
        cu.code AS custodian, cs.decision_authority AS authority
   FROM case_sources cs JOIN custodians cu ON cu.id = cs.custodian_id
  WHERE ($1::uuid[] IS NULL OR cs.case_id = ANY($1))
- ORDER BY cs.case_id, cs.position";
+ ORDER BY cs.position";
 
 const DECISIONS: &str = "
 SELECT case_id, data_source_id, decided_on, outcome
-  FROM case_decisions WHERE ($1::uuid[] IS NULL OR case_id = ANY($1)) ORDER BY case_id, data_source_id, round";
+  FROM case_decisions WHERE ($1::uuid[] IS NULL OR case_id = ANY($1)) ORDER BY round";
 
 /// The custodian's final report per case and source: the latest delivery
 /// or cannot-deliver of its data-preparation task(s).
@@ -125,24 +126,24 @@ SELECT DISTINCT ON (case_id, data_source_id) case_id, data_source_id, \"on\", ou
    WHERE t.kind = $1 AND e.kind = $2 AND ($3::uuid[] IS NULL OR t.case_id = ANY($3))
 ) r ORDER BY case_id, data_source_id, \"on\" DESC";
 
-/// The milestones and every change of state, in the order they happened.
-/// A milestone's date is the date it carries (e.g. `completedOn`), else
-/// the Oslo date it was recorded.
+/// The milestones and every change of state, in the order they happened
+/// (event ids grow with time). A milestone's date is the date it carries
+/// (`completedOn`, `resumedOn`), else the Oslo date it was recorded.
 const EVENTS: &str = "
 SELECT case_id, kind,
-       COALESCE((data->>'completedOn')::date, (data->>'resumedOn')::date,
-                (data->>'postponedOn')::date, (data->>'rejectedOn')::date,
-                (data->>'withdrawnOn')::date, (data->>'appealedOn')::date,
-                (data->>'reversedOn')::date, (data->>'liftedOn')::date,
-                (data->>'upheldOn')::date,
-                (occurred_at AT TIME ZONE 'Europe/Oslo')::date) AS \"on\",
+       CASE kind WHEN 'MARKED_COMPLETE' THEN COALESCE((data->>'completedOn')::date,
+                                                      (occurred_at AT TIME ZONE 'Europe/Oslo')::date)
+                 WHEN 'CLOCK_RESUMED' THEN COALESCE((data->>'resumedOn')::date,
+                                                    (occurred_at AT TIME ZONE 'Europe/Oslo')::date)
+                 ELSE (occurred_at AT TIME ZONE 'Europe/Oslo')::date END AS \"on\",
        CASE WHEN status_after IS DISTINCT FROM status_before THEN status_after END AS changed_state,
-       (data->>'statutoryDeadline')::date AS due_on,
-       data->>'against' AS against
+       CASE WHEN kind IN ('MARKED_COMPLETE', 'CLOCK_RESUMED')
+            THEN (data->>'statutoryDeadline')::date END AS due_on,
+       CASE WHEN kind = 'APPEALED' THEN data->>'against' END AS against
   FROM case_events
  WHERE (kind = ANY($1) OR status_after IS DISTINCT FROM status_before)
    AND ($2::uuid[] IS NULL OR case_id = ANY($2))
- ORDER BY case_id, id";
+ ORDER BY id";
 
 fn authority(code: &str) -> DecisionAuthority {
     if code == DecisionAuthority::Hds.as_str() {
@@ -161,6 +162,67 @@ fn invalid(what: &str, code: &str) -> StoreError {
 struct Building {
     history: CaseHistory,
     source_ids: Vec<Uuid>,
+}
+
+/// What moves whenever a history can change: every milestone, decision
+/// and state is written with a case event, every data report with a task
+/// event, every case is a row of `cases`, and a custodian's code is its
+/// row. Read with the histories in one snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+struct Watermark {
+    #[diesel(sql_type = Text)]
+    database: String,
+    #[diesel(sql_type = Int8)]
+    case_events: i64,
+    #[diesel(sql_type = Int8)]
+    task_events: i64,
+    #[diesel(sql_type = Int8)]
+    cases: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    custodians: Option<String>,
+}
+
+const WATERMARK: &str = "
+SELECT current_database() || ':' || COALESCE(inet_server_port(), 0) AS database,
+       COALESCE((SELECT max(id) FROM case_events), 0) AS case_events,
+       COALESCE((SELECT max(id) FROM task_events), 0) AS task_events,
+       (SELECT count(*) FROM cases) AS cases,
+       (SELECT max(updated_at)::text || count(*) FROM custodians) AS custodians";
+
+type Cached = Option<(Watermark, Arc<Vec<CaseHistory>>)>;
+
+/// The histories last loaded, with the watermark they were loaded at.
+static CACHE: Mutex<Cached> = Mutex::new(None);
+
+/// Every case's history, as [`load`] with `about = None`, kept in memory
+/// until anything it is made from changes (the [`Watermark`]: the newest
+/// case event and task event, the number of cases, the custodians): a
+/// figure is never computed from a stale history, and a read after no
+/// change does not read the whole history again. Both are read in one
+/// read-only repeatable-read transaction.
+///
+/// # Errors
+/// A database error, or a stored code the domain does not know.
+pub fn load_all(conn: &mut PgConnection) -> Result<Arc<Vec<CaseHistory>>, StoreError> {
+    conn.build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run(|conn| {
+            let mark: Watermark = diesel::sql_query(WATERMARK).get_result(conn)?;
+            if let Some((seen, histories)) = CACHE
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+            {
+                if *seen == mark {
+                    return Ok(Arc::clone(histories));
+                }
+            }
+            let histories = Arc::new(load(conn, None)?);
+            *CACHE.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some((mark, Arc::clone(&histories)));
+            Ok(histories)
+        })
 }
 
 /// Every case's history: all of them (`about = None`), or the case `about`

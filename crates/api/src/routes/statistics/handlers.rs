@@ -69,7 +69,7 @@ pub(super) async fn figures(
     let (report, invoices) = state
         .run(move |conn| {
             let rules = case_rules(&config, conn)?;
-            let cases = histories::load(conn, None)?;
+            let cases = histories::load_all(conn)?;
             let invoices = invoiced::in_period(conn, period.first(), period.last())?;
             Ok((report(&cases, period, &dimensions, &rules), invoices))
         })
@@ -124,7 +124,7 @@ pub(super) async fn backlog(
     let report = state
         .run(move |conn| {
             let rules = case_rules(&config, conn)?;
-            let cases = histories::load(conn, None)?;
+            let cases = histories::load_all(conn)?;
             Ok(backlog_report(&cases, on, &dimensions, &rules, &buckets))
         })
         .await?;

@@ -2,7 +2,7 @@
 //! buckets and the CSV options, each read into the domain's values with a
 //! 400 problem naming the parameter (`/query/<name>`).
 
-use hds_domain::catalogue::Problem;
+use hds_domain::catalogue::{Problem, YEARS};
 use hds_domain::statistics::{AgeBuckets, Dimension, Period};
 use serde::Deserialize;
 use time::macros::format_description;
@@ -75,16 +75,28 @@ pub fn day(raw: Option<&str>, today: Date) -> Result<Date, ApiError> {
     let Some(raw) = raw else {
         return Ok(today);
     };
-    Date::parse(raw.trim(), format_description!("[year]-[month]-[day]")).map_err(|_| {
-        ApiError::bad_parameter(
+    let day =
+        Date::parse(raw.trim(), format_description!("[year]-[month]-[day]")).map_err(|_| {
+            ApiError::bad_parameter(
+                "/query/on",
+                "INVALID_DATE",
+                Text::new(
+                    format!("{raw:?} er ikke en dato på formen ÅÅÅÅ-MM-DD"),
+                    format!("{raw:?} is not a date as YYYY-MM-DD"),
+                ),
+            )
+        })?;
+    if !YEARS.contains(&day.year()) {
+        return Err(ApiError::bad_parameter(
             "/query/on",
-            "INVALID_DATE",
+            "YEAR_OUT_OF_RANGE",
             Text::new(
-                format!("{raw:?} er ikke en dato på formen ÅÅÅÅ-MM-DD"),
-                format!("{raw:?} is not a date as YYYY-MM-DD"),
+                format!("året må være fra {} til {}", YEARS.start(), YEARS.end()),
+                format!("the year must be from {} to {}", YEARS.start(), YEARS.end()),
             ),
-        )
-    })
+        ));
+    }
+    Ok(day)
 }
 
 fn dimension_of(code: &str) -> Option<(Dimension, DimensionDto)> {

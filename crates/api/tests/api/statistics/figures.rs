@@ -5,7 +5,7 @@ use hds_api::auth::Role;
 use hds_domain::statistics::tables::REPORT_COLUMNS;
 use serde_json::json;
 
-use super::{group, known_cases, staff, Known};
+use super::{deliver, group, known_cases, staff, Known};
 use crate::support::TestApp;
 
 #[actix_rt::test]
@@ -105,6 +105,25 @@ async fn the_figures_of_a_period_are_counted_from_the_events_across_easter() {
         )
         .await;
     assert_eq!(again.text, r.text);
+
+    // D's data come on Tuesday 20 April, after its deadline (16 April):
+    // the figures follow at once; 32 working days (22 to 6 April, then 7–9,
+    // 12–16, 19 and 20 April)
+    deliver(&app, &d, super::d(4, 20)).await;
+    let late = app
+        .get("/api/v1/statistics?period=2027-03-01..2027-04-30", Some(&h))
+        .await;
+    let all = &late.body["overall"];
+    assert_eq!(all["dataMadeAvailable"], 2);
+    assert_eq!(
+        all["processingTimes"]["completeToData"],
+        json!({"count": 2, "median": 24, "p90": 32})
+    );
+    assert_eq!(
+        all["deadlines"],
+        json!({"clockStopped": 3, "withinDeadline": 2, "withinDeadlinePercent": 66.7,
+               "postponed": 0, "overdueAtEnd": 0})
+    );
 }
 
 #[actix_rt::test]
