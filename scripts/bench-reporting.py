@@ -8,8 +8,11 @@ scripts/bench-seed.sql (the set-based seed of `make bench-api`) and
 scripts/bench-reporting-seed.sql (completeness events, deliveries), serves it
 from the release binary, and times each request RUNS times (default 7) with
 one client, after one warm-up; it prints the median and the slowest. Each
-request answers in full (200, no If-None-Match). Nothing here asserts: the
-figures go to docs/benchmarks.md.
+request answers in full (200, no If-None-Match). The reads computed from
+the case histories are timed twice: "cold", with a new case event written
+before each request (so the server reads every history again, as after any
+change), and "warm" (no change since the last read: the histories kept in
+memory). Nothing here asserts: the figures go to docs/benchmarks.md.
 
 Environment: ADMIN_URL (postgres://user@host:port, no database), HDS (the
 release binary), CASES, RUNS, PORT (18093).
@@ -121,6 +124,9 @@ def main():
                        "AND custodian_id = (SELECT id FROM custodians WHERE orgnr = '983744516') LIMIT 1")
         year = psql("SELECT extract(year FROM max(received_on))::int FROM cases")
         csv = dict(staff, Accept="text/csv")
+        touch = ("INSERT INTO case_events (case_id, kind, occurred_at, actor, visible_to_applicant,"
+                 " status_before, status_after, data) SELECT id, 'NOTE_ADDED', now(), 'bench', false,"
+                 f" status, status, '{{}}' FROM cases WHERE id = '{case_id}'")
         requests = [
             ("statistics, a year, JSON", f"/api/v1/statistics?period={year}", staff),
             ("statistics, a year, 4 dimensions", f"/api/v1/statistics?period={year}"
@@ -137,18 +143,24 @@ def main():
             ("expected dates, task (custodian)", f"/api/v1/tasks/{task_id}/expected-dates", fhi),
         ]
         print(f"{'request':45} {'status':>6} {'bytes':>10} {'median ms':>10} {'max ms':>8}")
-        results = []
-        for name, path, headers in requests:
+        def timed(name, path, headers, before=None):
             get(base + path, headers)  # warm-up
             times, status, size = [], 0, 0
             for _ in range(RUNS):
+                if before:
+                    psql(before)
                 status, seconds, size, _ = get(base + path, headers)
                 times.append(seconds * 1000)
-            results.append({"request": name, "status": status, "bytes": size,
-                            "median_ms": round(statistics.median(times)),
-                            "max_ms": round(max(times))})
             print(f"{name:45} {status:>6} {size:>10} {statistics.median(times):>10.0f} {max(times):>8.0f}",
                   flush=True)
+
+        for name, path, headers in requests:
+            from_histories = "statistics" in path or "expected" in path
+            if from_histories:
+                timed(name + " (cold)", path, headers, before=touch)
+                timed(name + " (warm)", path, headers)
+            else:
+                timed(name, path, headers)
         status, _, _, body = get(base + f"/api/v1/statistics?period={year}", staff)
         overall = json.loads(body)["overall"] if status == 200 else {}
         print("figures of", year, "overall:", json.dumps(

@@ -167,7 +167,9 @@ struct Building {
 /// What moves whenever a history can change: every milestone, decision
 /// and state is written with a case event, every data report with a task
 /// event, every case is a row of `cases`, and a custodian's code is its
-/// row. Read with the histories in one snapshot.
+/// row. Read with the histories in one snapshot. The events are counted as
+/// well as their newest id: an event whose transaction commits after a
+/// later one's (a lower id appearing late) changes the count.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 struct Watermark {
     #[diesel(sql_type = Text)]
@@ -175,7 +177,11 @@ struct Watermark {
     #[diesel(sql_type = Int8)]
     case_events: i64,
     #[diesel(sql_type = Int8)]
+    case_event_count: i64,
+    #[diesel(sql_type = Int8)]
     task_events: i64,
+    #[diesel(sql_type = Int8)]
+    task_event_count: i64,
     #[diesel(sql_type = Int8)]
     cases: i64,
     #[diesel(sql_type = Nullable<Text>)]
@@ -185,7 +191,9 @@ struct Watermark {
 const WATERMARK: &str = "
 SELECT current_database() || ':' || COALESCE(inet_server_port(), 0) AS database,
        COALESCE((SELECT max(id) FROM case_events), 0) AS case_events,
+       (SELECT count(*) FROM case_events) AS case_event_count,
        COALESCE((SELECT max(id) FROM task_events), 0) AS task_events,
+       (SELECT count(*) FROM task_events) AS task_event_count,
        (SELECT count(*) FROM cases) AS cases,
        (SELECT max(updated_at)::text || count(*) FROM custodians) AS custodians";
 
