@@ -328,3 +328,51 @@ async fn bad_parameters_are_400_naming_the_parameter_and_only_staff_read() {
         200
     );
 }
+
+#[actix_rt::test]
+async fn hours_and_fees_invoiced_are_counted_in_the_period_of_the_invoice() {
+    let app = TestApp::spawn().await;
+    let h = staff(&app);
+    let (_, case_id) = super::case_for(&app, "MFR", "invoiced").await;
+    super::complete(&app, &case_id, super::d(3, 2)).await;
+    super::decide(&app, &case_id, "MFR", "GRANTED", super::d(3, 5)).await;
+    crate::fees::on(&app, super::d(3, 8));
+    crate::fees::case_hours(
+        &app,
+        &case_id,
+        &json!({"workedOn": "2027-03-03", "hours": "2.50", "note": "Vurdert søknaden"}),
+    )
+    .await;
+    crate::fees::on(&app, super::d(4, 14));
+    let basis = crate::fees::issue(&app, &h, &case_id, "HDS").await;
+    assert_eq!(basis.status, 201, "{}", basis.text);
+    let hours: i64 = basis.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "HOURS")
+        .map(|l| l["quantity"]["hundredths"].as_i64().unwrap())
+        .sum();
+    // 2.50 hours recorded, invoiced as HDS's price list rounds them (3.00)
+    assert_eq!(hours, 300);
+
+    let april = app.get("/api/v1/statistics?period=2027-04", Some(&h)).await;
+    assert_eq!(april.status, 200, "{}", april.text);
+    let invoiced = &april.body["invoiced"];
+    assert_eq!(invoiced.as_array().unwrap().len(), 1, "{invoiced}");
+    assert_eq!(invoiced[0]["party"], "HDS");
+    assert_eq!(invoiced[0]["invoices"], 1);
+    assert_eq!(invoiced[0]["hours"], "3.00");
+    assert_eq!(
+        invoiced[0]["includingVat"],
+        basis.body["totals"]["includingVat"]
+    );
+    assert_eq!(
+        invoiced[0]["excludingVat"],
+        basis.body["totals"]["excludingVat"]
+    );
+    assert_eq!(invoiced[0]["creditNotes"], 0);
+    // the case's work was in March; the invoice is April's
+    let march = app.get("/api/v1/statistics?period=2027-03", Some(&h)).await;
+    assert_eq!(march.body["invoiced"], json!([]));
+}
