@@ -8,7 +8,7 @@ LOCAL_DB = $(shell $(DB) url)
 HDS = $(or $(CARGO_TARGET_DIR),target)/debug/hds
 CARGO_TEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run --workspace --no-fail-fast" || echo "cargo test --workspace --no-fail-fast")
 
-.PHONY: help run test build db-start db-stop db-reset token openapi contract bench bench-api bench-catalogue bench-custodian bench-reporting lint guards fmt
+.PHONY: help run test build db-start db-stop db-reset token openapi contract fuzz bench bench-api bench-catalogue bench-custodian bench-reporting lint guards fmt
 
 help:
 	@echo "make run        start the service on http://127.0.0.1:8080 (private PostgreSQL, migrated and seeded)"
@@ -17,6 +17,7 @@ help:
 	@echo "make db-stop    stop the private PostgreSQL;  make db-reset  delete its data"
 	@echo "make openapi    rewrite openapi/openapi.json from the handlers"
 	@echo "make contract   check openapi/openapi.json with independent tools: OpenAPI 3.1 validator, openapi-typescript, tsc --strict"
+	@echo "make fuzz       fuzz the API from its served contract (schemathesis, once per role; slow; docs/operations.md)"
 	@echo "make bench      run the benchmarks (docs/benchmarks.md)"
 	@echo "make bench-catalogue  catalogue page times, shipped vs +50,000 variables, and query plans (docs/benchmarks.md)"
 	@echo "make bench-custodian   custodian polling and feed under load (100,000 cases, wrk; docs/benchmarks.md)"
@@ -52,6 +53,12 @@ openapi:
 # installed with npm ci): a broken spec fails with the validator's message.
 contract:
 	scripts/check-contract.sh
+
+# Property-based fuzzing driven by the served contract (schemathesis, pinned
+# in fuzz/, installed into .local/fuzz-venv), once per role, against a server
+# of its own on a fresh database. Not part of `make test`: it takes minutes.
+fuzz:
+	scripts/fuzz.sh
 
 fmt:
 	cargo fmt --all

@@ -6,7 +6,8 @@
 -- the MARKED_COMPLETE event with the statutory deadline the seed set, a
 -- task_deliveries row for every DELIVERED task (delivered on the day it was
 -- last updated), and the CANNOT_DELIVER task event of every task in that
--- state. Set-based, one transaction, the append-only guards disabled for
+-- state, and for each of those the case's delivery part (case_delivery_parts,
+-- which the statistics read), as migration 2026-11-30-1201 backfills them. Set-based, one transaction, the append-only guards disabled for
 -- the load as in bench-seed.sql. bench-seed.sql's snapshots have no
 -- purpose (which submission requires): each gets one of the three, in turn.
 \set ON_ERROR_STOP 1
@@ -45,6 +46,24 @@ SELECT t.id, 'CANNOT_DELIVER', 'IN_PREPARATION', 'CANNOT_DELIVER', t.updated_at,
 FROM custodian_tasks t
 WHERE t.state = 'CANNOT_DELIVER'
   AND NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = t.id AND e.kind = 'CANNOT_DELIVER');
+
+INSERT INTO case_delivery_parts (case_id, data_source_id, settlement, settled_on, method,
+                                 settled_by_custodian_id, created_at, updated_at)
+SELECT t.case_id, t.data_source_id, 'DELIVERED', d.delivered_on, d.method, t.custodian_id,
+       d.recorded_at, d.recorded_at
+FROM custodian_tasks t
+JOIN task_deliveries d ON d.task_id = t.id
+WHERE t.kind = 'DATA_PREPARATION' AND t.state = 'DELIVERED'
+ON CONFLICT DO NOTHING;
+
+INSERT INTO case_delivery_parts (case_id, data_source_id, settlement, settled_on, reason,
+                                 settled_by_custodian_id, created_at, updated_at)
+SELECT t.case_id, t.data_source_id, 'CANNOT_DELIVER', (e.occurred_at AT TIME ZONE 'Europe/Oslo')::date,
+       'seeded', t.custodian_id, e.occurred_at, e.occurred_at
+FROM custodian_tasks t
+JOIN task_events e ON e.task_id = t.id AND e.kind = 'CANNOT_DELIVER'
+WHERE t.kind = 'DATA_PREPARATION' AND t.state = 'CANNOT_DELIVER'
+ON CONFLICT DO NOTHING;
 
 ALTER TABLE case_events ENABLE TRIGGER ALL;
 ALTER TABLE task_deliveries ENABLE TRIGGER ALL;

@@ -55,7 +55,7 @@ FROM seed_numbers;
 -- the cases_fill_sources trigger fills case_sources from the snapshot
 INSERT INTO cases (application_id, case_number, status, received_at, received_on, created_at, updated_at,
                    decided_on)
-SELECT application_id, 'HDS-2020-' || lpad(g::text, 6, '0'), 'DECIDED', at, (at AT TIME ZONE 'Europe/Oslo')::date,
+SELECT application_id, 'HDS-2020-' || CASE WHEN g < 1000000 THEN lpad(g::text, 6, '0') ELSE g::text END, 'DECIDED', at, (at AT TIME ZONE 'Europe/Oslo')::date,
        at, at, (at AT TIME ZONE 'Europe/Oslo')::date
 FROM seed_numbers;
 

@@ -282,9 +282,9 @@ def wrk_command(scenario, ctx):
 def pgbench_defines(scenario, ctx):
     """The values of the script's variables (the same the server binds)."""
     if scenario == "poll304":
-        return {"orgnr": FHI, "one": "1"}
+        return {"orgnrs": "{" + FHI + "}"}
     if scenario == "poll200":
-        return {"orgnr": FHI, "one": "1", "custodian": ctx.custodian_id,
+        return {"orgnrs": "{" + FHI + "}", "custodian": ctx.custodian_id,
                 "states": "{ACKNOWLEDGED,ASSIGNED,IN_PREPARATION}", "limit": "51"}
     if scenario == "catalogue":
         return {"limit": "51"}

@@ -102,6 +102,14 @@ impl Server {
         port: u16,
         env: &[(&str, &str)],
     ) -> Self {
+        let server = Self::launch(database_url, scratch, port, env);
+        server.wait_ready(scratch);
+        server
+    }
+
+    /// Starts `hds serve` without waiting for it to become ready; its log
+    /// (stderr) goes to [`Server::log`].
+    pub fn launch(database_url: &str, scratch: &Scratch, port: u16, env: &[(&str, &str)]) -> Self {
         let log = std::fs::File::create(scratch.0.join(format!("server-{port}.log"))).unwrap();
         let child = hds(database_url, scratch, port, &["serve"])
             .envs(env.iter().copied())
@@ -109,16 +117,21 @@ impl Server {
             .stderr(log)
             .spawn()
             .unwrap();
-        let server = Self {
+        Self {
             child,
             port,
             base: format!("http://127.0.0.1:{port}"),
-        };
-        server.wait_ready(scratch);
-        server
+        }
     }
 
-    fn wait_ready(&self, scratch: &Scratch) {
+    /// What the server has logged so far.
+    pub fn log(&self, scratch: &Scratch) -> String {
+        std::fs::read_to_string(scratch.0.join(format!("server-{}.log", self.port)))
+            .unwrap_or_default()
+    }
+
+    /// Waits (up to 60 s) until `/health/ready` answers 200.
+    pub fn wait_ready(&self, scratch: &Scratch) {
         let client = reqwest::blocking::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
@@ -166,3 +179,4 @@ impl Drop for Server {
 }
 
 pub mod client;
+pub mod cluster;

@@ -163,3 +163,33 @@ fn the_openapi_subcommand_prints_the_committed_contract() {
         "hds openapi differs from openapi/openapi.json: run `make openapi`"
     );
 }
+
+#[test]
+fn metrics_are_off_in_production_unless_configured() {
+    let db = TestDatabase::new();
+    let scratch = Scratch::new();
+    let production = [
+        ("HDS_ENV", "production"),
+        ("HDS_DEV_ISSUER", "false"),
+        (
+            "HDS_ISSUERS",
+            r#"[{"kind":"ID_PORTEN","issuer":"https://idporten.no","jwksUrl":"https://idporten.no/jwks","audience":"a","algorithms":["RS256"]}]"#,
+        ),
+    ];
+    let client = reqwest::blocking::Client::new();
+    let off = Server::start_with(&db.url, &scratch, hds_blackbox::free_port(), &production);
+    let r = client.get(off.url("/metrics")).send().unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    drop(off);
+
+    let mut on = production.to_vec();
+    on.push(("HDS_METRICS", "true"));
+    let on = Server::start_with(&db.url, &scratch, hds_blackbox::free_port(), &on);
+    let r = client.get(on.url("/metrics")).send().unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r
+        .text()
+        .unwrap()
+        .contains("# TYPE hds_http_requests_total counter"));
+}

@@ -25,6 +25,9 @@ UPDATE cases SET completed_on = '2026-11-02', linkage = 'SINGLE_SOURCE', statuto
   due_on = '2026-12-14' WHERE id = '00000000-0000-0000-0000-0000000000c2';
 ";
 
+const C1: &str = "00000000-0000-0000-0000-0000000000c1";
+const C2: &str = "00000000-0000-0000-0000-0000000000c2";
+
 #[test]
 fn run_jobs_at_an_instant_exits_0_prints_a_report_and_a_second_run_does_nothing() {
     let db = TestDatabase::new();
@@ -72,6 +75,20 @@ fn run_jobs_at_an_instant_exits_0_prints_a_report_and_a_second_run_does_nothing(
     );
     assert!(stdout.contains("reminder: HDS-2026-000001"), "{stdout}");
     assert!(stdout.contains("overdue: HDS-2026-000002"), "{stdout}");
+    // every job writes its audit event with what it did
+    let audited: Vec<String> = hds_persistence::audit::history(&mut conn, "case", C1)
+        .unwrap()
+        .into_iter()
+        .chain(hds_persistence::audit::history(&mut conn, "case", C2).unwrap())
+        .map(|e| format!("{} {} {}", e.entity_id, e.actor, e.action))
+        .collect();
+    assert_eq!(
+        audited,
+        [
+            format!("{C1} system:job-runner CASE_SEND_REMINDER"),
+            format!("{C2} system:job-runner CASE_OVERDUE_FLAGGED"),
+        ]
+    );
 
     // the same instant again: nothing more
     let stdout = run_jobs();
@@ -79,6 +96,33 @@ fn run_jobs_at_an_instant_exits_0_prints_a_report_and_a_second_run_does_nothing(
         stdout
             .contains("0 reminder(s), 0 rejection(s) for no reply, 0 overdue flag(s), 0 error(s)"),
         "{stdout}"
+    );
+
+    // long after the reminder's deadline: the rejection for no reply, audited
+    // like the other jobs
+    let out = run(&mut hds(
+        &db.url,
+        &scratch,
+        0,
+        &["run-jobs", "--at", "2027-06-01T08:00:00Z"],
+    ));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("0 reminder(s), 1 rejection(s) for no reply"),
+        "{stdout}"
+    );
+    let actions: Vec<String> = hds_persistence::audit::history(&mut conn, "case", C1)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.actor, e.action))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "system:job-runner CASE_SEND_REMINDER",
+            "system:job-runner CASE_REJECT_FOR_NO_REPLY",
+        ]
     );
 
     // a malformed instant is refused, not guessed

@@ -1,7 +1,8 @@
 //! Whom the caller acts as, for the resources that several route modules
 //! serve: an applicant (a person, ID-porten), a case handler (a person,
-//! HelseID, known by a pseudonymous id), or a custodian (an organisation,
-//! Maskinporten, registered by its orgnr).
+//! HelseID, known by a pseudonymous id), or a custodian: its system (an
+//! organisation, Maskinporten, registered by its orgnr) or one of its staff
+//! (a person an ADMIN linked to it, known by a pseudonymous key).
 
 use std::fmt::Write as _;
 
@@ -49,6 +50,73 @@ pub(crate) fn case_handler(principal: &Principal) -> Result<(String, Option<Stri
     }
 }
 
+/// The pseudonymous key of a custodian's staff member: `m-` and 32 hex
+/// digits of a SHA-256 digest of the national identity number (the number
+/// itself is never stored).
+pub fn member_key(pid: &str) -> String {
+    let digest = Sha256::digest(format!("hds-custodian-member:{pid}").as_bytes());
+    let mut hex = String::with_capacity(32);
+    for b in digest.iter().take(16) {
+        let _ = write!(hex, "{b:02x}");
+    }
+    format!("m-{hex}")
+}
+
+/// The custodian the caller acts for, and how the audit trail names the
+/// caller: the organisation (`org:<orgnr>`), or the staff member by key and
+/// name (`member:m-... (Kari Nordmann, FHI)`).
+#[derive(Debug, Clone)]
+pub struct ActingCustodian {
+    pub id: Uuid,
+    pub actor: String,
+}
+
+/// The custodian the caller acts for: a person linked to a custodian by an
+/// ADMIN (the link is read now, so an unlink takes effect at once), or the
+/// custodian registered with the orgnr of a Maskinporten token with the
+/// CUSTODIAN role. 403 otherwise.
+pub async fn acting_custodian(
+    state: &web::Data<AppState>,
+    principal: &Principal,
+) -> Result<ActingCustodian, ApiError> {
+    if let Subject::Person { pid, .. } = &principal.subject {
+        let key = member_key(pid.as_str());
+        let acting = state
+            .run(move |conn| Ok(hds_persistence::members::acting_for(conn, &key)?))
+            .await?;
+        let Some((member, acting)) = acting else {
+            return Err(ApiError::forbidden(Text::new(
+                "personen er ikke knyttet til en registerforvalter; en ADMIN knytter \
+                 forvalterens saksbehandlere til den (POST /api/v1/custodians/{code}/members)",
+                "this person is not linked to a custodian; an ADMIN links custodian staff \
+                 (POST /api/v1/custodians/{code}/members)",
+            )));
+        };
+        return Ok(ActingCustodian {
+            id: acting.custodian_id,
+            actor: format!(
+                "member:{} ({}, {})",
+                member.person_key, acting.name, acting.custodian_code
+            ),
+        });
+    }
+    let id = organisation_custodian(state, principal).await?;
+    Ok(ActingCustodian {
+        id,
+        actor: principal.actor(),
+    })
+}
+
+/// The custodian whose system calls (a Maskinporten token with the
+/// CUSTODIAN role): the change feed and webhooks are configured by the
+/// custodian's system, not by its staff.
+pub async fn custodian_of(
+    state: &web::Data<AppState>,
+    principal: &Principal,
+) -> Result<Uuid, ApiError> {
+    organisation_custodian(state, principal).await
+}
+
 /// The orgnr of a caller with the CUSTODIAN role: 403 without the role or
 /// without an organisation token.
 pub fn custodian_orgnr(principal: &Principal) -> Result<String, ApiError> {
@@ -76,7 +144,7 @@ pub fn not_registered(orgnr: &str) -> ApiError {
 
 /// The custodian registered with the orgnr of the caller's Maskinporten
 /// token: 403 without the CUSTODIAN role or for an orgnr no custodian has.
-pub async fn custodian_of(
+async fn organisation_custodian(
     state: &web::Data<AppState>,
     principal: &Principal,
 ) -> Result<Uuid, ApiError> {

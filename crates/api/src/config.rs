@@ -51,6 +51,9 @@ pub struct Config {
     /// allows any port (`HDS_CORS_ORIGINS`; locally any port of localhost and
     /// 127.0.0.1, none in production).
     pub cors_origins: Vec<String>,
+    /// Serve `GET /metrics` (Prometheus text format) without a token
+    /// (`HDS_METRICS`; on locally, off in production unless set).
+    pub metrics: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +194,7 @@ impl Config {
                 true,
             )?,
             cors_origins,
+            metrics: flag("HDS_METRICS", local)?,
         };
         config.check_production()?;
         Ok(config)

@@ -14,7 +14,8 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError, Text};
-use crate::http::privacy::without_national_ids;
+use crate::http::input;
+use crate::http::privacy::{shown_path, without_national_ids};
 use crate::state::AppState;
 
 /// RFC 6901 escaping of one pointer segment.
@@ -51,9 +52,27 @@ fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
 }
 
+/// serde_json's two ways of saying a `\\uXXXX` escape is half a surrogate
+/// pair ("lone leading surrogate in hex escape", "unexpected end of hex
+/// escape"); no other input gives either.
+fn unpaired_surrogate(message: &str) -> bool {
+    message.contains("surrogate in hex escape") || message.contains("end of hex escape")
+}
+
 fn json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let inner = err.inner();
     match inner.classify() {
+        serde_json::error::Category::Syntax if unpaired_surrogate(&inner.to_string()) => {
+            // `"\ud800"`: JSON allows the escape, no text can hold it
+            ApiError::validation(vec![FieldError::new(
+                pointer(err.path()),
+                input::CODE,
+                Text::new(
+                    "inneholder et uparet UTF-16-surrogat (\\ud800-\\udfff), som ikke er noe tegn og ikke kan lagres",
+                    "holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), which is no character and cannot be stored",
+                ),
+            )])
+        }
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
             let (line, column) = (inner.line(), inner.column());
             ApiError::bad_request(Text::new(
@@ -141,7 +160,14 @@ pub async fn json_body<T: DeserializeOwned>(
         )));
     }
     let body = read_body(req, payload, limit).await?;
-    let mut de = serde_json::Deserializer::from_slice(&body);
+    parse_json(&body)
+}
+
+/// Parses a JSON body of type `T` with the errors of [`ApiJson`]: every
+/// string is checked for what cannot be stored first (`http::input`).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    input::check_json(body)?;
+    let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(&e))?;
     de.end().map_err(|e| {
         let (line, column) = (e.line(), e.column());
@@ -209,7 +235,7 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
 /// Path parameters that do not parse are a 400 naming the parameter.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, req| {
-        let path = without_national_ids(req.path());
+        let path = shown_path(req.path());
         ApiError::bad_parameter(
             "/path",
             "INVALID_PATH_PARAMETER",

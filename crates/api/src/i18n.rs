@@ -141,6 +141,11 @@ pub fn title(slug: &str) -> Text {
             "Service unavailable",
         ),
         "internal-error" => ("Intern feil", "Internal error"),
+        "request-header-fields-too-large" => (
+            "Forespørselshodet er for stort",
+            "Request header fields too large",
+        ),
+        "request-timeout" => ("Forespørselen kom ikke i tide", "Request timeout"),
         "cors-refused" => (
             "Forespørsel fra annet opphav avvist",
             "Cross-origin request refused",
@@ -177,6 +182,7 @@ pub fn field_message_nb(code: &str) -> Option<&'static str> {
         "UNKNOWN_REFERENCE" => "noe dette viser til, finnes ikke",
         "INVALID_TABLE" => "tabellen er ugyldig her",
         "INVALID_TYPE" => "har feil type",
+        "MISSING_COLUMN" => "overskriftsraden mangler en påkrevd kolonne",
         "UNKNOWN_FIELD" => "feltet er ukjent",
         "INVALID_DATE" => "forventet en dato ÅÅÅÅ-MM-DD",
         "IN_THE_FUTURE" => "datoen er fram i tid",
@@ -202,6 +208,28 @@ pub fn field_message_nb(code: &str) -> Option<&'static str> {
         }
         "NOT_REQUESTED" => "søknaden ber ikke om dette",
         "OUTSIDE_REQUESTED_PERIOD" => "utenfor perioden søknaden ber om",
+        // the terms of a complete decision (hds_domain::case::terms)
+        "ONLY_FOR_GRANT" => {
+            "et avslag gir ingen tilgang: ingen tilgangsperiode, sletting eller tilbakelevering"
+        }
+        "BEFORE_DECISION" => "tilgangen kan ikke begynne før vedtaket",
+        "BEFORE_ACCESS_ENDS" => {
+            "opplysningene kan ikke slettes eller leveres tilbake før tilgangen slutter"
+        }
+        "EXEMPTION_REQUIRED" => {
+            "identifiserbare opplysninger uten samtykke krever vedtak om dispensasjon fra taushetsplikt"
+        }
+        "EXEMPTION_NOT_APPLICABLE" => {
+            "anonyme opplysninger trenger ikke dispensasjon fra taushetsplikt"
+        }
+        "EXEMPTION_REFUSED" => {
+            "uten dispensasjon fra taushetsplikt kan de identifiserbare opplysningene ikke innvilges: \
+             innvilg dispensasjonen eller avslå datakilden"
+        }
+        "UNKNOWN_TABLE" => "søknaden har ingen slik tabell",
+        "NOT_FROM_SOURCE" => "tabellen lages fra en annen datakilde",
+        "CONTRADICTS_OUTCOME" => "tabellenes utfall stemmer ikke med datakildens utfall",
+        "TABLE_UNDECIDED" => "hver tabell fra datakilden trenger et utfall",
         // fees (hds_domain::fees, persistence fees)
         "ACTIVITY_MISMATCH" => "en justering har samme aktivitet som arbeidet den justerer",
         "AMOUNT_TOO_LARGE" => "beløpene er for store til å regnes ut",

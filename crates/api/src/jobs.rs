@@ -58,6 +58,30 @@ pub fn describe(report: &JobReport) -> String {
     out
 }
 
+/// One run of the rules at the clock's instant, as `serve` does it: counted
+/// in the metrics (runs, and what they did) and logged when it acted.
+pub async fn run_once(state: &AppState) {
+    let db = state.db.clone();
+    let config = state.config.clone();
+    let at = state.clock.now();
+    let result = web::block(move || {
+        let mut conn = db.conn()?;
+        run(&config, &mut conn, at)
+    })
+    .await;
+    state
+        .metrics
+        .job_run(result.as_ref().ok().and_then(|r| r.as_ref().ok()));
+    match result {
+        Ok(Ok(report)) if report.acted() > 0 || !report.errors.is_empty() => {
+            log::info!("{}", describe(&report));
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => log::warn!("scheduled case rules failed: {e}"),
+        Err(e) => log::warn!("scheduled case rules could not run: {e}"),
+    }
+}
+
 /// Runs the rules every minute on the actix runtime (blocking work on the
 /// thread pool). Several server processes may do this at once: the rules
 /// claim rows with `FOR UPDATE SKIP LOCKED` and are idempotent.
@@ -66,21 +90,8 @@ pub fn spawn_every_minute(state: web::Data<AppState>) {
         let mut interval = actix_web::rt::time::interval(INTERVAL);
         loop {
             interval.tick().await;
-            let db = state.db.clone();
-            let config = state.config.clone();
-            let at = state.clock.now();
-            let result = web::block(move || {
-                let mut conn = db.conn()?;
-                run(&config, &mut conn, at)
-            })
-            .await;
-            match result {
-                Ok(Ok(report)) if report.acted() > 0 || !report.errors.is_empty() => {
-                    log::info!("{}", describe(&report));
-                }
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => log::warn!("scheduled case rules failed: {e}"),
-                Err(e) => log::warn!("scheduled case rules could not run: {e}"),
+            if state.ready.is_ready() {
+                run_once(&state).await;
             }
         }
     });

@@ -28,8 +28,9 @@ struct Cli {
 enum Command {
     /// Serve the API on HDS_BIND (default 127.0.0.1:8080) until SIGTERM or SIGINT.
     ///
-    /// In the local default it first applies pending migrations and loads the
-    /// reference data (HDS_MIGRATE_ON_START).
+    /// In the local default it also applies pending migrations and loads the
+    /// reference data (HDS_MIGRATE_ON_START), trying again until the database
+    /// answers; /health/ready answers 503 until that is done.
     Serve,
     /// Apply pending database migrations.
     Migrate {
@@ -92,10 +93,11 @@ fn main() -> ExitCode {
     // `--help`, `--version` and usage errors end here (0, 0 and 2), before
     // any configuration is read or any connection made.
     let cli = Cli::parse();
+    // every line masks what looks like a national identity number, whoever wrote it
     env_logger::Builder::from_env(
         env_logger::Env::default().default_filter_or("info,actix_server=warn"),
     )
-    .format_target(false)
+    .format(hds_api::http::privacy::log_format)
     .init();
     if matches!(cli.command, Command::Openapi) {
         print!("{}", app::openapi_json());
@@ -168,7 +170,7 @@ fn run_migrations(config: &Config, revert_all: bool) -> Result<(), String> {
 
 fn load_seed(config: &Config) -> Result<(), String> {
     let mut conn = connect(config)?;
-    seed::load_reference_data(&mut conn).map_err(|e| e.to_string())?;
+    migrate::locked(&mut conn, seed::load_reference_data).map_err(|e| e.to_string())?;
     println!("reference data loaded");
     Ok(())
 }
@@ -201,18 +203,15 @@ fn dev_token(
 }
 
 fn serve(config: Config) -> Result<(), String> {
-    if config.migrate_on_start {
-        let mut conn = connect(&config)?;
-        let applied = migrate::run_pending(&mut conn).map_err(|e| e.to_string())?;
-        if !applied.is_empty() {
-            log::info!("applied {} migration(s)", applied.len());
-        }
-        seed::load_reference_data(&mut conn).map_err(|e| e.to_string())?;
-    }
     let listener = std::net::TcpListener::bind(config.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let public = config.public_url.clone();
+    let migrate_on_start = config.migrate_on_start;
     let state = server::state(config)?;
+    if migrate_on_start {
+        // in the background, until the database answers; not ready until done
+        server::migrate_in_background(&state);
+    }
     log::info!("hds listening on {public}: API under {public}/api/v1, docs at {public}/docs/, spec at {public}/api/v1/openapi.json");
     actix_web::rt::System::new()
         .block_on(server::serve(state, listener))

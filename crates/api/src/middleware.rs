@@ -1,12 +1,16 @@
 //! The one middleware every request passes through.
 //!
-//! - gives the request an id (`X-Request-Id`: the caller's if it is sane, else new);
+//! - gives the request an id (`X-Request-Id`: the caller's if it is a UUID or
+//!   a short safe token with no national identity number in it, else new);
 //! - turns every error response into problem+json: our own problems get an
 //!   absolute `type`, `instance` and `requestId`; anything else (a framework
 //!   default) is replaced by a problem with the same status;
+//! - masks every national identity number in a problem and in an error's
+//!   headers, whoever wrote them (`http::privacy`);
 //! - writes one log line per request (method, path, status, latency, id),
 //!   never the query string, a token or a personal number; logs the internal
-//!   cause of a 5xx with the same id.
+//!   cause of a 5xx with the same id;
+//! - counts the request for `/metrics` by its route template.
 
 use std::time::Instant;
 
@@ -18,25 +22,44 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, ResponseError};
 
 use crate::error::{ApiError, InternalCause, Lang, Text, PROBLEM_JSON};
+use crate::http::allow::RouteTable;
 use crate::http::cors;
-use crate::http::privacy::without_national_ids;
-use crate::http::request_id::{incoming_id, RequestId, REQUEST_ID};
+use crate::http::privacy::{mask_headers, mask_json, shown_path};
+use crate::http::request_id::{incoming_id, new_id, RequestId, REQUEST_ID};
 use crate::state::AppState;
+
+/// The label a request is counted under: its route's template, never its path.
+fn route_label(req: &ServiceRequest) -> String {
+    let path = req.path();
+    if let Some(template) = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|table| table.template(path))
+    {
+        return template.to_owned();
+    }
+    if path == crate::metrics::PATH {
+        return path.to_owned();
+    }
+    ["/docs", "/dev-issuer"]
+        .into_iter()
+        .find(|p| path == *p || path.starts_with(&format!("{p}/")))
+        .map_or_else(|| "unmatched".to_owned(), |p| format!("{p}/*"))
+}
 
 pub async fn request_context(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let id = incoming_id(&req).unwrap_or_else(new_id);
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
     // The path as it may be logged and echoed: a national identity number a
     // client put in a URL is masked (our routes never carry one).
-    let path = without_national_ids(req.path());
-    let base = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.config.problem_type_base.clone());
+    let path = shown_path(req.path());
+    let route = route_label(&req);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let base = state.as_ref().map(|s| s.config.problem_type_base.clone());
     let lang = Lang::from_accept_language(
         req.headers()
             .get(header::ACCEPT_LANGUAGE)
@@ -56,7 +79,10 @@ pub async fn request_context(
     }
 
     let status = response.status().as_u16();
-    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    let took = started.elapsed();
+    if let Some(state) = &state {
+        state.metrics.request(&route, method.as_str(), status, took);
+    }
     if let Some(InternalCause(cause)) = response.response().extensions().get::<InternalCause>() {
         if status >= 500 {
             log::error!("request_id={id} {method} {path} failed: {cause}");
@@ -64,6 +90,7 @@ pub async fn request_context(
             log::warn!("request_id={id} {method} {path} refused: {cause}");
         }
     }
+    let millis = took.as_secs_f64() * 1000.0;
     log::info!("{method} {path} {status} {millis:.1}ms request_id={id}");
     Ok(response)
 }
@@ -115,8 +142,11 @@ async fn as_problem(
         obj.insert("instance".into(), path.into());
         obj.insert("requestId".into(), id.into());
     }
+    // whatever a handler quoted: detail, pointers, messages, field names
+    mask_json(&mut problem);
     let body = serde_json::to_vec(&problem).unwrap_or_default();
     let mut res = head.set_body(BoxBody::new(body));
+    mask_headers(res.headers_mut());
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     res.headers_mut().remove(header::CONTENT_LENGTH);
@@ -163,7 +193,7 @@ fn fallback(status: StatusCode, lang: Lang) -> serde_json::Value {
 /// Unknown routes: 404. (A known path with a method its route does not
 /// declare never gets here: `http::allow` answers it with 405 and `Allow`.)
 pub async fn no_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
-    let path = without_national_ids(req.path());
+    let path = shown_path(req.path());
     ApiError::not_found(Text::new(
         format!("ingen ressurs på {path}"),
         format!("no resource at {path}"),

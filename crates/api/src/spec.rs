@@ -9,11 +9,10 @@
 //!
 //! | rule | statuses |
 //! |---|---|
-//! | every operation | 500 |
+//! | every operation | 500; 400 (a path, query or header that cannot be stored is refused before routing: `http::input`) |
 //! | every operation but those in [`WITHOUT_DATABASE`] | 503 |
 //! | secured (`security(("bearerAuth" = [...]))`) | 401, 503 (the issuer's keys unreachable) |
 //! | secured with roles (`["APPLICANT"]`, ...) | 403 |
-//! | a query parameter, a typed path parameter (uuid, integer), `If-Match`, `Idempotency-Key`, or a request body | 400 |
 //! | a request body | 413, 415 |
 //! | a JSON request body, or `Idempotency-Key` | 422 |
 //! | `If-Match` ([`IfMatch`]) | 412, 428 |
@@ -65,7 +64,7 @@ macro_rules! problem_responses {
 }
 
 problem_responses! {
-    BadRequest = 400, "Bad request: malformed JSON, or a query, path or header parameter that is not valid (`errors[].pointer` names it: `/query/<name>`, `/path`, `/header/<name>`)";
+    BadRequest = 400, "Bad request: malformed JSON, or a query, path or header parameter that is not valid or cannot be stored (`errors[].pointer` names it: `/query/<name>`, `/path/<name>`, `/header/<name>`)";
     Unauthorized = 401, "No valid bearer token (`WWW-Authenticate` says why)";
     Forbidden = 403, "Authenticated, but the token does not give the role or the relation this needs";
     NotFound = 404, "No such resource, or one the caller may not see";
@@ -214,8 +213,6 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 pub struct Shape {
     pub secured: bool,
     pub roles: Vec<String>,
-    pub query: bool,
-    pub typed_path: bool,
     pub if_match: bool,
     pub if_none_match: bool,
     pub idempotency_key: bool,
@@ -250,15 +247,13 @@ impl Shape {
         }
         for parameter in operation.parameters.iter().flatten() {
             match parameter.parameter_in {
-                ParameterIn::Query => shape.query = true,
-                ParameterIn::Path => shape.typed_path |= is_typed(parameter),
                 ParameterIn::Header => match parameter.name.as_str() {
                     IF_MATCH => shape.if_match = true,
                     IF_NONE_MATCH => shape.if_none_match = true,
                     IDEMPOTENCY_KEY => shape.idempotency_key = true,
                     _ => {}
                 },
-                ParameterIn::Cookie => {}
+                ParameterIn::Query | ParameterIn::Path | ParameterIn::Cookie => {}
             }
         }
         if let Some(body) = &operation.request_body {
@@ -282,6 +277,9 @@ impl Shape {
             }
         };
         add(500);
+        // any URL can hold what cannot be stored (a NUL, bytes that are no
+        // UTF-8): refused before routing, whatever the operation
+        add(400);
         if self.database || self.secured {
             add(503);
         }
@@ -290,9 +288,6 @@ impl Shape {
         }
         if !self.roles.is_empty() {
             add(403);
-        }
-        if self.query || self.typed_path || self.if_match || self.idempotency_key || self.body {
-            add(400);
         }
         if self.body {
             add(413);
@@ -310,21 +305,6 @@ impl Shape {
         }
         out
     }
-}
-
-/// A path parameter the router parses (a uuid, a number): a value that does
-/// not parse is a 400. A plain string (a code, a name) always parses.
-fn is_typed(parameter: &Parameter) -> bool {
-    let Some(schema) = &parameter.schema else {
-        return false;
-    };
-    let Ok(schema) = serde_json::to_value(schema) else {
-        return false;
-    };
-    let format = schema.get("format").and_then(serde_json::Value::as_str);
-    let kind = schema.get("type").and_then(serde_json::Value::as_str);
-    format.is_some_and(|f| f != "date" && f != "date-time")
-        || matches!(kind, Some("integer" | "number"))
 }
 
 fn add_statuses(operation: &mut Operation) {

@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use actix_web::web;
@@ -13,6 +14,8 @@ pub use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::feed_listener::FeedNotifier;
+use crate::metrics::Metrics;
+use crate::task_counters::TaskCounters;
 
 pub struct AppState {
     pub config: Arc<Config>,
@@ -25,6 +28,32 @@ pub struct AppState {
     pub dev_issuer: Option<Arc<DevIssuer>>,
     /// Wakes long-polling feed readers.
     pub feed: Arc<FeedNotifier>,
+    /// Reads the task change counters of polls that arrive together at once.
+    pub task_counters: TaskCounters,
+    /// Whether start-up work on the database (migrations, reference data)
+    /// is done; until it is, nothing touches the database (503).
+    pub ready: Readiness,
+    /// What `/metrics` shows.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Whether the process may use the database yet. Cheap to clone; clones
+/// share the setting.
+#[derive(Debug, Clone, Default)]
+pub struct Readiness(Arc<AtomicBool>);
+
+impl Readiness {
+    pub fn new(ready: bool) -> Self {
+        Self(Arc::new(AtomicBool::new(ready)))
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    pub fn set_ready(&self) {
+        self.0.store(true, Ordering::Release);
+    }
 }
 
 /// The case rules: the working-day calendar (the Saturdays setting and the
@@ -49,6 +78,11 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
+        if !self.ready.is_ready() {
+            return Err(ApiError::unavailable(
+                "starting: the database is not migrated yet",
+            ));
+        }
         let db = self.db.clone();
         web::block(move || {
             let mut conn = db.conn()?;

@@ -5,7 +5,16 @@
 //! `webhook-timestamp` (Unix seconds) and `webhook-signature`
 //! (`v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, and a second
 //! signature with the previous secret for a day after a rotation).
+//!
+//! Where a delivery may go is checked where it connects ([`Sender`]): the
+//! one DNS lookup whose addresses are used is the one checked, so a name
+//! that answers a public address first and a private one later (DNS
+//! rebinding) cannot pass; redirects are never followed.
 
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
@@ -13,9 +22,11 @@ use base64::Engine;
 use hds_domain::webhook::{may_deliver_to, retry_delay, DISABLE_AFTER, RETRY_FOR};
 use hds_persistence::webhooks::{self, Claimed, Outcome};
 use hmac::{Hmac, Mac};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
+use crate::config::Mode;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -51,62 +62,170 @@ pub struct DispatchReport {
     pub disabled: usize,
 }
 
-/// Refuses hosts that resolve to private addresses (outside the local default).
-async fn resolves_safely(url: &str, allow_loopback: bool) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
-    let host = parsed
-        .host_str()
-        .ok_or("no host")?
-        .trim_matches(['[', ']'])
-        .to_owned();
-    let port = parsed.port_or_known_default().unwrap_or(443);
-    let addrs = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|e| format!("cannot resolve {host}: {e}"))?;
-    for addr in addrs {
-        if !may_deliver_to(addr.ip(), allow_loopback) {
-            return Err(format!("{host} resolves to a private address"));
-        }
-    }
-    Ok(())
+/// A lookup in progress.
+pub type PendingLookup = Pin<Box<dyn Future<Output = std::io::Result<Vec<IpAddr>>> + Send>>;
+
+/// Looks a host name up: the system resolver, or a test's own (to prove that
+/// a name answering differently on a second lookup cannot pass).
+pub trait Lookup: Send + Sync + 'static {
+    fn lookup(&self, host: &str) -> PendingLookup;
 }
 
-async fn send(
-    client: &reqwest::Client,
-    claimed: &Claimed,
-    allow_loopback: bool,
-) -> Result<u16, (Option<u16>, String)> {
-    resolves_safely(&claimed.url, allow_loopback)
-        .await
-        .map_err(|e| (None, e))?;
-    let body = serde_json::to_vec(&claimed.payload).map_err(|e| (None, e.to_string()))?;
-    let id = claimed.event_id.to_string();
-    let timestamp = OffsetDateTime::now_utc().unix_timestamp();
-    let signatures: Vec<String> = [
-        Some(claimed.secret.as_str()),
-        claimed.previous_secret.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(|secret| sign(secret, &id, timestamp, &body))
-    .collect();
-    let response = client
-        .post(&claimed.url)
-        .timeout(SEND_TIMEOUT)
-        .header("content-type", "application/json")
-        .header("webhook-id", &id)
-        .header("webhook-timestamp", timestamp.to_string())
-        .header("webhook-signature", signatures.join(" "))
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| (None, format!("request failed: {e}")))?;
-    let status = response.status().as_u16();
-    if response.status().is_success() {
-        Ok(status)
-    } else {
-        Err((Some(status), format!("the endpoint answered {status}")))
+/// The system resolver (getaddrinfo, through tokio).
+struct SystemLookup;
+
+impl Lookup for SystemLookup {
+    fn lookup(&self, host: &str) -> PendingLookup {
+        let host = host.to_owned();
+        Box::pin(async move {
+            Ok(tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .map(|a| a.ip())
+                .collect())
+        })
     }
+}
+
+/// Why a delivery did not connect: the name resolved to an address webhooks
+/// may not reach. Says which name, never which address.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} resolves to an address that is not public (loopback, private, link-local or unique-local); not delivered")]
+struct RefusedAddress(String);
+
+/// reqwest's resolver for deliveries: every address the connection could
+/// use is checked *here*, at the one lookup whose answer is connected to.
+/// A name with any address that is not public is refused as a whole.
+struct GuardedResolver {
+    inner: Arc<dyn Lookup>,
+    allow_loopback: bool,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let lookup = self.inner.lookup(name.as_str());
+        let host = name.as_str().to_owned();
+        let allow_loopback = self.allow_loopback;
+        Box::pin(async move {
+            let addrs = lookup.await?;
+            if addrs.is_empty() || addrs.iter().any(|ip| !may_deliver_to(*ip, allow_loopback)) {
+                return Err(
+                    Box::new(RefusedAddress(host)) as Box<dyn std::error::Error + Send + Sync>
+                );
+            }
+            Ok(Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0))) as Addrs)
+        })
+    }
+}
+
+/// Sends deliveries: never follows a redirect (a 3xx is a failed attempt),
+/// never goes through a proxy, and connects only to addresses the resolver
+/// let through. Production allows public addresses only; the local default
+/// also loopback (a receiver on the developer's machine).
+#[derive(Clone)]
+pub struct Sender {
+    client: reqwest::Client,
+    allow_loopback: bool,
+}
+
+impl Sender {
+    /// The sender for `mode`, with the system resolver.
+    pub fn for_mode(mode: Mode) -> Self {
+        Self::with_lookup(mode == Mode::Local, Arc::new(SystemLookup))
+    }
+
+    /// A sender with its own resolver (tests).
+    pub fn with_lookup(allow_loopback: bool, lookup: Arc<dyn Lookup>) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver {
+                inner: lookup,
+                allow_loopback,
+            }))
+            .timeout(SEND_TIMEOUT)
+            .build()
+            .unwrap_or_default();
+        Self {
+            client,
+            allow_loopback,
+        }
+    }
+
+    /// An address written as an IP literal is never resolved, so it is
+    /// checked here (registration refuses private literals already).
+    fn literal_refused(&self, url: &str) -> Option<String> {
+        let parsed = reqwest::Url::parse(url).ok()?;
+        let host = parsed.host_str()?;
+        let ip: IpAddr = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .ok()?;
+        (!may_deliver_to(ip, self.allow_loopback))
+            .then(|| format!("{ip} is not a public address; not delivered"))
+    }
+
+    /// POSTs one signed delivery; the status on success, else the status
+    /// (if any answer came) and why.
+    pub async fn send(&self, claimed: &Claimed) -> Result<u16, (Option<u16>, String)> {
+        if let Some(why) = self.literal_refused(&claimed.url) {
+            return Err((None, why));
+        }
+        let body = serde_json::to_vec(&claimed.payload).map_err(|e| (None, e.to_string()))?;
+        let id = claimed.event_id.to_string();
+        let timestamp = OffsetDateTime::now_utc().unix_timestamp();
+        let signatures: Vec<String> = [
+            Some(claimed.secret.as_str()),
+            claimed.previous_secret.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|secret| sign(secret, &id, timestamp, &body))
+        .collect();
+        let response = self
+            .client
+            .post(&claimed.url)
+            .header("content-type", "application/json")
+            .header("webhook-id", &id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signatures.join(" "))
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| (None, format!("request failed: {}", causes(&e))))?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(status.as_u16())
+        } else if status.is_redirection() {
+            Err((
+                Some(status.as_u16()),
+                format!(
+                    "the endpoint answered {} (a redirect; deliveries never follow one)",
+                    status.as_u16()
+                ),
+            ))
+        } else {
+            Err((
+                Some(status.as_u16()),
+                format!("the endpoint answered {}", status.as_u16()),
+            ))
+        }
+    }
+}
+
+/// An error with its causes (reqwest's own message leaves them out).
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn failure(claimed: &Claimed, at: OffsetDateTime, status: Option<u16>, error: String) -> Outcome {
@@ -132,13 +251,13 @@ fn failure(claimed: &Claimed, at: OffsetDateTime, status: Option<u16>, error: St
 }
 
 /// Sends every delivery due at `at` (the job runner passes the time; `serve`
-/// calls this every two seconds with the clock).
+/// calls this every two seconds with the clock), and counts the round in
+/// the metrics.
 pub async fn dispatch_due(
     state: &AppState,
-    client: &reqwest::Client,
+    sender: &Sender,
     at: OffsetDateTime,
 ) -> Result<DispatchReport, ApiError> {
-    let allow_loopback = state.config.mode == crate::config::Mode::Local;
     let claimed = state
         .run(move |conn| {
             webhooks::claim_due(conn, at, LEASE_SECONDS, BATCH).map_err(ApiError::from)
@@ -146,7 +265,7 @@ pub async fn dispatch_due(
         .await?;
     let mut report = DispatchReport::default();
     for delivery in claimed {
-        let outcome = match send(client, &delivery, allow_loopback).await {
+        let outcome = match sender.send(&delivery).await {
             Ok(status) => Outcome::Delivered {
                 status: i32::from(status),
             },
@@ -174,6 +293,7 @@ pub async fn dispatch_due(
             })
             .await?;
     }
+    state.metrics.webhooks(&report);
     Ok(report)
 }
 
@@ -184,11 +304,14 @@ pub const INTERVAL: Duration = Duration::from_secs(2);
 /// (each process; claims never overlap).
 pub fn spawn_every_two_seconds(state: actix_web::web::Data<AppState>) {
     actix_web::rt::spawn(async move {
-        let client = reqwest::Client::new();
+        let sender = Sender::for_mode(state.config.mode);
         let mut tick = actix_web::rt::time::interval(INTERVAL);
         loop {
             tick.tick().await;
-            match dispatch_due(&state, &client, state.clock.now()).await {
+            if !state.ready.is_ready() {
+                continue;
+            }
+            match dispatch_due(&state, &sender, state.clock.now()).await {
                 Ok(report) if report != DispatchReport::default() => {
                     log::info!("webhooks: {report:?}");
                 }

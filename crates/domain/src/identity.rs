@@ -387,6 +387,56 @@ pub fn find_national_ids(text: &str) -> Vec<Range<usize>> {
     found
 }
 
+/// Finds everything in `text` that *looks like* a national identity number,
+/// valid or not, as byte ranges: 11 ASCII digits not part of a longer run of
+/// digits, or six digits and five digits separated by one space (the way a
+/// person writes `DDMMYY IIIKK`), again not touching other digits; and every
+/// valid number [`find_national_ids`] finds in its other written forms.
+///
+/// For masking what the service echoes or logs: a value a caller sent is
+/// never written back when it may be someone's number, whether or not its
+/// control digits hold.
+pub fn find_national_id_lookalikes(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        match i - start {
+            11 => found.push(start..i),
+            6 if bytes.get(i) == Some(&b' ') => {
+                let second = i + 1..i + 6;
+                let five = bytes
+                    .get(second.clone())
+                    .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+                    && !bytes.get(second.end).is_some_and(u8::is_ascii_digit);
+                if five {
+                    found.push(start..second.end);
+                    i = second.end;
+                }
+            }
+            _ => {}
+        }
+    }
+    for valid in find_national_ids(text) {
+        if !found
+            .iter()
+            .any(|f| f.start <= valid.start && valid.end <= f.end)
+        {
+            found.push(valid);
+        }
+    }
+    found.sort_by_key(|r| r.start);
+    found
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -680,5 +730,31 @@ mod tests {
             let _ = Orgnr::parse(&s);
             let _ = find_national_ids(&s);
         }
+    }
+
+    #[test]
+    fn lookalikes_are_any_eleven_digits_with_or_without_a_space_after_the_date() {
+        let t = "a 12345678901 b 123456 78901 c 1234567890 d 123456789012 e 123456 7890";
+        let found: Vec<&str> = find_national_id_lookalikes(t)
+            .into_iter()
+            .map(|r| &t[r])
+            .collect();
+        assert_eq!(found, ["12345678901", "123456 78901"]);
+        // glued to letters still counts: `x01017012345` echoes a number
+        let t = "status=x01017012345y";
+        let r = find_national_id_lookalikes(t);
+        assert_eq!(&t[r[0].clone()], "01017012345");
+        assert!(find_national_id_lookalikes("HDS-2026-000123 v3 2026-11-30").is_empty());
+    }
+
+    #[test]
+    fn lookalikes_include_valid_numbers_in_every_written_form() {
+        let a = "15058550040";
+        let t = format!("{}-{} and {}", &a[..6], &a[6..], a);
+        let found: Vec<String> = find_national_id_lookalikes(&t)
+            .into_iter()
+            .map(|r| t[r].to_owned())
+            .collect();
+        assert_eq!(found, [format!("{}-{}", &a[..6], &a[6..]), a.to_owned()]);
     }
 }

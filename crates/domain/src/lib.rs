@@ -7,6 +7,7 @@ pub mod application;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;
+pub mod change_request;
 pub mod disclosure;
 pub mod fees;
 pub mod identity;

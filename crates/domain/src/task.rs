@@ -251,6 +251,20 @@ impl Task {
         }
     }
 
+    /// May the custodian plan the delivery now: agree a delivery date with
+    /// the applicant, or postpone the delivery with a preliminary reply?
+    /// Only on an open `DATA_PREPARATION` task (the case's rules then decide
+    /// whether the source is granted and still open).
+    pub fn may_plan_delivery(&self) -> Result<(), Refusal> {
+        if !self.state.is_open() {
+            return Err(Refusal::Closed(self.state));
+        }
+        match self.kind {
+            TaskKind::Decision => Err(Refusal::DecisionTask("planning a delivery")),
+            TaskKind::DataPreparation => Ok(()),
+        }
+    }
+
     /// May hours be reported now? After acknowledgement, in any state but
     /// CANCELLED before any work (hours on a cancelled task that was worked
     /// on are still allowed: the work was done).
@@ -409,6 +423,23 @@ mod tests {
             t.apply(A::Deliver, None),
             Err(Refusal::Closed(S::Delivered))
         );
+    }
+
+    #[test]
+    fn only_an_open_preparation_task_plans_its_delivery() {
+        for state in S::ALL {
+            for kind in K::ALL {
+                let got = task(kind, state, D::Granted).may_plan_delivery();
+                let want = if !state.is_open() {
+                    Err(Refusal::Closed(state))
+                } else if kind == K::Decision {
+                    Err(Refusal::DecisionTask("planning a delivery"))
+                } else {
+                    Ok(())
+                };
+                assert_eq!(got, want, "{kind:?} {state:?}");
+            }
+        }
     }
 
     #[test]

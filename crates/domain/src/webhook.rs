@@ -52,23 +52,49 @@ impl UrlProblem {
     }
 }
 
+/// Whether an address is not on the public internet: loopback, private
+/// (RFC 1918), carrier-grade NAT, link-local, unique-local, unspecified,
+/// broadcast, multicast, documentation, benchmarking and reserved ranges,
+/// and IPv6 forms that carry such an IPv4 address (mapped, compatible,
+/// NAT64, 6to4) or tunnel to an unknown one (Teredo).
 fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
             v4.is_private()
                 || v4.is_loopback()
                 || v4.is_link_local()
                 || v4.is_unspecified()
                 || v4.is_broadcast()
-                // carrier-grade NAT 100.64.0.0/10
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+                || v4.is_multicast()
+                || a == 0 // "this network"
+                || (a == 100 && (b & 0xc0) == 64) // carrier-grade NAT 100.64.0.0/10
+                || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+                || (a == 192 && b == 0 && c == 2) // documentation
+                || (a == 198 && b == 51 && c == 100)
+                || (a == 203 && b == 0 && c == 113)
+                || (a == 198 && (b & 0xfe) == 18) // benchmarking 198.18.0.0/15
+                || a >= 240 // reserved
         }
         IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                is_private(IpAddr::V4(std::net::Ipv4Addr::from(
+                    (u32::from(hi) << 16) | u32::from(lo),
+                )))
+            };
             v6.is_loopback()
                 || v6.is_unspecified()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local
-                || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (s[0] & 0xffc0) == 0xfe80 // link local fe80::/10
+                || (s[0] & 0xffc0) == 0xfec0 // site local (deprecated) fec0::/10
+                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+                || (s[0] == 0x2001 && s[1] == 0) // Teredo
                 || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
+                || (s[..6] == [0; 6] && embedded(s[6], s[7])) // IPv4-compatible
+                || (s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] && embedded(s[6], s[7])) // NAT64
+                || (s[0] == 0x2002 && embedded(s[1], s[2])) // 6to4
         }
     }
 }
@@ -131,6 +157,7 @@ pub fn may_deliver_to(ip: IpAddr, allow_loopback: bool) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -211,5 +238,50 @@ mod tests {
         assert!(!may_deliver_to(IpAddr::from([10, 1, 2, 3]), false));
         assert!(may_deliver_to(IpAddr::from([127, 0, 0, 1]), true));
         assert!(!may_deliver_to(IpAddr::from([127, 0, 0, 1]), false));
+    }
+
+    #[test]
+    fn only_public_addresses_may_receive_in_production() {
+        for public in [
+            "193.156.1.10",
+            "8.8.8.8",
+            "2a02:2121::1",
+            "2002:c19c:10a::1",
+        ] {
+            assert!(may_deliver_to(public.parse().unwrap(), false), "{public}");
+        }
+        for refused in [
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.0.1",
+            "127.0.0.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.1.2.3",
+            "224.0.0.1",
+            "255.255.255.255",
+            "240.0.0.1",
+            "192.0.2.1",
+            "198.18.0.1",
+            "::1",
+            "::",
+            "fd00::2",
+            "fe80::1",
+            "ff02::1",
+            "::ffff:10.0.0.1",
+            "::10.0.0.1",
+            "64:ff9b::a00:1",
+            "2002:0a00:0001::1",
+            "2001:db8::1",
+            "2001:0:4136:e378::1",
+        ] {
+            assert!(
+                !may_deliver_to(refused.parse().unwrap(), false),
+                "{refused}"
+            );
+        }
+        // loopback is what the local default adds, nothing more
+        assert!(may_deliver_to("::1".parse().unwrap(), true));
+        assert!(!may_deliver_to("fd00::2".parse().unwrap(), true));
     }
 }

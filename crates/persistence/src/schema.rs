@@ -45,7 +45,7 @@ diesel::table! {
         code -> Text,
         name -> Text,
         short_name -> Text,
-        orgnr -> Text,
+        orgnr -> Nullable<Text>,
         contact_email -> Nullable<Text>,
         website -> Nullable<Text>,
         retired_at -> Nullable<Timestamptz>,
@@ -227,6 +227,8 @@ diesel::table! {
         next_job_on -> Nullable<Date>,
         overdue_flagged_for -> Nullable<Date>,
         queue_due_on -> Date,
+        awaiting_delivery -> Bool,
+        data_made_available_on -> Nullable<Date>,
     }
 }
 
@@ -279,6 +281,13 @@ diesel::table! {
         decided_at -> Timestamptz,
         decided_by -> Text,
         authority -> Text,
+        access_from -> Nullable<Date>,
+        access_to -> Nullable<Date>,
+        disposal -> Nullable<Text>,
+        dispose_by -> Nullable<Date>,
+        exemption_granted -> Nullable<Bool>,
+        exemption_legal_basis -> Array<Text>,
+        exemption_conditions -> Array<Text>,
     }
 }
 
@@ -649,6 +658,34 @@ diesel::table! {
     }
 }
 
+// Issue 13: change requests and attachments sent later.
+diesel::table! {
+    change_requests (application_id) {
+        application_id -> Uuid,
+        case_id -> Uuid,
+        original_application_id -> Uuid,
+        original_case_id -> Uuid,
+        version_no -> Int4,
+        base_version_no -> Int4,
+        description -> Text,
+        changes -> Jsonb,
+        sources -> Array<Text>,
+        created_at -> Timestamptz,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    attachments_sent_later (attachment_id) {
+        attachment_id -> Uuid,
+        case_id -> Uuid,
+        replaces_id -> Nullable<Uuid>,
+        question_id -> Nullable<Uuid>,
+        data_source_code -> Nullable<Text>,
+        sent_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(invoicing_parties -> custodians (custodian_id));
 diesel::joinable!(price_list_versions -> invoicing_parties (party));
 diesel::joinable!(case_hours -> cases (case_id));
@@ -657,6 +694,80 @@ diesel::joinable!(case_fee_estimates -> cases (case_id));
 diesel::joinable!(invoice_bases -> invoicing_parties (party));
 diesel::joinable!(invoice_lines -> invoice_bases (invoice_basis_id));
 diesel::joinable!(credit_notes -> invoice_bases (invoice_basis_id));
+
+diesel::table! {
+    case_delivery_parts (case_id, data_source_id) {
+        case_id -> Uuid,
+        data_source_id -> Uuid,
+        postponed_on -> Nullable<Date>,
+        postponement_expected_on -> Nullable<Date>,
+        postponement_reason -> Nullable<Text>,
+        agreed_on -> Nullable<Date>,
+        settlement -> Nullable<Text>,
+        settled_on -> Nullable<Date>,
+        settled_due_on -> Nullable<Date>,
+        method -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        settled_by_custodian_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_decision_tables (decision_id, table_index) {
+        decision_id -> Uuid,
+        table_index -> Int4,
+        outcome -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    custodian_members (id) {
+        id -> Uuid,
+        custodian_id -> Uuid,
+        person_key -> Text,
+        identity_provider -> Text,
+        name -> Text,
+        linked_by -> Text,
+        linked_at -> Timestamptz,
+        unlinked_by -> Nullable<Text>,
+        unlinked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    attachment_blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> Int8,
+        content -> Bytea,
+        stored_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    submitted_attachments (application_id, attachment_id) {
+        application_id -> Uuid,
+        attachment_id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        uploaded_at -> Timestamptz,
+        submitted_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(case_delivery_parts -> cases (case_id));
+diesel::joinable!(case_delivery_parts -> data_sources (data_source_id));
+diesel::joinable!(case_delivery_parts -> custodians (settled_by_custodian_id));
+diesel::joinable!(case_decision_tables -> case_decisions (decision_id));
+diesel::joinable!(custodian_members -> custodians (custodian_id));
+diesel::joinable!(submitted_attachments -> attachment_blobs (sha256));
+diesel::joinable!(submitted_attachments -> applications (application_id));
 
 // The public overview of granted access (issue 15).
 
@@ -712,5 +823,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoice_bases,
     invoice_lines,
     credit_notes,
+    case_delivery_parts,
+    case_decision_tables,
+    custodian_members,
+    attachment_blobs,
+    submitted_attachments,
+    change_requests,
+    attachments_sent_later,
     overview_withholdings,
 );

@@ -20,10 +20,28 @@ const CATALOGUE: &str = include_str!("../seed/catalogue.json");
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Catalogue {
+    service: ServiceContact,
     purposes: Vec<Purpose>,
     custodians: Vec<Custodian>,
     data_sources: Vec<DataSource>,
     variables: Vec<Variable>,
+}
+
+/// Helsedataservice itself, as the reference data names it: where applicants
+/// write and appeal (seed 004: service@helsedata.no).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceContact {
+    pub name: String,
+    pub contact_email: String,
+    pub website: Option<String>,
+}
+
+/// HDS's own name and contact address, from the reference data.
+pub fn service_contact() -> Result<ServiceContact, StoreError> {
+    let catalogue: Catalogue =
+        serde_json::from_str(CATALOGUE).map_err(|e| bad_seed(e.to_string()))?;
+    Ok(catalogue.service)
 }
 
 #[derive(Deserialize)]
@@ -40,7 +58,8 @@ struct Custodian {
     code: String,
     name: String,
     short_name: String,
-    orgnr: String,
+    /// `None` for a unit of another organisation (no number of its own).
+    orgnr: Option<String>,
     contact_email: Option<String>,
     website: Option<String>,
 }
@@ -127,8 +146,10 @@ fn load_purposes(conn: &mut PgConnection, list: &[Purpose]) -> Result<(), StoreE
 
 fn load_custodians(conn: &mut PgConnection, list: &[Custodian]) -> Result<(), StoreError> {
     for c in list {
-        hds_domain::identity::Orgnr::parse(&c.orgnr)
-            .map_err(|e| bad_seed(format!("custodian {}: {e}", c.code)))?;
+        if let Some(orgnr) = &c.orgnr {
+            hds_domain::identity::Orgnr::parse(orgnr)
+                .map_err(|e| bad_seed(format!("custodian {}: {e}", c.code)))?;
+        }
         diesel::insert_into(custodians::table)
             .values((
                 custodians::code.eq(&c.code),

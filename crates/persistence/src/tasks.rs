@@ -12,6 +12,7 @@
 //! Lock order, shared with case handling: the case row, then the task row.
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::case::CaseRules;
 use hds_domain::task::{Refusal, SourceDecision, Task, TaskAction, TaskKind, TaskState};
@@ -26,6 +27,7 @@ use crate::schema::{
     case_decisions, case_sources, cases as cases_t, custodian_task_counters, custodian_tasks,
     custodians, data_sources, task_deliveries, task_events, task_hours, task_progress_reports,
 };
+use crate::sql::{Bind, Sql};
 use crate::StoreError;
 
 /// Why a task action failed.
@@ -72,19 +74,52 @@ pub struct PollState {
     pub changes: i64,
 }
 
-/// In ONE prepared statement (two primary-key/unique index lookups): the
-/// custodian registered with `orgnr` (None when there is none) and its
-/// change counter. An unchanged poll runs nothing else.
-pub fn poll_state(
+/// In ONE prepared statement (unique and primary-key index lookups): the
+/// custodians registered with these organisation numbers (those with none
+/// are left out) and their change counters. The server reads the counters
+/// of the polls that arrive together in one go; an unchanged poll runs
+/// nothing else.
+pub fn poll_states(
     conn: &mut PgConnection,
-    orgnr: &str,
+    orgnrs: &[String],
+) -> std::result::Result<Vec<(String, PollState)>, StoreError> {
+    let rows: Vec<(Option<String>, Uuid, Option<i64>)> = custodians::table
+        .left_join(
+            custodian_task_counters::table
+                .on(custodian_task_counters::custodian_id.eq(custodians::id)),
+        )
+        .filter(custodians::orgnr.eq_any(orgnrs))
+        .filter(custodians::retired_at.is_null())
+        .select((
+            custodians::orgnr,
+            custodians::id,
+            custodian_task_counters::changes.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(orgnr, custodian_id, changes)| {
+            let state = PollState {
+                custodian_id,
+                changes: changes.unwrap_or(0),
+            };
+            Some((orgnr?, state))
+        })
+        .collect())
+}
+
+/// [`poll_state`] for a custodian known by id (its staff acting as persons;
+/// a custodian may have no orgnr of its own).
+pub fn poll_state_by_id(
+    conn: &mut PgConnection,
+    custodian_id: Uuid,
 ) -> std::result::Result<Option<PollState>, StoreError> {
     let row: Option<(Uuid, Option<i64>)> = custodians::table
         .left_join(
             custodian_task_counters::table
                 .on(custodian_task_counters::custodian_id.eq(custodians::id)),
         )
-        .filter(custodians::orgnr.eq(orgnr))
+        .filter(custodians::id.eq(custodian_id))
         .filter(custodians::retired_at.is_null())
         .select((custodians::id, custodian_task_counters::changes.nullable()))
         .first(conn)
@@ -96,7 +131,7 @@ pub fn poll_state(
 }
 
 /// A task in a list, with its case number and source.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct TaskListRow {
     pub task: TaskRow,
     pub case_number: String,
@@ -105,61 +140,144 @@ pub struct TaskListRow {
     pub source_name_en: String,
 }
 
+/// One page of a custodian's tasks, and the change counter the page was
+/// read with (one statement, one snapshot: the page is what the counter
+/// says, so an ETag made from it is never newer than the page).
+#[derive(Debug, Clone)]
+pub struct TaskPage {
+    pub changes: i64,
+    pub rows: Vec<TaskListRow>,
+}
+
+/// The row of [`page`]: the counter, and a task when the page has any.
+type PageRow = (
+    i64,
+    (
+        Option<Uuid>,
+        Option<Uuid>,
+        Option<Uuid>,
+        Option<Uuid>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i32>,
+        Option<OffsetDateTime>,
+        Option<OffsetDateTime>,
+    ),
+    (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ),
+);
+
+type PageSqlRow = (
+    BigInt,
+    (
+        Nullable<SqlUuid>,
+        Nullable<SqlUuid>,
+        Nullable<SqlUuid>,
+        Nullable<SqlUuid>,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Integer>,
+        Nullable<Timestamptz>,
+        Nullable<Timestamptz>,
+    ),
+    (
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Text>,
+    ),
+);
+
+fn list_row((_, task, source): PageRow) -> Option<TaskListRow> {
+    let (id, case_id, custodian_id, data_source_id, kind, state, reason, version, created, updated) =
+        task;
+    let (case_number, source_code, source_name_nb, source_name_en) = source;
+    Some(TaskListRow {
+        task: TaskRow {
+            id: id?,
+            case_id: case_id?,
+            custodian_id: custodian_id?,
+            data_source_id: data_source_id?,
+            kind: kind?,
+            state: state?,
+            state_reason: reason,
+            version: version?,
+            created_at: created?,
+            updated_at: updated?,
+        },
+        case_number: case_number?,
+        source_code: source_code?,
+        source_name_nb: source_name_nb?,
+        source_name_en: source_name_en?,
+    })
+}
+
 /// One page of a custodian's tasks by `(updated_at, id)`, after the keyset
-/// `after`; `limit + 1` rows when there are more. One prepared statement
-/// per combination of filters (diesel keeps boxed queries by their SQL).
-pub fn list(
+/// `after` (`limit + 1` rows when there are more), with the custodian's
+/// change counter: ONE prepared statement per combination of filters. The
+/// page is a range of the `custodian_tasks_poll` index; each task's case
+/// number and source by primary key.
+pub fn page(
     conn: &mut PgConnection,
     custodian_id: Uuid,
     filter: &TaskFilter,
     after: Option<(OffsetDateTime, Uuid)>,
     limit: i64,
-) -> std::result::Result<Vec<TaskListRow>, StoreError> {
-    let mut q = custodian_tasks::table
-        .inner_join(cases_t::table)
-        .inner_join(data_sources::table)
-        .filter(custodian_tasks::custodian_id.eq(custodian_id))
-        .order((custodian_tasks::updated_at.asc(), custodian_tasks::id.asc()))
-        .limit(limit + 1)
-        .select((
-            TaskRow::as_select(),
-            cases_t::case_number,
-            data_sources::code,
-            data_sources::name_nb,
-            data_sources::name_en,
-        ))
-        .into_boxed();
+) -> std::result::Result<TaskPage, StoreError> {
+    let mut sql = Sql::<PageSqlRow>::new(
+        "SELECT COALESCE(k.changes, 0), p.id, p.case_id, p.custodian_id, p.data_source_id, p.kind, \
+         p.state, p.state_reason, p.version, p.created_at, p.updated_at, p.case_number, \
+         p.source_code, p.source_name_nb, p.source_name_en \
+         FROM (SELECT ",
+    )
+    .bind(Bind::Uuid(custodian_id))
+    .push(
+        "::uuid AS id) c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id \
+         LEFT JOIN (SELECT t.*, cs.case_number, d.code AS source_code, d.name_nb AS source_name_nb, \
+         d.name_en AS source_name_en FROM custodian_tasks t JOIN cases cs ON cs.id = t.case_id \
+         JOIN data_sources d ON d.id = t.data_source_id WHERE t.custodian_id = ",
+    )
+    .bind(Bind::Uuid(custodian_id));
     if let Some(since) = filter.updated_since {
-        q = q.filter(custodian_tasks::updated_at.ge(since));
+        sql = sql.push(" AND t.updated_at >= ").bind(Bind::Instant(since));
     }
     if !filter.states.is_empty() {
-        q = q.filter(custodian_tasks::state.eq_any(filter.states.clone()));
+        sql = sql
+            .push(" AND t.state = ANY(")
+            .bind(Bind::Texts(filter.states.clone()))
+            .push(")");
     }
     if let Some(kind) = &filter.kind {
-        q = q.filter(custodian_tasks::kind.eq(kind.clone()));
+        sql = sql.push(" AND t.kind = ").bind(Bind::Text(kind.clone()));
     }
     if let Some((at, id)) = after {
-        // (updated_at, id) > (at, id), written so that the index range starts
-        // at `at` and the statement stays preparable (no SQL literal)
-        q = q.filter(
-            custodian_tasks::updated_at.ge(at).and(
-                custodian_tasks::updated_at
-                    .gt(at)
-                    .or(custodian_tasks::id.gt(id)),
-            ),
-        );
+        // (updated_at, id) > (at, id), written so that the index range
+        // starts at `at`
+        sql = sql
+            .push(" AND t.updated_at >= ")
+            .bind(Bind::Instant(at))
+            .push(" AND (t.updated_at > ")
+            .bind(Bind::Instant(at))
+            .push(" OR t.id > ")
+            .bind(Bind::Uuid(id))
+            .push(")");
     }
-    let rows: Vec<(TaskRow, String, String, String, String)> = q.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(task, case_number, code, nb, en)| TaskListRow {
-            task,
-            case_number,
-            source_code: code,
-            source_name_nb: nb,
-            source_name_en: en,
-        })
-        .collect())
+    let rows: Vec<PageRow> = sql
+        .push(" ORDER BY t.updated_at, t.id LIMIT ")
+        .bind(Bind::BigInt(limit + 1))
+        .push(") p ON true ORDER BY p.updated_at, p.id")
+        .load(conn)?;
+    let changes = rows.first().map_or(0, |row| row.0);
+    Ok(TaskPage {
+        changes,
+        rows: rows.into_iter().filter_map(list_row).collect(),
+    })
 }
 
 // ------------------------------------------------------------------ reading
@@ -255,7 +373,7 @@ pub struct TaskDetail {
     pub events: Vec<TaskEventRow>,
 }
 
-fn current_decision(
+pub(crate) fn current_decision(
     conn: &mut PgConnection,
     case_id: Uuid,
     data_source_id: Uuid,
@@ -414,7 +532,7 @@ impl TaskCommand {
     }
 }
 
-fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
+pub(crate) fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
     let kind: TaskKind = row
         .kind
         .parse()
@@ -432,7 +550,7 @@ fn domain_task(row: &TaskRow, decision: Option<&DecisionRow>) -> Result<Task> {
 
 /// Locks the task's case, then the task (same order as case handling), and
 /// checks the version the caller read.
-fn lock(
+pub(crate) fn lock(
     conn: &mut PgConnection,
     custodian_id: Uuid,
     task_id: Uuid,
@@ -451,7 +569,7 @@ fn lock(
     Ok(row)
 }
 
-fn write_state(
+pub(crate) fn write_state(
     conn: &mut PgConnection,
     row: &TaskRow,
     next: TaskState,
@@ -476,7 +594,7 @@ fn write_state(
 
 /// The task event, the audit event, and (when the state did not change, so
 /// the trigger appended nothing) a feed event named after the action.
-fn record(
+pub(crate) fn record(
     conn: &mut PgConnection,
     before: &TaskRow,
     after: &TaskRow,
@@ -673,14 +791,13 @@ pub fn decide(
             .find(row.data_source_id)
             .select(data_sources::code)
             .first(conn)?;
-        let decision = NewSourceDecision {
-            data_source: code,
-            ..decision
-        };
+        let mut decision = decision;
+        decision.decision.data_source = code;
         let data = json!({
-            "outcome": decision.outcome.as_str(),
-            "legalBasis": decision.legal_basis,
-            "conditions": decision.conditions,
+            "outcome": decision.decision.outcome.as_str(),
+            "legalBasis": decision.decision.legal_basis,
+            "conditions": decision.decision.conditions,
+            "terms": cases::terms_json(&decision.terms),
         });
         cases::decide(
             conn,

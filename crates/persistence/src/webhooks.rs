@@ -358,7 +358,19 @@ pub enum Outcome {
     },
 }
 
-/// Records the outcome of a send and releases the lease.
+/// The actor of what the dispatcher changes (an endpoint it disables).
+pub const DISPATCHER: &str = "system:webhook-dispatcher";
+
+/// Pending deliveries: the outbox's depth (metrics).
+pub fn outbox_depth(conn: &mut PgConnection) -> Result<i64, StoreError> {
+    Ok(webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq("PENDING"))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Records the outcome of a send and releases the lease; an endpoint
+/// disabled for failing too long gets its audit event.
 pub fn record_outcome(
     conn: &mut PgConnection,
     claimed: &Claimed,
@@ -407,7 +419,7 @@ pub fn record_outcome(
                     .set(webhook_endpoints::failing_since.eq(at))
                     .execute(conn)?;
                 if let Some(reason) = disable {
-                    diesel::update(endpoint)
+                    let disabled = diesel::update(endpoint)
                         .filter(webhook_endpoints::enabled.eq(true))
                         .set((
                             webhook_endpoints::enabled.eq(false),
@@ -415,6 +427,22 @@ pub fn record_outcome(
                             webhook_endpoints::disabled_at.eq(at),
                         ))
                         .execute(conn)?;
+                    if disabled > 0 {
+                        audit::record(
+                            conn,
+                            &NewAuditEvent {
+                                actor: DISPATCHER,
+                                action: "WEBHOOK_DISABLED",
+                                entity_type: "webhook_endpoint",
+                                entity_id: &claimed.endpoint_id.to_string(),
+                                before_state: Some(serde_json::json!({"enabled": true})),
+                                after_state: Some(
+                                    serde_json::json!({"enabled": false, "disabledReason": reason}),
+                                ),
+                                request_id: None,
+                            },
+                        )?;
+                    }
                 }
             }
         }

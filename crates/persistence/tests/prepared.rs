@@ -125,14 +125,17 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
     let mut conn = db.connect();
     assert!(prepared(&mut conn).is_empty());
 
-    let poll = tasks::poll_state(&mut conn, "983744516").unwrap().unwrap();
+    let (_, poll) = tasks::poll_states(&mut conn, &["983744516".to_owned()])
+        .unwrap()
+        .pop()
+        .unwrap();
     let filter = TaskFilter {
         states: vec!["ASSIGNED".into(), "ACKNOWLEDGED".into()],
         kind: None,
         updated_since: None,
     };
     let after = Some((time::OffsetDateTime::now_utc(), uuid::Uuid::nil()));
-    tasks::list(&mut conn, poll.custodian_id, &filter, after, 50).unwrap();
+    tasks::page(&mut conn, poll.custodian_id, &filter, after, 50).unwrap();
     feed::page(&mut conn, PageReader::Orgnr("983744516"), 0, 100).unwrap();
     feed::page(&mut conn, PageReader::Everything, 0, 100).unwrap();
     // the writes of create, upload and submit, rolled back
@@ -152,7 +155,7 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
         ),
         (
             "task page",
-            r#"FROM (("custodian_tasks" INNER JOIN "cases""#,
+            "LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id",
         ),
         ("custodian's feed page", "JOIN custodians c ON c.orgnr = $1"),
         ("staff feed page", "FROM feed_counter k LEFT JOIN LATERAL"),
@@ -178,5 +181,72 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
     assert!(
         !statements.iter().any(|s| s.contains("the control")),
         "sql_query is never prepared"
+    );
+}
+
+#[test]
+fn catalogue_lists_are_prepared_and_a_variable_search_is_planned_for_its_words() {
+    use hds_persistence::catalogue::{self, After, Lang, Search, SourceFilter, VariableFilter};
+    let db = TestDatabase::new();
+    let mut conn = db.connect();
+    let search = |words: &str| Search {
+        lang: Lang::Nb,
+        tsquery: format!("{words}:*"),
+    };
+    catalogue::list_data_sources(&mut conn, &SourceFilter::default(), None, 51).unwrap();
+    let sources = SourceFilter {
+        search: Some(search("fødsel")),
+        ..SourceFilter::default()
+    };
+    catalogue::list_data_sources(&mut conn, &sources, None, 51).unwrap();
+    let npr = catalogue::source_id(&mut conn, "NPR").unwrap();
+    let after = After::Key("A".into(), Some(uuid::Uuid::nil()));
+    catalogue::list_variables(&mut conn, &VariableFilter::default(), Some(&after), 51).unwrap();
+    let of_npr = VariableFilter {
+        source: Some(npr),
+        ..VariableFilter::default()
+    };
+    catalogue::list_variables(&mut conn, &of_npr, None, 51).unwrap();
+    let searched = VariableFilter {
+        search: Some(search("fødsel")),
+        ..VariableFilter::default()
+    };
+    let found = catalogue::list_variables(&mut conn, &searched, None, 51).unwrap();
+    assert!(!found.is_empty(), "the search finds the shipped variables");
+
+    let statements = prepared(&mut conn);
+    let with = |needle: &str, also: &str| {
+        statements
+            .iter()
+            .filter(|s| s.contains(needle) && s.contains(also))
+            .count()
+    };
+    assert_eq!(
+        with("FROM data_sources ds JOIN custodians c", "ORDER BY s.code"),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with(
+            "FROM data_sources ds JOIN custodians c",
+            "ts_rank(ds.search_nb"
+        ),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with("FROM variables v", "(s.name, s.id) > ("),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with("FROM variables v", "AND v.data_source_id = $"),
+        1,
+        "{statements:#?}"
+    );
+    assert_eq!(
+        with("FROM variables v", "ts_rank(v.search_nb"),
+        0,
+        "a variable search is not kept prepared: {statements:#?}"
     );
 }

@@ -107,6 +107,8 @@ pub fn principal_from_claims(config: &IssuerConfig, claims: &Value) -> Result<Pr
             (subject, roles_from(claims, "roles", &config.role_map))
         }
     };
+    let mut roles = roles;
+    roles.retain(|role| config.kind.may_grant(*role));
     Ok(Principal {
         subject,
         roles,

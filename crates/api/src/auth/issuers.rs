@@ -34,6 +34,21 @@ pub enum IssuerKind {
     Dev,
 }
 
+impl IssuerKind {
+    /// The roles tokens of this kind can give: ID-porten persons apply,
+    /// Maskinporten organisations are custodians, and HelseID is for HDS
+    /// staff only (CASE_HANDLER, ADMIN), whatever its role claim lists or
+    /// its role map says.
+    pub fn may_grant(self, role: Role) -> bool {
+        match self {
+            Self::IdPorten => role == Role::Applicant,
+            Self::Maskinporten => role == Role::Custodian,
+            Self::HelseId => matches!(role, Role::CaseHandler | Role::Admin),
+            Self::Dev => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IssuerConfig {
@@ -80,6 +95,19 @@ impl IssuerConfig {
         let list: Vec<Self> = serde_json::from_str(json).map_err(|e| e.to_string())?;
         if let Some(bad) = list.iter().find(|i| i.algorithms.is_empty()) {
             return Err(format!("issuer {} has no algorithms", bad.issuer));
+        }
+        for issuer in &list {
+            if let Some((name, role)) = issuer
+                .role_map
+                .iter()
+                .find(|(_, role)| !issuer.kind.may_grant(**role))
+            {
+                return Err(format!(
+                    "issuer {}: roleMap maps {name:?} to {}, which this kind of issuer cannot give",
+                    issuer.issuer,
+                    role.as_str()
+                ));
+            }
         }
         Ok(list)
     }

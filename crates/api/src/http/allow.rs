@@ -28,11 +28,12 @@ use crate::error::ApiError;
 enum Segment {
     Literal(String),
     /// `{name}`: any one non-empty segment.
-    Placeholder,
+    Placeholder(String),
 }
 
 #[derive(Debug, Clone)]
 struct Route {
+    template: String,
     segments: Vec<Segment>,
     methods: Vec<&'static str>,
 }
@@ -43,20 +44,24 @@ impl Route {
             .split('/')
             .map(|s| {
                 if s.len() >= 2 && s.starts_with('{') && s.ends_with('}') {
-                    Segment::Placeholder
+                    Segment::Placeholder(s[1..s.len() - 1].to_owned())
                 } else {
                     Segment::Literal(s.to_owned())
                 }
             })
             .collect();
-        Self { segments, methods }
+        Self {
+            template: template.to_owned(),
+            segments,
+            methods,
+        }
     }
 
     fn fits(&self, path: &[&str]) -> bool {
         self.segments.len() == path.len()
             && self.segments.iter().zip(path).all(|(t, p)| match t {
                 Segment::Literal(l) => l == p,
-                Segment::Placeholder => !p.is_empty(),
+                Segment::Placeholder(_) => !p.is_empty(),
             })
     }
 
@@ -109,15 +114,35 @@ impl RouteTable {
         self
     }
 
-    /// The methods of the most specific route that fits `path`; empty when
-    /// no route does (a 404, not a 405).
-    pub fn allowed(&self, path: &str) -> &[&'static str] {
+    /// The most specific route that fits `path`.
+    fn route(&self, path: &str) -> Option<&Route> {
         let wanted: Vec<&str> = path.split('/').collect();
         self.routes
             .iter()
             .filter(|route| route.fits(&wanted))
             .max_by(|a, b| a.specificity().cmp(b.specificity()))
+    }
+
+    /// The methods of the most specific route that fits `path`; empty when
+    /// no route does (a 404, not a 405).
+    pub fn allowed(&self, path: &str) -> &[&'static str] {
+        self.route(path)
             .map_or(&[], |route| route.methods.as_slice())
+    }
+
+    /// The template of the route that fits `path` (`/api/v1/cases/{id}`):
+    /// what metrics count by, never the path itself.
+    pub fn template(&self, path: &str) -> Option<&str> {
+        self.route(path).map(|route| route.template.as_str())
+    }
+
+    /// The name of the placeholder at segment `index` of `path`'s route
+    /// (segment 0 is the empty one before the first `/`).
+    pub fn placeholder(&self, path: &str, index: usize) -> Option<&str> {
+        match self.route(path)?.segments.get(index)? {
+            Segment::Placeholder(name) => Some(name),
+            Segment::Literal(_) => None,
+        }
     }
 }
 
@@ -185,6 +210,20 @@ mod tests {
         // `/a/b/c` fits both; `b` is literal in the second one, first from the left
         assert_eq!(table().allowed("/api/v1/a/b/c"), ["DELETE"]);
         assert_eq!(table().allowed("/api/v1/a/z/c"), ["GET"]);
+    }
+
+    #[test]
+    fn a_path_names_its_template_and_placeholders() {
+        let t = table();
+        let path = "/api/v1/data-sources/MFR/variables/x";
+        assert_eq!(
+            t.template(path),
+            Some("/api/v1/data-sources/{code}/variables/{name}")
+        );
+        assert_eq!(t.placeholder(path, 4), Some("code"));
+        assert_eq!(t.placeholder(path, 6), Some("name"));
+        assert_eq!(t.placeholder(path, 5), None);
+        assert_eq!(t.template("/api/v1/nothing"), None);
     }
 
     #[test]

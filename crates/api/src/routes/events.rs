@@ -178,6 +178,7 @@ async fn read_events(
                 .json(page));
         }
         // woken by an append, or timed out: either way the next read answers
+        let _waiting = state.metrics.feed_waiter();
         let _ = tokio::time::timeout(deadline - now, appended.changed()).await;
     }
 }

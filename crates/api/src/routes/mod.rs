@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod common;
+pub mod custodian_members;
 pub mod dcat;
 pub mod dev_issuer;
 pub mod disclosure;
@@ -39,6 +40,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     fees::routes(cfg);
     webhooks::routes(cfg);
     catalogue::routes(cfg);
+    custodian_members::routes(cfg);
     statistics::routes(cfg);
     overview::routes(cfg);
     dcat::routes(cfg);

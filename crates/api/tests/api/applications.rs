@@ -36,7 +36,8 @@ pub fn identifiable_content() -> Value {
             {"code": "MFR", "variables": ["VEKT", "KJONN", "FAAR"], "periodFrom": 2000, "periodTo": 2015},
             {"code": "NPR", "variables": ["HOVEDTILSTAND1", "INNDATO"], "periodFrom": 2000, "periodTo": 2025}
         ],
-        "linkage": {"description": "FHI kobler MFR og NPR på løpenummer og leverer pseudonymiserte data."},
+        "linkage": {"description": "FHI kobler MFR og NPR på løpenummer og leverer pseudonymiserte data.",
+                    "linkedSources": ["MFR", "NPR"]},
         "responsibility": {
             "institutionOrgnr": "974760673",
             "institutionName": "Universitetet i Oslo",

@@ -357,9 +357,61 @@ fn claims_map_to_principals_by_issuer_kind() {
     let staff = json!({"helseid://claims/identity/pid": "01019010046", "helsedata/roles": ["saksbehandler", "ADMIN", "unknown"]});
     let p = principal_from_claims(&helseid, &staff).unwrap();
     assert_eq!(p.roles, vec![Role::CaseHandler, Role::Admin]);
+    let outsider = json!({"helseid://claims/identity/pid": "01019010046", "helsedata/roles": ["APPLICANT", "CUSTODIAN"]});
+    assert!(principal_from_claims(&helseid, &outsider)
+        .unwrap()
+        .roles
+        .is_empty());
     assert!(
         format!("{p:?}").contains("010190*****"),
         "debug masks the number: {p:?}"
     );
     assert!(!format!("{p:?}").contains("01019010046"));
+}
+
+#[actix_rt::test]
+async fn a_helseid_token_gives_staff_roles_only_whatever_it_lists() {
+    let key = DevIssuer::load_or_create(&test_key_path("helseid"), "https://helseid.test").unwrap();
+    let jwks_url = jwks_server(Arc::new(Mutex::new(key.jwks())));
+    let app = TestApp::spawn_with(|config| {
+        config.issuers = vec![IssuerConfig {
+            kind: IssuerKind::HelseId,
+            issuer: "https://helseid.test".into(),
+            jwks_url,
+            audience: "helsedata".into(),
+            algorithms: vec![Algorithm::RS256],
+            custodian_scope: None,
+            role_claim: None,
+            role_map: std::collections::BTreeMap::default(),
+        }];
+    })
+    .await;
+    let token = |roles: Value| {
+        key.sign(&json!({"iss": "https://helseid.test", "aud": "helsedata",
+                         "exp": now() + 600, "iat": now(),
+                         "helseid://claims/identity/pid": "01019010046",
+                         "helsedata/roles": roles}))
+            .unwrap()
+    };
+
+    let outsider = token(json!(["APPLICANT", "CUSTODIAN"]));
+    let me = app.get("/api/v1/me", Some(&outsider)).await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    assert_eq!(me.body["roles"], json!([]), "HelseID gives neither");
+    app.get("/api/v1/applications", Some(&outsider))
+        .await
+        .problem(403);
+    app.get("/api/v1/tasks", Some(&outsider)).await.problem(403);
+
+    let all = token(json!(["APPLICANT", "CASE_HANDLER", "CUSTODIAN", "ADMIN"]));
+    let me = app.get("/api/v1/me", Some(&all)).await;
+    assert_eq!(me.body["roles"], json!(["CASE_HANDLER", "ADMIN"]));
+
+    // nor can a role map make HelseID give them
+    let err = IssuerConfig::parse_list(
+        r#"[{"kind": "HELSE_ID", "issuer": "https://helseid.test", "jwksUrl": "https://helseid.test/jwks",
+             "audience": "helsedata", "algorithms": ["RS256"], "roleMap": {"forsker": "APPLICANT"}}]"#,
+    )
+    .unwrap_err();
+    assert!(err.contains("cannot give"), "{err}");
 }

@@ -18,7 +18,7 @@ use crate::applications::{
     anonymous_content, complete_identifiable, create, etag_of, submit, token, upload, OWNER,
     STRANGER,
 };
-use crate::support::{Response, TestApp};
+use crate::support::{with_terms, Response, TestApp};
 
 /// A second case handler's national identity number.
 const HANDLER_2: &str = "24119950062";
@@ -358,14 +358,14 @@ async fn from_submission_through_question_reminder_answer_completeness_postponem
     let p = bad.problem(422);
     assert_eq!(p["errors"][0]["pointer"], "/decisions/0/legalBasis");
     let decisions = json!({"decisions": [
-        {"dataSource": "MFR", "outcome": "GRANTED",
+        with_terms(json!({"dataSource": "MFR", "outcome": "GRANTED",
          "legalBasis": ["helseregisterloven § 19 a", "helseforskningsloven § 33"],
          "conditions": ["Data slettes ved prosjektslutt."],
-         "text": "Tilgang til MFR innvilges."},
-        {"dataSource": "NPR", "outcome": "PARTLY_GRANTED",
+         "text": "Tilgang til MFR innvilges."})),
+        with_terms(json!({"dataSource": "NPR", "outcome": "PARTLY_GRANTED",
          "legalBasis": ["helseregisterloven § 19 a"],
          "text": "Tilgang innvilges for innleggelsesdato, ikke for diagnoser.",
-         "grantedVariables": ["INNDATO"]}
+         "grantedVariables": ["INNDATO"]}))
     ]});
     let r = command(&app, &h, &case_id, "decisions", &decisions).await;
     assert_eq!(r.status, 200, "{}", r.text);
@@ -1044,8 +1044,8 @@ async fn custodian_decided_sources_get_decision_tasks_and_the_case_waits_for_the
     assert_eq!(r.body["tasks"][0]["state"], "ASSIGNED");
 
     let both = json!({"decisions": [
-        {"dataSource": "MFR", "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget."},
-        {"dataSource": "NPR", "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget."}
+        with_terms(json!({"dataSource": "MFR", "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget."})),
+        with_terms(json!({"dataSource": "NPR", "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Innvilget."}))
     ]});
     let r = command(&app, &h, &case_id, "decisions", &both).await;
     let p = r.problem(422);
@@ -1087,14 +1087,17 @@ async fn custodian_decided_sources_get_decision_tasks_and_the_case_waits_for_the
         request_id: None,
     };
     let npr = hds_persistence::cases::NewSourceDecision {
-        data_source: "NPR".into(),
-        outcome: hds_domain::case::DecisionOutcome::Refused,
-        legal_basis: vec!["helseregisterloven § 19 b".into()],
-        conditions: vec![],
-        text: "Avslått.".into(),
-        granted_variables: None,
-        granted_period_from: None,
-        granted_period_to: None,
+        decision: hds_domain::case::SourceDecisionDetails {
+            data_source: "NPR".into(),
+            outcome: hds_domain::case::DecisionOutcome::Refused,
+            legal_basis: vec!["helseregisterloven § 19 b".into()],
+            conditions: vec![],
+            text: "Avslått.".into(),
+            granted_variables: None,
+            granted_period_from: None,
+            granted_period_to: None,
+        },
+        terms: hds_domain::case::DecisionTerms::default(),
     };
     let rec = diesel::Connection::transaction(&mut conn, |c| {
         hds_persistence::cases::decide(
@@ -1343,10 +1346,13 @@ async fn an_appeal_reversed_gives_a_new_decision_and_preparation_tasks() {
         events[4]["details"]["reason"],
         "Formålet er likevel innenfor."
     );
-    // all granted: the case can be closed at once
+    // all granted: nothing to appeal, but the case is closed only once the
+    // data are made available (MFR delivered or reported undeliverable)
     let r = command(&app, &h, &case_id, "close", &json!({})).await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["status"], "CLOSED");
+    assert_eq!(
+        r.problem(409)["detail"],
+        "the data are not yet made available: MFR not delivered or reported undeliverable"
+    );
 }
 
 #[actix_rt::test]

@@ -23,7 +23,7 @@ fn counts(app: &TestApp) -> Vec<i64> {
     TABLES.iter().map(|t| count_rows(&mut conn, t)).collect()
 }
 
-fn new_source(code: &str) -> Value {
+pub fn new_source(code: &str) -> Value {
     json!({
         "code": code,
         "nameNb": "Norsk register for testing",

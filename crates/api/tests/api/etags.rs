@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::applications::{complete_identifiable, invite, submit, token, MEMBER, OWNER};
-use crate::support::{contract, TestApp};
+use crate::support::{contract, with_terms, TestApp};
 
 const FHI: &str = "983744516";
 
@@ -137,6 +137,9 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         format!("/api/v1/applications/{id}/members"),
         format!("/api/v1/applications/{id}/case"),
         format!("/api/v1/applications/{id}/case/events"),
+        format!("/api/v1/applications/{id}/versions"),
+        format!("/api/v1/applications/{id}/change-requests"),
+        format!("/api/v1/applications/{id}/case/attachments"),
     ] {
         covered.insert(revalidates(&app, &path, Some(&t)).await);
     }
@@ -144,6 +147,15 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     // the case handler's, after deciding the case (which gives the
     // custodians their tasks)
     let handler = app.token(Role::CaseHandler);
+    // FHI decides NPR itself here, so that a DECISION task exists (issue 12)
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "UPDATE case_sources SET decision_authority = 'CUSTODIAN' \
+             WHERE case_id = '{case_id}' AND data_source_code = 'NPR'"
+        )),
+        &mut app.db.connect(),
+    )
+    .unwrap();
     let case = app
         .get(&format!("/api/v1/cases/{case_id}"), Some(&handler))
         .await;
@@ -158,16 +170,44 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         .await;
     assert_eq!(complete.status, 200, "{}", complete.text);
     let granted = |code: &str| {
-        json!({"dataSource": code, "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"],
-               "conditions": [], "text": "Innvilget."})
+        with_terms(
+            json!({"dataSource": code, "outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"],
+               "conditions": [], "text": "Innvilget."}),
+        )
     };
     let decided = app
         .json_with(
             Method::POST,
             &format!("/api/v1/cases/{case_id}/decisions"),
             Some(&handler),
-            Some(&json!({"decisions": [granted("MFR"), granted("NPR")]})),
+            Some(&json!({"decisions": [granted("MFR")]})),
             &[("If-Match", &complete.etag())],
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.text);
+    // FHI reads the application it decides NPR on, then decides it
+    let fhi = app.token_for(Role::Custodian, None, Some(FHI));
+    let tasks = app.get("/api/v1/tasks", Some(&fhi)).await;
+    let deciding = tasks.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let read = app
+        .get(&format!("/api/v1/tasks/{deciding}"), Some(&fhi))
+        .await;
+    let submitted_file = format!("/api/v1/tasks/{deciding}/attachments/{attachment}");
+    for path in [
+        format!("/api/v1/tasks/{deciding}/application"),
+        submitted_file,
+    ] {
+        covered.insert(revalidates(&app, &path, Some(&fhi)).await);
+    }
+    let mut npr = granted("NPR");
+    npr.as_object_mut().unwrap().remove("dataSource");
+    let decided = app
+        .json_with(
+            Method::POST,
+            &format!("/api/v1/tasks/{deciding}/decision"),
+            Some(&fhi),
+            Some(&npr),
+            &[("If-Match", &read.etag())],
         )
         .await;
     assert_eq!(decided.status, 200, "{}", decided.text);
@@ -177,14 +217,35 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         format!("/api/v1/cases/{case_id}/expected-dates"),
         "/api/v1/statistics?period=2026&dimension=DATA_SOURCE".to_owned(),
         "/api/v1/statistics/backlog".to_owned(),
+        format!("/api/v1/cases/{case_id}/attachments/{attachment}"),
+        format!("/api/v1/cases/{case_id}/decision-letter"),
+        format!("/api/v1/cases/{case_id}/change-requests"),
+        format!("/api/v1/cases/{case_id}/attachments"),
     ] {
         covered.insert(revalidates(&app, &path, Some(&handler)).await);
     }
     let expected = format!("/api/v1/applications/{id}/case/expected-dates");
     covered.insert(revalidates(&app, &expected, Some(&t)).await);
+    covered.insert(
+        revalidates(
+            &app,
+            &format!("/api/v1/applications/{id}/case/decision-letter"),
+            Some(&t),
+        )
+        .await,
+    );
+    covered.insert(
+        revalidates(
+            &app,
+            &format!("/api/v1/tasks/{deciding}/decision-letter"),
+            Some(&fhi),
+        )
+        .await,
+    );
+    let admin = app.token(Role::Admin);
+    covered.insert(revalidates(&app, "/api/v1/custodians/FHI/members", Some(&admin)).await);
 
     // a custodian's: its tasks and its webhooks
-    let fhi = app.token_for(Role::Custodian, None, Some(FHI));
     let hook = app
         .post_json(
             "/api/v1/webhooks",
@@ -198,6 +259,40 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     let task = tasks.body["items"][0]["id"]
         .as_str()
         .expect("FHI has a task for MFR");
+    // a document sent later about the task's source (issue 13), which FHI may read
+    let source = tasks.body["items"][0]["dataSource"]["code"]
+        .as_str()
+        .unwrap();
+    let later = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/case/attachments"),
+                Some(&t),
+            )
+            .query(&[
+                ("kind", "OTHER"),
+                ("title", "Notat"),
+                ("filename", "notat.txt"),
+                ("dataSource", source),
+            ])
+            .header(
+                "If-Match",
+                app.get(&format!("/api/v1/applications/{id}"), Some(&t))
+                    .await
+                    .etag(),
+            )
+            .body("Notat om kilden\n"),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    let later = later.body["attachment"]["id"].as_str().unwrap().to_owned();
+    for path in [
+        format!("/api/v1/tasks/{task}/attachments"),
+        format!("/api/v1/tasks/{task}/attachments/{later}"),
+    ] {
+        covered.insert(revalidates(&app, &path, Some(&fhi)).await);
+    }
     for path in [
         "/api/v1/tasks".to_owned(),
         format!("/api/v1/tasks/{task}"),

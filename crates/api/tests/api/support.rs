@@ -52,6 +52,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         pause_clock_while_awaiting_applicant: true,
         // the local default: any port of localhost and 127.0.0.1
         cors_origins: hds_api::config::cors_origins(Mode::Local, None).unwrap(),
+        metrics: true,
     }
 }
 
@@ -108,8 +109,15 @@ pub fn contract() -> &'static Contract {
     static CONTRACT: OnceLock<Contract> = OnceLock::new();
     CONTRACT.get_or_init(|| {
         Contract::new(serde_json::from_str(&hds_api::app::openapi_json()).unwrap())
-            // described elsewhere on purpose: the spec itself, its docs, the dev issuer
-            .outside(&[hds_api::app::SPEC_PATH, "/docs", "/docs/", "/dev-issuer/"])
+            // described elsewhere on purpose: the spec itself, its docs, the dev
+            // issuer, the operators' metrics (docs/operations.md)
+            .outside(&[
+                hds_api::app::SPEC_PATH,
+                "/docs",
+                "/docs/",
+                "/dev-issuer/",
+                hds_api::metrics::PATH,
+            ])
     })
 }
 
@@ -208,7 +216,9 @@ impl TestApp {
     }
 
     /// Sends a request and holds the response to the contract (see
-    /// [`conforms`]): every API test is also a contract test.
+    /// [`conforms`]): every API test is also a contract test. Every response
+    /// is also checked for the national identity numbers the request
+    /// carried: none may come back, in the body or a header (issue 11).
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
         // the client the request was built with (the app's, or one without
         // its default headers)
@@ -216,6 +226,7 @@ impl TestApp {
         let request = request.unwrap();
         let method = request.method().clone();
         let path = request.url().path().to_owned();
+        let sent = national_ids_in(&request);
         let response = client.execute(request).await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
@@ -229,6 +240,13 @@ impl TestApp {
             text,
             bytes,
         };
+        for id in &sent {
+            assert!(
+                !response.echoes(id),
+                "{method} {path} ({status}): a national identity number of the request came back: {}",
+                response.text
+            );
+        }
         conforms(method.as_str(), &path, &response);
         response
     }
@@ -354,7 +372,53 @@ impl TestApp {
     }
 }
 
+/// The valid national identity numbers in a request (URL, headers but the
+/// token, body), as 11 digits.
+fn national_ids_in(request: &reqwest::Request) -> Vec<String> {
+    let mut texts = vec![percent_encoding::percent_decode_str(request.url().as_str())
+        .decode_utf8_lossy()
+        .replace('+', " ")];
+    for (name, value) in request.headers() {
+        if name != reqwest::header::AUTHORIZATION {
+            texts.push(String::from_utf8_lossy(value.as_bytes()).into_owned());
+        }
+    }
+    if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
+        texts.push(String::from_utf8_lossy(body).into_owned());
+    }
+    let mut ids: Vec<String> = texts
+        .iter()
+        .flat_map(|text| {
+            hds_domain::identity::find_national_ids(text)
+                .into_iter()
+                .map(|range| text[range].chars().filter(char::is_ascii_digit).collect())
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 impl Response {
+    /// Whether `id` (11 digits) appears in the body or a header, written
+    /// whole or with a space, dot or hyphen after the date part.
+    pub fn echoes(&self, id: &str) -> bool {
+        let (date, rest) = id.split_at(6);
+        let forms = [
+            id.to_owned(),
+            format!("{date} {rest}"),
+            format!("{date}.{rest}"),
+            format!("{date}-{rest}"),
+        ];
+        let in_headers = self
+            .headers
+            .values()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        std::iter::once(self.text.clone())
+            .chain(in_headers)
+            .any(|text| forms.iter().any(|form| text.contains(form.as_str())))
+    }
+
     pub fn etag(&self) -> String {
         self.headers
             .get("etag")
@@ -368,4 +432,28 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
     }
+}
+
+/// The terms a grant of identifiable data states (a complete decision): an
+/// access period, deletion by a date, and the exemption from
+/// confidentiality the test application (GDPR art. 6 e, art. 9 j, no
+/// consent) needs. Far in the future, so any decision date fits.
+pub fn grant_terms() -> Value {
+    serde_json::json!({
+        "accessFrom": "2099-01-01", "accessTo": "2099-12-31",
+        "disposal": "DELETE", "disposeBy": "2100-06-30",
+        "confidentialityExemption": {"granted": true, "legalBasis": ["helseregisterloven § 19 e"]},
+    })
+}
+
+/// `decision` with [`grant_terms`] added unless it refuses.
+pub fn with_terms(mut decision: Value) -> Value {
+    if decision["outcome"] != "REFUSED" {
+        if let (Some(d), Value::Object(t)) = (decision.as_object_mut(), grant_terms()) {
+            for (k, v) in t {
+                d.entry(k).or_insert(v);
+            }
+        }
+    }
+    decision
 }

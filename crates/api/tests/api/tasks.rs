@@ -15,7 +15,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::applications::{complete_identifiable, submit, token, OWNER};
-use crate::support::{Response, TestApp};
+use crate::support::{with_terms, Response, TestApp};
 
 pub const FHI: &str = "983744516";
 pub const HDIR: &str = "983544622";
@@ -50,9 +50,9 @@ async fn case_command(app: &TestApp, case_id: &str, what: &str, body: &Value) ->
 }
 
 fn granted(code: &str) -> Value {
-    json!({"dataSource": code, "outcome": "GRANTED",
+    with_terms(json!({"dataSource": code, "outcome": "GRANTED",
            "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Data slettes ved prosjektslutt."],
-           "text": "Innvilget."})
+           "text": "Innvilget."}))
 }
 
 /// A submitted MFR + NPR case with NPR moved to HDIR: (application id, case id).
@@ -230,11 +230,16 @@ async fn each_custodian_sees_only_its_own_tasks_and_another_custodians_task_is_4
         "Data slettes ved prosjektslutt."
     );
     assert!(d["caseNumber"].is_string());
-    assert!(
-        !detail.text.contains("NPR"),
-        "nothing of HDIR's part: {}",
-        detail.text
-    );
+    // nothing of HDIR's part: NPR's variables, period and decision are not
+    // here (the linkage plan, which names NPR, is what FHI needs to link)
+    for npr_only in ["HOVEDTILSTAND1", "INNDATO"] {
+        assert!(
+            !detail.text.contains(npr_only),
+            "nothing of HDIR's part ({npr_only}): {}",
+            detail.text
+        );
+    }
+    assert_eq!(d["linkage"]["linkedSources"], json!(["MFR", "NPR"]));
     assert!(!detail.text.contains(OWNER), "no national identity number");
 }
 
@@ -368,6 +373,137 @@ async fn a_data_preparation_goes_from_acknowledgement_through_progress_and_hours
         .contains("DELIVERED"));
 }
 
+/// POST /cases/{id}/close with the case's current ETag, whatever the outcome.
+async fn close_case(app: &TestApp, case_id: &str) -> Response {
+    let h = app.token(Role::CaseHandler);
+    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    let request = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/close"),
+            Some(&h),
+        )
+        .header("If-Match", read.header("etag"));
+    app.send(request).await
+}
+
+#[actix_rt::test]
+async fn a_case_closes_only_when_every_granted_source_is_delivered_or_reported() {
+    let app = TestApp::spawn().await;
+    let case_id = decided_case(&app, "close-after-delivery").await;
+    // decided, not delivered: the statutory deadline still applies
+    let case = case_file(&app, &case_id).await;
+    assert!(case["statutoryDeadline"].is_string(), "{case}");
+    assert_eq!(case["dueOn"], case["statutoryDeadline"]);
+    assert_eq!(
+        close_case(&app, &case_id).await.problem(409)["detail"],
+        "the data are not yet made available: MFR, NPR not delivered or reported undeliverable"
+    );
+    let fhi = custodian(&app, FHI);
+    let mfr = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    act(&app, &fhi, &mfr, "acknowledge", &json!({})).await;
+    let delivery = json!({"deliveredOn": today(), "method": "EMAIL", "contents": "mfr.csv"});
+    let r = act(&app, &fhi, &mfr, "deliveries", &delivery).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        close_case(&app, &case_id).await.problem(409)["detail"],
+        "the data are not yet made available: NPR not delivered or reported undeliverable"
+    );
+    assert_eq!(
+        case_file(&app, &case_id).await["dueOn"],
+        case["statutoryDeadline"],
+        "NPR is still open"
+    );
+    let hdir = custodian(&app, HDIR);
+    let npr = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reason = json!({"reason": "Variablene finnes ikke for perioden"});
+    let r = act(&app, &hdir, &npr, "cannot-deliver", &reason).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // the data are made available: the clock has stopped
+    let file = case_file(&app, &case_id).await;
+    assert!(file["dueOn"].is_null());
+    assert_eq!(file["dataMadeAvailableOn"], today());
+    // the applicant reads why NPR cannot be delivered, and by whom
+    let app_id = file["applicationId"].as_str().unwrap();
+    let events = crate::journey::timeline(&app, app_id).await;
+    let cannot = events
+        .iter()
+        .find(|e| e["kind"] == "CANNOT_DELIVER")
+        .unwrap_or_else(|| panic!("{events:?}"));
+    assert_eq!(cannot["details"]["dataSource"], "NPR");
+    assert_eq!(cannot["details"]["reason"], reason["reason"]);
+    assert_eq!(cannot["details"]["custodian"], "HDIR");
+    assert!(crate::journey::kinds(&events).ends_with(&[
+        "DELIVERED",
+        "CANNOT_DELIVER",
+        "DATA_MADE_AVAILABLE"
+    ]));
+    let r = close_case(&app, &case_id).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "CLOSED");
+}
+
+#[actix_rt::test]
+async fn hds_postpones_a_decided_case_while_its_data_are_awaited() {
+    let app = TestApp::spawn().await;
+    let case_id = decided_case(&app, "postpone-after-decision").await;
+    let due = parse_date(case_file(&app, &case_id).await["dueOn"].as_str().unwrap());
+    let expected = (due + time::Duration::days(30)).to_string();
+    let body = json!({"expectedOn": expected, "reason": "Stor pågang i NPR."});
+    let r = case_command(&app, &case_id, "postpone", &body).await;
+    assert_eq!(r.body["status"], "DECIDED");
+    assert_eq!(r.body["dueOn"], expected.as_str());
+    assert_eq!(r.body["postponementExpectedOn"], expected.as_str());
+    let fhi = custodian(&app, FHI);
+    let mfr = only_task(&app, &fhi).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hdir = custodian(&app, HDIR);
+    let npr = only_task(&app, &hdir).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (tok, task) in [(&fhi, &mfr), (&hdir, &npr)] {
+        let reason = json!({"reason": "Uttrekket kan ikke lages"});
+        let r = act(&app, tok, task, "cannot-deliver", &reason).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    // Nothing awaits delivery: nothing to postpone.
+    let h = app.token(Role::CaseHandler);
+    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    let request = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/cases/{case_id}/postpone"),
+            Some(&h),
+        )
+        .header("If-Match", read.header("etag"))
+        .json(&json!({"expectedOn": "2099-01-01", "reason": "Igjen."}));
+    assert_eq!(
+        app.send(request).await.problem(409)["detail"],
+        "nothing awaits delivery: every granted data source is delivered or reported undeliverable"
+    );
+}
+
+fn parse_date(s: &str) -> time::Date {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).unwrap()
+}
+
+/// The case file as a case handler reads it.
+async fn case_file(app: &TestApp, case_id: &str) -> Value {
+    let h = app.token(Role::CaseHandler);
+    let r = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
 #[actix_rt::test]
 async fn refused_actions_are_409_with_why_and_write_nothing() {
     let app = TestApp::spawn().await;
@@ -448,7 +584,9 @@ async fn refused_actions_are_409_with_why_and_write_nothing() {
             &hdir,
             &prep,
             "decision",
-            &json!({"outcome": "GRANTED", "legalBasis": ["§ 19 a"], "text": "Innvilget."}),
+            &with_terms(
+                json!({"outcome": "GRANTED", "legalBasis": ["§ 19 a"], "text": "Innvilget."}),
+            ),
         )
         .await,
         "only a DECISION task",
@@ -635,6 +773,71 @@ async fn an_unchanged_poll_is_a_bodiless_304_and_a_change_makes_it_200() {
     assert_eq!(p["errors"].as_array().unwrap().len(), 3, "{p}");
 }
 
+/// The server reads the counters of polls that arrive together in one
+/// statement: each poll still gets its own custodian's answer, and a change
+/// committed before a poll is seen by it.
+#[actix_rt::test]
+async fn polls_that_arrive_together_each_get_their_own_custodians_answer() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "together").await;
+    let fhi = custodian(&app, FHI);
+    let hdir = custodian(&app, HDIR);
+    let unknown = custodian(&app, UNKNOWN_ORG);
+    let fhi_etag = list(&app, &fhi, "").await.header("etag").to_owned();
+    let hdir_etag = list(&app, &hdir, "").await.header("etag").to_owned();
+    assert_ne!(fhi_etag, hdir_etag);
+    let poll_at = |path: &str, tok: &str, etag: &str| {
+        app.send(
+            app.request(Method::GET, path, Some(tok))
+                .header("If-None-Match", etag),
+        )
+    };
+    let poll = |tok: &str, etag: &str| poll_at("/api/v1/tasks", tok, etag);
+    // 30 polls at once: each custodian's own ETag is a 304, the other's a
+    // 200 with its own task, an unknown organisation a 403
+    let answers = futures_util::future::join_all((0..30).map(|i| match i % 5 {
+        0 | 1 => poll(&fhi, &fhi_etag),
+        2 => poll(&hdir, &hdir_etag),
+        3 => poll(&fhi, &hdir_etag),
+        _ => poll(&unknown, &fhi_etag),
+    }))
+    .await;
+    for (i, r) in answers.iter().enumerate() {
+        match i % 5 {
+            0..=2 => assert_eq!(r.status, 304, "poll {i}: {}", r.text),
+            3 => {
+                assert_eq!(r.status, 200, "poll {i}");
+                assert_eq!(r.header("etag"), fhi_etag);
+                assert_eq!(
+                    r.body["items"][0]["dataSource"]["code"], "MFR",
+                    "{}",
+                    r.text
+                );
+            }
+            _ => assert_eq!(r.problem(403)["status"], 403),
+        }
+    }
+
+    // an empty page carries the counter it was read with: a new task for
+    // FHI is seen by the next poll of that empty list
+    let empty = list(&app, &fhi, "?state=ACKNOWLEDGED").await;
+    assert!(empty.body["items"].as_array().unwrap().is_empty());
+    let empty_etag = empty.header("etag").to_owned();
+    let acknowledged = "/api/v1/tasks?state=ACKNOWLEDGED";
+    assert_eq!(poll_at(acknowledged, &fhi, &empty_etag).await.status, 304);
+    let id = list(&app, &fhi, "").await.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        act(&app, &fhi, &id, "acknowledge", &json!({})).await.status,
+        200
+    );
+    let next = poll_at(acknowledged, &fhi, &empty_etag).await;
+    assert_eq!(next.status, 200);
+    assert_eq!(next.body["items"][0]["id"], id.as_str());
+}
+
 #[actix_rt::test]
 async fn the_task_list_pages_by_update_time_with_a_cursor() {
     let app = TestApp::spawn().await;
@@ -761,7 +964,9 @@ async fn the_custodian_decides_through_the_same_rules_and_granted_sources_become
         .is_empty());
 
     // before HDS has decided its part the custodian may decide too; first the rules
-    let partly = json!({"outcome": "PARTLY_GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget."});
+    let partly = with_terms(
+        json!({"outcome": "PARTLY_GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget."}),
+    );
     let p = act(&app, &hdir, &did, "decision", &partly).await;
     assert_eq!(p.problem(422)["errors"][0]["pointer"], "/grantedVariables");
     let p = act(
@@ -781,7 +986,7 @@ async fn the_custodian_decides_through_the_same_rules_and_granted_sources_become
         &json!({"decisions": [granted("MFR")]}),
     )
     .await;
-    let r = act(&app, &hdir, &did, "decision", &json!({"outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Ingen kobling til andre data"], "text": "Innvilget."})).await;
+    let r = act(&app, &hdir, &did, "decision", &with_terms(json!({"outcome": "GRANTED", "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Ingen kobling til andre data"], "text": "Innvilget."}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["state"], "DECIDED");
     assert_eq!(r.body["decision"]["decidedBy"], "CUSTODIAN");
@@ -874,9 +1079,9 @@ async fn a_reversal_on_appeal_that_changes_a_grant_changes_the_task_and_tells_it
     let app = TestApp::spawn().await;
     let (app_id, case_id) = two_custodian_case(&app, "reversal", false).await;
     case_command(&app, &case_id, "complete", &json!({})).await;
-    let partly = json!({"dataSource": "NPR", "outcome": "PARTLY_GRANTED",
+    let partly = with_terms(json!({"dataSource": "NPR", "outcome": "PARTLY_GRANTED",
         "legalBasis": ["helseregisterloven § 19 a"], "text": "Delvis innvilget.",
-        "grantedVariables": ["INNDATO"]});
+        "grantedVariables": ["INNDATO"]}));
     case_command(
         &app,
         &case_id,

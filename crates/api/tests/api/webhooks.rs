@@ -6,7 +6,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use diesel::Connection;
 use hds_api::auth::Role;
 use hds_api::config::Mode;
-use hds_api::webhook_dispatch::{dispatch_due, sign, DispatchReport};
+use hds_api::webhook_dispatch::{dispatch_due, sign, DispatchReport, Sender};
 use hds_persistence::feed::{self, NewFeedEvent};
 use serde_json::{json, Value};
 use time::{Duration, OffsetDateTime};
@@ -117,7 +117,7 @@ async fn register(app: &TestApp, token: &str, url: &str) -> Value {
 }
 
 async fn dispatch(app: &TestApp, at: OffsetDateTime) -> DispatchReport {
-    dispatch_due(&app.state, &reqwest::Client::new(), at)
+    dispatch_due(&app.state, &Sender::for_mode(app.config.mode), at)
         .await
         .unwrap()
 }
@@ -318,6 +318,14 @@ async fn an_endpoint_failing_for_days_is_disabled_and_says_why() {
             .contains("answered 500"),
         "{}",
         shown.body
+    );
+    // the dispatcher's change is audited like any other
+    let audit =
+        hds_persistence::audit::history(&mut app.db.connect(), "webhook_endpoint", &id).unwrap();
+    let last = audit.last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("system:webhook-dispatcher", "WEBHOOK_DISABLED")
     );
     // while disabled, new events queue nothing
     append_for(&app, FHI);

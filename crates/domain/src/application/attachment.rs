@@ -90,14 +90,23 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// The invisible characters that change the direction text is shown in
+/// (bidirectional embeddings, overrides, isolates and marks): in a file name
+/// they make `invoice\u{202E}fdp.exe` show as `invoiceexe.pdf`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A file name safe to store and to put in `Content-Disposition`: the last
-/// path segment, control characters and `/ \ : * ? " < > |` replaced by `_`,
-/// leading dots removed, at most 200 characters (keeping the extension).
-/// `None` when nothing is left.
+/// path segment, bidirectional controls removed ([`is_bidi_control`]),
+/// control characters and `/ \ : * ? " < > |` replaced by `_`, leading dots
+/// removed, at most 200 characters (keeping the extension). `None` when
+/// nothing is left.
 pub fn sanitize_filename(raw: &str) -> Option<String> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
+        .filter(|c| !is_bidi_control(*c))
         .map(|c| {
             if c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
@@ -125,6 +134,21 @@ pub fn sanitize_filename(raw: &str) -> Option<String> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_are_removed_from_file_names() {
+        assert_eq!(
+            sanitize_filename("invoice\u{202E}fdp.exe").as_deref(),
+            Some("invoicefdp.exe")
+        );
+        assert_eq!(
+            sanitize_filename("\u{2066}a\u{2069}\u{202A}b\u{202C}\u{200F}.pdf").as_deref(),
+            Some("ab.pdf")
+        );
+        assert_eq!(sanitize_filename("\u{202E}\u{202D}"), None);
+        // other right-to-left text stays
+        assert_eq!(sanitize_filename("ملف.pdf").as_deref(), Some("ملف.pdf"));
+    }
 
     #[test]
     fn sniffs_accepted_types() {

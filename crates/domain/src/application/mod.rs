@@ -18,6 +18,8 @@ mod check;
 mod privacy;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_access;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -218,6 +220,10 @@ pub struct RequestedSource {
     pub variables: Vec<String>,
     pub period_from: Option<i32>,
     pub period_to: Option<i32>,
+    /// The data wanted, in the applicant's words: required instead of
+    /// variables for identifiable data from a source with no catalogued
+    /// variables (`/dataSources/i/dataDescription`).
+    pub data_description: Option<String>,
 }
 
 /// A person named in the application.
@@ -278,6 +284,20 @@ pub struct TableSpecification {
     pub variables: Vec<TableVariable>,
 }
 
+/// The linkage plan (sammenstilling): whose data are linked. It decides the
+/// statutory clock: 60 working days when it links data from two or more
+/// registers, else 30 (helseregisterloven § 19 f).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkagePlan {
+    /// Requested sources (catalogue codes) whose data are linked
+    /// (`/linkage/linkedSources`).
+    pub linked_sources: Vec<String>,
+    /// Other registers, not applied for here, whose data the requested data
+    /// are linked with, by name (`/linkage/otherRegisters`), e.g. data the
+    /// project already holds from an earlier delivery.
+    pub other_registers: Vec<String>,
+}
+
 /// The content of an application, as the applicant wrote it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Application {
@@ -289,6 +309,8 @@ pub struct Application {
     pub data_sources: Vec<RequestedSource>,
     /// How the data will be linked (sammenstilling).
     pub linkage_description: Option<String>,
+    /// Which registers' data are linked.
+    pub linkage_plan: LinkagePlan,
     pub responsibility: Responsibility,
     pub legal_basis: LegalBasis,
     /// The applicant is a student up to master's level (fee rule).
@@ -406,9 +428,70 @@ pub fn rek_applies(app: &Application) -> bool {
     app.purpose == Some(Purpose::MedicalAndHealthResearch) && requests_identifiable_data(app)
 }
 
-/// Identifiable data linked from more than one register (the 60-day rule).
+/// The linkage plan links data from two or more registers: the 60-day rule
+/// (helseregisterloven § 19 f), for identifiable data and for statistics.
 pub fn links_several_registers(app: &Application) -> bool {
+    linked_registers(app) > 1
+}
+
+/// The number of distinct registers the linkage plan links: the requested
+/// sources it names and the other registers it names (blank names not
+/// counted).
+pub fn linked_registers(app: &Application) -> usize {
+    let plan = &app.linkage_plan;
+    let mut names: Vec<String> = plan
+        .linked_sources
+        .iter()
+        .map(|s| s.trim().to_lowercase())
+        .chain(plan.other_registers.iter().map(|s| s.trim().to_lowercase()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
+}
+
+/// The statutory clock the application gets from its linkage plan: 30 or
+/// 60 working days (see [`linkage_by_plan`](crate::case::linkage_by_plan)).
+pub fn statutory_linkage(app: &Application) -> crate::calendar::DataLinkage {
+    crate::case::linkage_by_plan(
+        app.data_kind == Some(DataKind::Anonymous),
+        linked_registers(app),
+    )
+}
+
+/// Identifiable data from more than one source: the applicant describes how
+/// they are linked, or that they are not.
+fn several_identifiable_sources(app: &Application) -> bool {
     requests_identifiable_data(app) && distinct_sources(app) > 1
+}
+
+/// The data subjects' consent is the legal basis: GDPR art. 6 (1) a and
+/// art. 9 (2) a.
+pub fn consent_based(app: &Application) -> bool {
+    let lb = &app.legal_basis;
+    lb.gdpr_article6.iter().any(|l| l.letter() == 'a')
+        && lb.gdpr_article9.iter().any(|l| l.letter() == 'a')
+}
+
+/// An exemption from confidentiality (dispensasjon fra taushetsplikt) is
+/// needed: identifiable data without the data subjects' consent. Anonymous
+/// data never need one (seed 003).
+pub fn needs_confidentiality_exemption(app: &Application) -> bool {
+    requests_identifiable_data(app) && !consent_based(app)
+}
+
+/// Anonymous data applied for by a private person: no institution named
+/// (seed 003: "Alle kan søke om anonyme opplysninger").
+pub fn private_person_applies(app: &Application) -> bool {
+    let r = &app.responsibility;
+    app.data_kind == Some(DataKind::Anonymous)
+        && r.institution_orgnr
+            .as_ref()
+            .is_none_or(|v| v.trim().is_empty())
+        && r.institution_name
+            .as_ref()
+            .is_none_or(|v| v.trim().is_empty())
 }
 
 fn distinct_sources(app: &Application) -> usize {

@@ -8,6 +8,18 @@
 use super::{codes, Application, Problem};
 use crate::identity::find_national_ids;
 
+/// The data descriptions of sources and the other registers of the linkage plan.
+fn sources_and_linkage<'a>(app: &'a Application, fields: &mut Vec<(String, &'a str)>) {
+    for (i, s) in app.data_sources.iter().enumerate() {
+        if let Some(d) = &s.data_description {
+            fields.push((format!("/dataSources/{i}/dataDescription"), d.as_str()));
+        }
+    }
+    for (i, name) in app.linkage_plan.other_registers.iter().enumerate() {
+        fields.push((format!("/linkage/otherRegisters/{i}"), name.as_str()));
+    }
+}
+
 /// Every free-text field of `app`, with its JSON pointer.
 pub fn free_text_fields(app: &Application) -> Vec<(String, &str)> {
     fn push<'a>(fields: &mut Vec<(String, &'a str)>, pointer: String, value: Option<&'a String>) {
@@ -36,6 +48,7 @@ pub fn free_text_fields(app: &Application) -> Vec<(String, &str)> {
         "/linkage/description".into(),
         app.linkage_description.as_ref(),
     );
+    sources_and_linkage(app, &mut fields);
     let r = &app.responsibility;
     push(
         &mut fields,

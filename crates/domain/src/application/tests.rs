@@ -9,7 +9,7 @@ use super::*;
 const FNR: &str = "15058550040";
 const DNR: &str = "45019050037";
 
-fn source(
+pub(super) fn source(
     code: &str,
     purposes: &[Purpose],
     kinds: &[DataKind],
@@ -38,7 +38,7 @@ fn source(
     }
 }
 
-fn catalogue() -> CatalogueFacts {
+pub(super) fn catalogue() -> CatalogueFacts {
     let all_p = [
         Purpose::MedicalAndHealthResearch,
         Purpose::OtherResearch,
@@ -84,7 +84,7 @@ fn catalogue() -> CatalogueFacts {
     ])
 }
 
-fn base() -> Application {
+pub(super) fn base() -> Application {
     Application {
         project: Project {
             title: Some("Fødselsvekt og senere sykehusinnleggelser".into()),
@@ -104,15 +104,21 @@ fn base() -> Application {
                 variables: vec!["VEKT".into(), "KJONN".into()],
                 period_from: Some(2000),
                 period_to: Some(2010),
+                data_description: None,
             },
             RequestedSource {
                 code: "NPR".into(),
                 variables: vec!["HOVEDTILSTAND1".into()],
                 period_from: Some(2008),
                 period_to: Some(2024),
+                data_description: None,
             },
         ],
         linkage_description: Some("MFR og NPR kobles på løpenummer hos FHI.".into()),
+        linkage_plan: LinkagePlan {
+            linked_sources: vec!["MFR".into(), "NPR".into()],
+            other_registers: vec![],
+        },
         responsibility: Responsibility {
             institution_orgnr: Some("974760673".into()),
             institution_name: Some("Universitetet i Oslo".into()),
@@ -137,7 +143,7 @@ fn base() -> Application {
     }
 }
 
-fn anonymous() -> Application {
+pub(super) fn anonymous() -> Application {
     let mut app = base();
     app.data_kind = Some(DataKind::Anonymous);
     app.purpose = Some(Purpose::HealthAnalysis);
@@ -145,6 +151,7 @@ fn anonymous() -> Application {
     app.data_sources[0].variables.clear();
     app.legal_basis = LegalBasis::default();
     app.linkage_description = None;
+    app.linkage_plan = LinkagePlan::default();
     app.table_specifications = vec![TableSpecification {
         title: Some("Fødselsvekt etter kjønn".into()),
         data_source: "MFR".into(),
@@ -162,21 +169,21 @@ fn anonymous() -> Application {
     app
 }
 
-fn all_attachments() -> Attachments {
+pub(super) fn all_attachments() -> Attachments {
     Attachments::new([
         AttachmentKind::ProjectDescription,
         AttachmentKind::RekDecision,
     ])
 }
 
-fn problems(app: &Application) -> Vec<(String, &'static str)> {
+pub(super) fn problems(app: &Application) -> Vec<(String, &'static str)> {
     check(app, &catalogue(), &all_attachments())
         .into_iter()
         .map(|p| (p.pointer, p.code))
         .collect()
 }
 
-fn has(app: &Application, pointer: &str, code: &str) -> bool {
+pub(super) fn has(app: &Application, pointer: &str, code: &str) -> bool {
     problems(app)
         .iter()
         .any(|(p, c)| p == pointer && *c == code)
@@ -417,13 +424,32 @@ fn several_registers_with_identifiable_data_need_a_linkage_description() {
         "/linkage/description",
         codes::LINKAGE_DESCRIPTION_MISSING
     ));
+    // Two identifiable sources without a plan: still described (how, or
+    // that they are not linked), though not linked.
+    app.linkage_plan = LinkagePlan::default();
+    assert!(!links_several_registers(&app));
+    assert!(has(
+        &app,
+        "/linkage/description",
+        codes::LINKAGE_DESCRIPTION_MISSING
+    ));
     app.data_sources.truncate(1);
     assert!(!has(
         &app,
         "/linkage/description",
         codes::LINKAGE_DESCRIPTION_MISSING
     ));
-    assert!(!links_several_registers(&app));
+    // One source linked with another register's data: described too.
+    app.linkage_plan = LinkagePlan {
+        linked_sources: vec!["MFR".into()],
+        other_registers: vec!["Kreftregisteret (data prosjektet har fra før)".into()],
+    };
+    assert!(links_several_registers(&app));
+    assert!(has(
+        &app,
+        "/linkage/description",
+        codes::LINKAGE_DESCRIPTION_MISSING
+    ));
 }
 
 #[test]

@@ -97,54 +97,69 @@ pub fn check_decisions(
                 message,
             });
         };
-        if given[..index]
-            .iter()
-            .any(|o| o.data_source == d.data_source)
+        let earlier: Vec<&SourceDecisionDetails> = given[..index].iter().collect();
+        check_decision(sources, &earlier, d, decider, false, &mut problem);
+    }
+    problems
+}
+
+/// The rules of [`check_decisions`] for one decision `d`, after `earlier`
+/// ones. `partial_by_tables`: a partial grant says what it grants by its
+/// tables (see [`check_complete_decisions`](super::check_complete_decisions)).
+/// Returns whether the source is one of the case's, decided once.
+pub(super) fn check_decision(
+    sources: &[SourceFacts],
+    earlier: &[&SourceDecisionDetails],
+    d: &SourceDecisionDetails,
+    decider: Decider<'_>,
+    partial_by_tables: bool,
+    problem: &mut dyn FnMut(&str, &'static str, String),
+) -> bool {
+    if earlier.iter().any(|o| o.data_source == d.data_source) {
+        problem(
+            "dataSource",
+            "DUPLICATE",
+            format!("{} has more than one decision", d.data_source),
+        );
+        return false;
+    }
+    let Some(s) = sources.iter().find(|s| s.code == d.data_source) else {
+        problem(
+            "dataSource",
+            "NOT_IN_CASE",
+            format!("the application does not ask for {}", d.data_source),
+        );
+        return false;
+    };
+    match (decider, s.authority) {
+        (Decider::Hds, DecisionAuthority::Custodian) => problem(
+            "dataSource",
+            "DECIDED_BY_CUSTODIAN",
+            format!(
+                "{} is decided by its custodian {}, which has a DECISION task for it",
+                s.code, s.custodian
+            ),
+        ),
+        (Decider::Custodian(c), authority)
+            if authority != DecisionAuthority::Custodian || s.custodian != c =>
         {
             problem(
                 "dataSource",
-                "DUPLICATE",
-                format!("{} has more than one decision", d.data_source),
+                "NOT_YOUR_DECISION",
+                format!("{} is not decided by custodian {c}", s.code),
             );
-            continue;
         }
-        let Some(s) = sources.iter().find(|s| s.code == d.data_source) else {
-            problem(
-                "dataSource",
-                "NOT_IN_CASE",
-                format!("the application does not ask for {}", d.data_source),
-            );
-            continue;
-        };
-        match (decider, s.authority) {
-            (Decider::Hds, DecisionAuthority::Custodian) => problem(
-                "dataSource",
-                "DECIDED_BY_CUSTODIAN",
-                format!(
-                    "{} is decided by its custodian {}, which has a DECISION task for it",
-                    s.code, s.custodian
-                ),
-            ),
-            (Decider::Custodian(c), authority)
-                if authority != DecisionAuthority::Custodian || s.custodian != c =>
-            {
-                problem(
-                    "dataSource",
-                    "NOT_YOUR_DECISION",
-                    format!("{} is not decided by custodian {c}", s.code),
-                );
-            }
-            _ => {}
-        }
-        check_content(s, d, &mut problem);
+        _ => {}
     }
-    problems
+    check_content(s, d, partial_by_tables, problem);
+    true
 }
 
 /// Legal basis, text and what a partial grant grants.
 fn check_content(
     s: &SourceFacts,
     d: &SourceDecisionDetails,
+    partial_by_tables: bool,
     problem: &mut dyn FnMut(&str, &'static str, String),
 ) {
     if d.legal_basis.iter().all(|b| b.trim().is_empty()) {
@@ -161,7 +176,7 @@ fn check_content(
     let grants = d.granted_variables.is_some()
         || d.granted_period_from.is_some()
         || d.granted_period_to.is_some();
-    if partly && !grants {
+    if partly && !grants && !partial_by_tables {
         problem(
             "grantedVariables",
             "REQUIRED",

@@ -1,6 +1,7 @@
 //! The case: one application as HDS handles it, from submission through
-//! completeness, questions to the applicant, decision (vedtak) and appeal
-//! (klage).
+//! completeness, questions to the applicant, decision (vedtak), appeal
+//! (klage) and making the data available (tilgjengeliggjøring: every granted
+//! source delivered), which is when the statutory clock stops.
 //!
 //! A [`Case`] is a plain value. Every command is a method that takes the case
 //! by reference, the date it happens (the calendar date in Europe/Oslo, see
@@ -14,10 +15,23 @@
 //! generated from it ([`states_document`]).
 
 mod decision;
+mod delivery;
+mod error;
+mod event;
+mod letter;
+mod linkage;
 mod number;
+mod states_doc;
 mod table;
+mod terms;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_clock;
+#[cfg(test)]
+mod tests_delivery;
+#[cfg(test)]
+mod tests_terms;
 
 use std::fmt;
 
@@ -28,11 +42,24 @@ pub use decision::{
     check_decisions, Decider, DecisionAuthority, DecisionProblem, SourceDecisionDetails,
     SourceFacts,
 };
+pub use delivery::{
+    DeliveryMethod, DeliveryPart, NewDelivery, PartDeadlines, Settlement, Timeliness,
+};
+pub use error::TransitionError;
+pub use event::{CaseEvent, EventKind};
+pub use letter::{
+    decision_letter, letter_date, Body, Lang, Letter, LetterFacts, LetterSource, Line,
+};
+pub use linkage::linkage_by_plan;
 pub use number::{CaseNumber, CaseNumberError};
+pub use states_doc::{mermaid_diagram, states_document, SUBMIT};
 use table::code_traits;
 pub use table::{
-    allowed_commands, is_allowed, mermaid_diagram, states_document, targets, CaseState, Command,
-    Transition, SUBMIT, TRANSITIONS,
+    allowed_commands, is_allowed, targets, CaseState, Command, Transition, TRANSITIONS,
+};
+pub use terms::{
+    check_complete_decisions, CompleteSourceDecision, DecisionFacts, DecisionTerms, Disposal,
+    ExemptionDecision, TableDecision,
 };
 
 /// Settings for case handling.
@@ -52,18 +79,6 @@ impl Default for CaseRules {
             calendar: WorkingDayCalendar::default(),
             pause_clock_while_awaiting_applicant: true,
         }
-    }
-}
-
-/// Which statutory clock an application gets, from what it asks for: more
-/// than one source with identifiable data is linked from several registers
-/// (60 working days); more than one source for anonymous statistics is
-/// compiled from several sources (60); one source is 30.
-pub fn linkage_for(source_count: usize, anonymous: bool) -> DataLinkage {
-    match (source_count, anonymous) {
-        (0 | 1, _) => DataLinkage::SingleSource,
-        (_, true) => DataLinkage::StatisticsFromSeveralSources,
-        (_, false) => DataLinkage::IdentifiableDataFromSeveralRegisters,
     }
 }
 
@@ -255,189 +270,10 @@ pub struct Case {
     pub forwarded_on: Option<Date>,
     pub withdrawn_on: Option<Date>,
     pub closed_on: Option<Date>,
-}
-
-/// Something that happened to a case, to be recorded (append-only) with the
-/// change. Who did it is the caller's to add.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaseEvent {
-    Submitted {
-        on: Date,
-    },
-    MarkedComplete {
-        on: Date,
-        linkage: DataLinkage,
-        statutory_deadline: Date,
-    },
-    QuestionAsked {
-        on: Date,
-        reply_deadline: Date,
-        clock_paused: bool,
-    },
-    QuestionAnswered {
-        on: Date,
-    },
-    /// The statutory clock runs again after a pause; deadlines moved.
-    ClockResumed {
-        on: Date,
-        paused_working_days: u32,
-        statutory_deadline: Date,
-        expected_on: Option<Date>,
-    },
-    ReminderSent {
-        on: Date,
-        reply_deadline: Date,
-    },
-    RejectedNoReply {
-        on: Date,
-        appeal_deadline: Date,
-    },
-    Postponed {
-        on: Date,
-        previous_due_date: Date,
-        expected_on: Date,
-        reason: String,
-    },
-    Decided {
-        on: Date,
-        sources: Vec<SourceDecision>,
-        appeal_deadline: Option<Date>,
-    },
-    Withdrawn {
-        on: Date,
-    },
-    Appealed {
-        on: Date,
-        against: AppealedAct,
-        appeal_deadline: Date,
-    },
-    AppealReversed {
-        on: Date,
-    },
-    RejectionLifted {
-        on: Date,
-        state: CaseState,
-    },
-    AppealUpheld {
-        on: Date,
-    },
-    ForwardedToAppealsBody {
-        on: Date,
-    },
-    Closed {
-        on: Date,
-    },
-}
-
-/// The kind of a [`CaseEvent`], stored as its code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    Submitted,
-    MarkedComplete,
-    QuestionAsked,
-    QuestionAnswered,
-    ClockResumed,
-    ReminderSent,
-    RejectedNoReply,
-    Postponed,
-    Decided,
-    Withdrawn,
-    Appealed,
-    AppealReversed,
-    RejectionLifted,
-    AppealUpheld,
-    ForwardedToAppealsBody,
-    Closed,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 16] = [
-        Self::Submitted,
-        Self::MarkedComplete,
-        Self::QuestionAsked,
-        Self::QuestionAnswered,
-        Self::ClockResumed,
-        Self::ReminderSent,
-        Self::RejectedNoReply,
-        Self::Postponed,
-        Self::Decided,
-        Self::Withdrawn,
-        Self::Appealed,
-        Self::AppealReversed,
-        Self::RejectionLifted,
-        Self::AppealUpheld,
-        Self::ForwardedToAppealsBody,
-        Self::Closed,
-    ];
-
-    /// The stored code, e.g. `QUESTION_ASKED`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "SUBMITTED",
-            Self::MarkedComplete => "MARKED_COMPLETE",
-            Self::QuestionAsked => "QUESTION_ASKED",
-            Self::QuestionAnswered => "QUESTION_ANSWERED",
-            Self::ClockResumed => "CLOCK_RESUMED",
-            Self::ReminderSent => "REMINDER_SENT",
-            Self::RejectedNoReply => "REJECTED_NO_REPLY",
-            Self::Postponed => "POSTPONED",
-            Self::Decided => "DECIDED",
-            Self::Withdrawn => "WITHDRAWN",
-            Self::Appealed => "APPEALED",
-            Self::AppealReversed => "APPEAL_REVERSED",
-            Self::RejectionLifted => "REJECTION_LIFTED",
-            Self::AppealUpheld => "APPEAL_UPHELD",
-            Self::ForwardedToAppealsBody => "FORWARDED_TO_APPEALS_BODY",
-            Self::Closed => "CLOSED",
-        }
-    }
-}
-
-code_traits!(EventKind, "event kind");
-
-impl CaseEvent {
-    pub fn kind(&self) -> EventKind {
-        match self {
-            Self::Submitted { .. } => EventKind::Submitted,
-            Self::MarkedComplete { .. } => EventKind::MarkedComplete,
-            Self::QuestionAsked { .. } => EventKind::QuestionAsked,
-            Self::QuestionAnswered { .. } => EventKind::QuestionAnswered,
-            Self::ClockResumed { .. } => EventKind::ClockResumed,
-            Self::ReminderSent { .. } => EventKind::ReminderSent,
-            Self::RejectedNoReply { .. } => EventKind::RejectedNoReply,
-            Self::Postponed { .. } => EventKind::Postponed,
-            Self::Decided { .. } => EventKind::Decided,
-            Self::Withdrawn { .. } => EventKind::Withdrawn,
-            Self::Appealed { .. } => EventKind::Appealed,
-            Self::AppealReversed { .. } => EventKind::AppealReversed,
-            Self::RejectionLifted { .. } => EventKind::RejectionLifted,
-            Self::AppealUpheld { .. } => EventKind::AppealUpheld,
-            Self::ForwardedToAppealsBody { .. } => EventKind::ForwardedToAppealsBody,
-            Self::Closed { .. } => EventKind::Closed,
-        }
-    }
-
-    /// The date the event happened.
-    pub fn on(&self) -> Date {
-        match self {
-            Self::Submitted { on }
-            | Self::MarkedComplete { on, .. }
-            | Self::QuestionAsked { on, .. }
-            | Self::QuestionAnswered { on }
-            | Self::ClockResumed { on, .. }
-            | Self::ReminderSent { on, .. }
-            | Self::RejectedNoReply { on, .. }
-            | Self::Postponed { on, .. }
-            | Self::Decided { on, .. }
-            | Self::Withdrawn { on }
-            | Self::Appealed { on, .. }
-            | Self::AppealReversed { on }
-            | Self::RejectionLifted { on, .. }
-            | Self::AppealUpheld { on }
-            | Self::ForwardedToAppealsBody { on }
-            | Self::Closed { on } => *on,
-        }
-    }
+    /// The custodians' parts in making granted sources' data available:
+    /// postponements, agreed dates, deliveries (one per source, in the order
+    /// first recorded).
+    pub delivery_parts: Vec<DeliveryPart>,
 }
 
 /// A command's result: the new case and the events to record with it.
@@ -445,117 +281,6 @@ impl CaseEvent {
 pub struct Transitioned {
     pub case: Case,
     pub events: Vec<CaseEvent>,
-}
-
-/// Why a command was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TransitionError {
-    /// The command is not allowed in the case's state at all.
-    #[error("{}", not_allowed_message(*.state, *.command))]
-    NotAllowed { state: CaseState, command: Command },
-    #[error("the date {on} is before the case's last change on {last_change_on}")]
-    DateBeforeLastChange { on: Date, last_change_on: Date },
-    #[error("the applicant's reply deadline {reply_deadline} has not passed yet; a reminder can be sent from the day after")]
-    ReplyDeadlineNotPassed { reply_deadline: Date },
-    #[error("a reminder was already sent on {sent_on}")]
-    ReminderAlreadySent { sent_on: Date },
-    #[error("no reminder (purring) has been sent; the applicant must get one before the case can be rejected")]
-    NoReminderSent,
-    #[error("the reply deadline after the reminder, {reply_deadline}, has not passed yet")]
-    ReminderDeadlineNotPassed { reply_deadline: Date },
-    #[error("the new expected date {expected_on} must be later than the current deadline {current_deadline}")]
-    PostponementNotLater {
-        expected_on: Date,
-        current_deadline: Date,
-    },
-    #[error("a postponement needs a reason the applicant can read")]
-    PostponementWithoutReason,
-    #[error("a decision needs an outcome for at least one data source")]
-    EmptyDecision,
-    #[error("data source {data_source:?} has more than one outcome in the decision")]
-    DuplicateDataSource { data_source: String },
-    #[error("nothing to appeal: every data source was granted")]
-    NothingToAppeal,
-    #[error("the appeal deadline was {appeal_deadline}; an appeal on {on} is too late")]
-    AppealTooLate { on: Date, appeal_deadline: Date },
-    #[error("the appeal deadline {appeal_deadline} has not passed; the case can be closed from the day after")]
-    AppealPeriodOpen { appeal_deadline: Date },
-    #[error("the appeal is against a {}; {} does not apply to it", .against.as_str().to_lowercase(), .given)]
-    ReconsiderationDoesNotFit {
-        against: AppealedAct,
-        given: &'static str,
-    },
-    /// The stored case contradicts its state (e.g. awaiting the applicant
-    /// without a question): a bug in whoever stored it.
-    #[error("inconsistent case data: {0}")]
-    Inconsistent(&'static str),
-}
-
-fn not_allowed_message(state: CaseState, command: Command) -> String {
-    let allowed = allowed_commands(state);
-    let what = format!("{} cannot {}", state.phrase(), command.refused_phrase());
-    if allowed.is_empty() {
-        format!("{what} (nothing more can happen to it)")
-    } else {
-        let names: Vec<&str> = allowed.iter().map(|c| c.as_str()).collect();
-        format!("{what} (allowed now: {})", names.join(", "))
-    }
-}
-
-impl TransitionError {
-    /// The message in bokmål (`Display` is English).
-    pub fn nb(&self) -> String {
-        match self {
-            Self::NotAllowed { state, command } => {
-                let allowed = allowed_commands(*state);
-                let what = format!("{} kan ikke {}", state.phrase_nb(), command.refused_phrase_nb());
-                if allowed.is_empty() {
-                    format!("{what} (ingenting mer kan skje med den)")
-                } else {
-                    let names: Vec<&str> = allowed.iter().map(|c| c.as_str()).collect();
-                    format!("{what} (tillatt nå: {})", names.join(", "))
-                }
-            }
-            Self::DateBeforeLastChange { on, last_change_on } => {
-                format!("datoen {on} er før sakens siste endring {last_change_on}")
-            }
-            Self::ReplyDeadlineNotPassed { reply_deadline } => format!(
-                "søkerens svarfrist {reply_deadline} er ikke passert; purring kan sendes fra dagen etter"
-            ),
-            Self::ReminderAlreadySent { sent_on } => format!("det ble allerede purret {sent_on}"),
-            Self::NoReminderSent => {
-                "det er ikke sendt purring; søkeren må få en før saken kan avvises".into()
-            }
-            Self::ReminderDeadlineNotPassed { reply_deadline } => {
-                format!("svarfristen etter purringen, {reply_deadline}, er ikke passert")
-            }
-            Self::PostponementNotLater {
-                expected_on,
-                current_deadline,
-            } => format!(
-                "den nye forventede datoen {expected_on} må være senere enn gjeldende frist {current_deadline}"
-            ),
-            Self::PostponementWithoutReason => {
-                "en utsettelse trenger en begrunnelse søkeren kan lese".into()
-            }
-            Self::EmptyDecision => "et vedtak trenger et utfall for minst én datakilde".into(),
-            Self::DuplicateDataSource { data_source } => {
-                format!("datakilden {data_source:?} har mer enn ett utfall i vedtaket")
-            }
-            Self::NothingToAppeal => "ingenting å klage på: alle datakilder ble innvilget".into(),
-            Self::AppealTooLate { on, appeal_deadline } => {
-                format!("klagefristen var {appeal_deadline}; en klage {on} er for sent")
-            }
-            Self::AppealPeriodOpen { appeal_deadline } => format!(
-                "klagefristen {appeal_deadline} er ikke passert; saken kan avsluttes fra dagen etter"
-            ),
-            Self::ReconsiderationDoesNotFit { against, given } => format!(
-                "klagen gjelder {}; {given} passer ikke for den",
-                against.as_str()
-            ),
-            Self::Inconsistent(what) => format!("inkonsistente saksdata: {what}"),
-        }
-    }
 }
 
 type Result<T> = std::result::Result<T, TransitionError>;
@@ -578,6 +303,7 @@ impl Case {
             forwarded_on: None,
             withdrawn_on: None,
             closed_on: None,
+            delivery_parts: Vec::new(),
         };
         Transitioned {
             case,
@@ -585,16 +311,19 @@ impl Case {
         }
     }
 
-    /// The date the case is due: the postponed expected date if there is a
-    /// postponement, else the statutory deadline. `None` before completeness
-    /// and once decided, rejected, withdrawn or closed.
+    /// The date the case is due, while the statutory clock runs (from
+    /// completeness until the data are made available): before the decision
+    /// the statutory deadline, or the postponed expected date if later;
+    /// after it, the earliest due date of the granted sources not yet
+    /// delivered nor reported undeliverable ([`part_due_date`](Self::part_due_date)).
+    /// `None` before completeness, once the data are made available (or
+    /// nothing was granted), and when rejected, withdrawn or closed.
     pub fn due_date(&self) -> Option<Date> {
         match self.state {
-            CaseState::UnderReview | CaseState::AwaitingApplicant => self
-                .postponement
-                .as_ref()
-                .map(|p| p.expected_on)
-                .or(self.statutory_deadline),
+            CaseState::UnderReview | CaseState::AwaitingApplicant => self.case_due_date(),
+            CaseState::Decided | CaseState::Appealed | CaseState::ForwardedToAppealsBody => {
+                self.delivery_due_date()
+            }
             _ => None,
         }
     }
@@ -845,15 +574,20 @@ impl Case {
     /// Postpones the case with a preliminary reply (foreløpig svar) on `on`:
     /// the applicant is told `reason` and the new `expected_on` date, which
     /// must be later than the current due date (the statutory deadline or an
-    /// earlier postponement).
+    /// earlier postponement). Under review, or after the decision while the
+    /// data are awaited: the postponed date then applies to every granted
+    /// source (a source its custodian postponed further keeps its own date).
     pub fn postpone(&self, on: Date, expected_on: Date, reason: &str) -> Result<Transitioned> {
-        if self.state != CaseState::UnderReview {
-            return Err(self.refuse(Command::Postpone));
-        }
+        let current = match self.state {
+            CaseState::UnderReview => self.due_date().ok_or(TransitionError::Inconsistent(
+                "case under review without a deadline",
+            ))?,
+            CaseState::Decided | CaseState::Appealed | CaseState::ForwardedToAppealsBody => self
+                .due_date()
+                .ok_or(TransitionError::NothingAwaitingDelivery)?,
+            _ => return Err(self.refuse(Command::Postpone)),
+        };
         self.check_date(on)?;
-        let current = self.due_date().ok_or(TransitionError::Inconsistent(
-            "case under review without a deadline",
-        ))?;
         if reason.trim().is_empty() {
             return Err(TransitionError::PostponementWithoutReason);
         }
@@ -863,7 +597,7 @@ impl Case {
                 current_deadline: current,
             });
         }
-        let mut case = self.next(on, CaseState::UnderReview);
+        let mut case = self.next(on, self.state);
         case.postponement = Some(Postponement {
             postponed_on: on,
             expected_on,
@@ -1062,7 +796,9 @@ impl Case {
     /// Closes the case on `on`: a decided case once nothing can be appealed
     /// any more (the appeal deadline has passed, or everything was granted);
     /// a rejected case once its appeal deadline has passed; a case at
-    /// Helseklage when Helseklage has decided.
+    /// Helseklage when Helseklage has decided. A decided case (also one at
+    /// Helseklage) only once its data are made available: every granted
+    /// source delivered or reported undeliverable.
     pub fn close(&self, on: Date) -> Result<Transitioned> {
         let appeal_deadline = match self.state {
             CaseState::Decided => {
@@ -1088,6 +824,14 @@ impl Case {
             return Err(TransitionError::AppealPeriodOpen {
                 appeal_deadline: deadline,
             });
+        }
+        if self.in_delivery_phase() {
+            let open = self.undelivered_sources();
+            if !open.is_empty() {
+                return Err(TransitionError::NotYetMadeAvailable {
+                    sources: open.into_iter().map(str::to_owned).collect(),
+                });
+            }
         }
         let mut case = self.next(on, CaseState::Closed);
         case.closed_on = Some(on);

@@ -1,7 +1,5 @@
-//! States, commands and the transition table of a case, as data, and the
-//! state document (`docs/case-states.md`) generated from them.
-
-use std::fmt::Write as _;
+//! States, commands and the transition table of a case, as data (the state
+//! document generated from them is in `states_doc.rs`).
 
 /// Where a case stands. Stored as its [`as_str`](CaseState::as_str) code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,13 +95,17 @@ impl CaseState {
                  statutory clock is paused (a setting, default on)."
             }
             Self::UnderReview => {
-                "Complete. The statutory clock runs: 30 working days, or 60 when data is \
-                 linked from several registers or statistics are compiled from several \
-                 sources. Can be postponed with a preliminary reply (foreløpig svar)."
+                "Complete. The statutory clock runs: 30 working days, or 60 when making \
+                 the data available requires linking data from several registers (the \
+                 application's linkage plan; the case handler can set it with a reason). \
+                 Can be postponed with a preliminary reply (foreløpig svar)."
             }
             Self::Decided => {
                 "Decision (vedtak) per data source: granted, partly granted or refused. \
-                 A refusal or partial grant can be appealed within 3 weeks."
+                 A refusal or partial grant can be appealed within 3 weeks. The statutory \
+                 clock runs on until every granted source is delivered or reported \
+                 undeliverable (awaiting delivery); the custodians agree delivery dates, \
+                 postpone their part and report delivery here."
             }
             Self::RejectedNoReply => {
                 "Rejected (avvist): the applicant did not answer a question even after the \
@@ -113,11 +115,13 @@ impl CaseState {
             Self::Withdrawn => "Withdrawn by the applicant before the decision. Final.",
             Self::Appealed => {
                 "The applicant appealed (klage). HDS reconsiders: it reverses (new decision, \
-                 or the rejection is lifted and handling resumes) or upholds."
+                 or the rejection is lifted and handling resumes) or upholds. Granted sources \
+                 of an appealed decision are still delivered meanwhile."
             }
             Self::ForwardedToAppealsBody => {
                 "HDS upheld its decision and forwarded the appeal to the national appeals \
-                 body (Helseklage). Closed when Helseklage has decided."
+                 body (Helseklage). Closed when Helseklage has decided and the granted \
+                 sources are delivered or reported undeliverable."
             }
             Self::Closed => "Case handling is finished. Final.",
         }
@@ -144,10 +148,15 @@ pub enum Command {
     Appeal,
     ReconsiderAppeal,
     Close,
+    SetLinkage,
+    AgreeDeliveryDate,
+    PostponeDelivery,
+    RecordDelivery,
+    ReportCannotDeliver,
 }
 
 impl Command {
-    pub const ALL: [Command; 11] = [
+    pub const ALL: [Command; 16] = [
         Self::MarkComplete,
         Self::AskQuestion,
         Self::AnswerQuestion,
@@ -159,6 +168,11 @@ impl Command {
         Self::Appeal,
         Self::ReconsiderAppeal,
         Self::Close,
+        Self::SetLinkage,
+        Self::AgreeDeliveryDate,
+        Self::PostponeDelivery,
+        Self::RecordDelivery,
+        Self::ReportCannotDeliver,
     ];
 
     /// The stored code, e.g. `MARK_COMPLETE`.
@@ -175,6 +189,11 @@ impl Command {
             Self::Appeal => "APPEAL",
             Self::ReconsiderAppeal => "RECONSIDER_APPEAL",
             Self::Close => "CLOSE",
+            Self::SetLinkage => "SET_LINKAGE",
+            Self::AgreeDeliveryDate => "AGREE_DELIVERY_DATE",
+            Self::PostponeDelivery => "POSTPONE_DELIVERY",
+            Self::RecordDelivery => "RECORD_DELIVERY",
+            Self::ReportCannotDeliver => "REPORT_CANNOT_DELIVER",
         }
     }
 
@@ -192,6 +211,11 @@ impl Command {
             Self::Appeal => "be appealed",
             Self::ReconsiderAppeal => "have an appeal reconsidered",
             Self::Close => "be closed",
+            Self::SetLinkage => "have its statutory clock set",
+            Self::AgreeDeliveryDate => "get an agreed delivery date",
+            Self::PostponeDelivery => "have a delivery postponed",
+            Self::RecordDelivery => "record a delivery",
+            Self::ReportCannotDeliver => "record that data cannot be delivered",
         }
     }
 
@@ -209,6 +233,11 @@ impl Command {
             Self::Appeal => "påklages",
             Self::ReconsiderAppeal => "få klagen vurdert på nytt",
             Self::Close => "avsluttes",
+            Self::SetLinkage => "få den lovpålagte fristen endret",
+            Self::AgreeDeliveryDate => "få en avtalt leveringsdato",
+            Self::PostponeDelivery => "få en leveranse utsatt",
+            Self::RecordDelivery => "få registrert en utlevering",
+            Self::ReportCannotDeliver => "få registrert at data ikke kan leveres",
         }
     }
 
@@ -217,12 +246,17 @@ impl Command {
         match self {
             Self::AnswerQuestion | Self::Withdraw | Self::Appeal => "applicant",
             Self::SendReminder | Self::RejectForNoReply => "job runner",
+            Self::AgreeDeliveryDate
+            | Self::PostponeDelivery
+            | Self::RecordDelivery
+            | Self::ReportCannotDeliver => "custodian",
             Self::MarkComplete
             | Self::AskQuestion
             | Self::Postpone
             | Self::Decide
             | Self::ReconsiderAppeal
-            | Self::Close => "case handler",
+            | Self::Close
+            | Self::SetLinkage => "case handler",
         }
     }
 }
@@ -312,6 +346,12 @@ pub const TRANSITIONS: &[Transition] = &[
         S::UnderReview,
         Some("later expected date, with reason"),
     ),
+    t(
+        S::UnderReview,
+        C::SetLinkage,
+        S::UnderReview,
+        Some("with reason, deadline recomputed"),
+    ),
     t(S::UnderReview, C::Decide, S::Decided, None),
     t(S::UnderReview, C::Withdraw, S::Withdrawn, None),
     t(
@@ -338,6 +378,12 @@ pub const TRANSITIONS: &[Transition] = &[
         S::RejectedNoReply,
         Some("reminder deadline passed"),
     ),
+    t(
+        S::AwaitingApplicant,
+        C::SetLinkage,
+        S::AwaitingApplicant,
+        Some("case complete, with reason"),
+    ),
     t(S::AwaitingApplicant, C::Withdraw, S::Withdrawn, None),
     t(
         S::Decided,
@@ -347,9 +393,45 @@ pub const TRANSITIONS: &[Transition] = &[
     ),
     t(
         S::Decided,
+        C::Postpone,
+        S::Decided,
+        Some("awaiting delivery, later expected date, with reason"),
+    ),
+    t(
+        S::Decided,
+        C::SetLinkage,
+        S::Decided,
+        Some("awaiting delivery, with reason"),
+    ),
+    t(
+        S::Decided,
+        C::AgreeDeliveryDate,
+        S::Decided,
+        Some("granted source, from today up to its due date"),
+    ),
+    t(
+        S::Decided,
+        C::PostponeDelivery,
+        S::Decided,
+        Some("granted source, later expected date, with reason"),
+    ),
+    t(
+        S::Decided,
+        C::RecordDelivery,
+        S::Decided,
+        Some("granted source"),
+    ),
+    t(
+        S::Decided,
+        C::ReportCannotDeliver,
+        S::Decided,
+        Some("granted source, with reason"),
+    ),
+    t(
+        S::Decided,
         C::Close,
         S::Closed,
-        Some("appeal deadline passed or nothing to appeal"),
+        Some("appeal deadline passed or nothing to appeal, and data made available"),
     ),
     t(
         S::RejectedNoReply,
@@ -362,6 +444,36 @@ pub const TRANSITIONS: &[Transition] = &[
         C::Close,
         S::Closed,
         Some("appeal deadline passed"),
+    ),
+    t(
+        S::Appealed,
+        C::Postpone,
+        S::Appealed,
+        Some("decision appealed, awaiting delivery"),
+    ),
+    t(
+        S::Appealed,
+        C::AgreeDeliveryDate,
+        S::Appealed,
+        Some("decision appealed, granted source"),
+    ),
+    t(
+        S::Appealed,
+        C::PostponeDelivery,
+        S::Appealed,
+        Some("decision appealed, granted source"),
+    ),
+    t(
+        S::Appealed,
+        C::RecordDelivery,
+        S::Appealed,
+        Some("decision appealed, granted source"),
+    ),
+    t(
+        S::Appealed,
+        C::ReportCannotDeliver,
+        S::Appealed,
+        Some("decision appealed, granted source"),
     ),
     t(
         S::Appealed,
@@ -389,9 +501,39 @@ pub const TRANSITIONS: &[Transition] = &[
     ),
     t(
         S::ForwardedToAppealsBody,
+        C::Postpone,
+        S::ForwardedToAppealsBody,
+        Some("awaiting delivery"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::AgreeDeliveryDate,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::PostponeDelivery,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::RecordDelivery,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
+        C::ReportCannotDeliver,
+        S::ForwardedToAppealsBody,
+        Some("granted source"),
+    ),
+    t(
+        S::ForwardedToAppealsBody,
         C::Close,
         S::Closed,
-        Some("Helseklage has decided"),
+        Some("Helseklage has decided, and data made available"),
     ),
 ];
 
@@ -419,84 +561,4 @@ pub fn targets(state: CaseState, command: Command) -> Vec<CaseState> {
         .filter(|t| t.from == state && t.command == command)
         .map(|t| t.to)
         .collect()
-}
-
-/// The name of the event that creates a case; the diagram's entry arrow.
-pub const SUBMIT: &str = "SUBMIT";
-
-/// The state diagram as Mermaid `stateDiagram-v2`, generated from
-/// [`TRANSITIONS`].
-pub fn mermaid_diagram() -> String {
-    let mut out = String::from("stateDiagram-v2\n");
-    let _ = writeln!(out, "    [*] --> {}: {SUBMIT}", S::Submitted.as_str());
-    for t in TRANSITIONS {
-        let _ = write!(
-            out,
-            "    {} --> {}: {}",
-            t.from.as_str(),
-            t.to.as_str(),
-            t.command.as_str()
-        );
-        if let Some(when) = t.when {
-            let _ = write!(out, " ({when})");
-        }
-        out.push('\n');
-    }
-    for s in CaseState::ALL.into_iter().filter(|s| s.is_final()) {
-        let _ = writeln!(out, "    {} --> [*]", s.as_str());
-    }
-    out
-}
-
-/// The whole of `docs/case-states.md`: diagram, states and transitions.
-pub fn states_document() -> String {
-    let mut out = String::new();
-    out.push_str("# Case states\n\n");
-    out.push_str(
-        "<!-- Generated from crates/domain/src/case/table.rs by \
-         hds_domain::case::states_document(). Do not edit by hand: change the table and run \
-         `UPDATE_DOCS=1 cargo test -p hds-domain case_states_doc`. -->\n\n",
-    );
-    out.push_str(
-        "A case is one application as HDS handles it. Each arrow is a command; the \
-         function of the same name on `hds_domain::case::Case` carries it out and returns \
-         the new case and its events, or an error naming why it is not allowed. Where two \
-         arrows leave a state with the same command, the case data decides (shown in \
-         parentheses). Deadlines are counted in working days (virkedager) on the calendar \
-         date in Europe/Oslo.\n\n",
-    );
-    out.push_str("```mermaid\n");
-    out.push_str(&mermaid_diagram());
-    out.push_str("```\n\n## States\n\n| State | Meaning | Allowed commands |\n|---|---|---|\n");
-    for s in CaseState::ALL {
-        let allowed: Vec<String> = allowed_commands(s)
-            .into_iter()
-            .map(|c| format!("`{}`", c.as_str()))
-            .collect();
-        let allowed = if allowed.is_empty() {
-            "none (final)".to_owned()
-        } else {
-            allowed.join(", ")
-        };
-        let _ = writeln!(out, "| `{}` | {} | {} |", s.as_str(), s.meaning(), allowed);
-    }
-    out.push_str(
-        "\n## Transitions\n\n| From | Command | By | To | When |\n|---|---|---|---|---|\n",
-    );
-    for t in TRANSITIONS {
-        let _ = writeln!(
-            out,
-            "| `{}` | `{}` | {} | `{}` | {} |",
-            t.from.as_str(),
-            t.command.as_str(),
-            t.command.actor(),
-            t.to.as_str(),
-            t.when.unwrap_or("")
-        );
-    }
-    out.push_str(
-        "\nAny other combination of state and command is refused, e.g. \
-         \"a decided case cannot be withdrawn\".\n",
-    );
-    out
 }

@@ -8,25 +8,25 @@ use time::{Date, Duration};
 use super::*;
 use crate::calendar::DataLinkage;
 
-fn rules() -> CaseRules {
+pub(super) fn rules() -> CaseRules {
     CaseRules::default()
 }
 
-fn day_after(d: Date) -> Date {
+pub(super) fn day_after(d: Date) -> Date {
     d.next_day().unwrap()
 }
 
-fn refused(source: &str) -> SourceDecision {
+pub(super) fn refused(source: &str) -> SourceDecision {
     SourceDecision::new(source, DecisionOutcome::Refused)
 }
 
-fn granted(source: &str) -> SourceDecision {
+pub(super) fn granted(source: &str) -> SourceDecision {
     SourceDecision::new(source, DecisionOutcome::Granted)
 }
 
 // ---- fixtures: cases in every state, built through the real commands ----
 
-fn submitted() -> Case {
+pub(super) fn submitted() -> Case {
     Case::submit(date!(2026 - 03 - 02)).case
 }
 
@@ -37,7 +37,7 @@ fn awaiting_incomplete() -> Case {
         .case
 }
 
-fn under_review() -> Case {
+pub(super) fn under_review() -> Case {
     submitted()
         .mark_complete(&rules(), date!(2026 - 03 - 04), DataLinkage::SingleSource)
         .unwrap()
@@ -77,7 +77,7 @@ fn postponed() -> Case {
     .case
 }
 
-fn decided_refused() -> Case {
+pub(super) fn decided_refused() -> Case {
     under_review()
         .decide(
             &rules(),
@@ -88,18 +88,40 @@ fn decided_refused() -> Case {
         .case
 }
 
-fn decided_granted() -> Case {
+pub(super) fn decided_granted() -> Case {
     under_review()
         .decide(&rules(), date!(2026 - 03 - 20), vec![granted("NPR")])
         .unwrap()
         .case
 }
 
-fn appealed(case: &Case) -> Case {
+/// `case` with every granted source delivered on the day after its last change.
+pub(super) fn delivered(case: &Case) -> Case {
+    let mut c = case.clone();
+    for source in case.undelivered_sources() {
+        let on = day_after(c.last_change_on);
+        c = c
+            .record_delivery(
+                &rules(),
+                on,
+                NewDelivery {
+                    data_source: source.to_owned(),
+                    custodian: "FHI".into(),
+                    delivered_on: on,
+                    method: DeliveryMethod::SecureFileTransfer,
+                },
+            )
+            .unwrap()
+            .case;
+    }
+    c
+}
+
+pub(super) fn appealed(case: &Case) -> Case {
     case.appeal(case.last_change_on).unwrap().case
 }
 
-fn forwarded() -> Case {
+pub(super) fn forwarded() -> Case {
     let c = appealed(&decided_refused());
     c.reconsider_appeal(
         &rules(),
@@ -114,7 +136,7 @@ fn all_fixtures() -> Vec<(&'static str, Case)> {
     let rejected_complete = rejected(&reminded(&awaiting_complete()));
     let rejected_incomplete = rejected(&reminded(&awaiting_incomplete()));
     let closed = {
-        let f = forwarded();
+        let f = delivered(&forwarded());
         f.close(day_after(f.last_change_on)).unwrap().case
     };
     vec![
@@ -130,6 +152,7 @@ fn all_fixtures() -> Vec<(&'static str, Case)> {
         ("under review, postponed", postponed()),
         ("decided, refused", decided_refused()),
         ("decided, granted", decided_granted()),
+        ("decided, delivered", delivered(&decided_granted())),
         ("rejected, complete", rejected_complete.clone()),
         ("rejected, not complete", rejected_incomplete.clone()),
         (
@@ -143,6 +166,7 @@ fn all_fixtures() -> Vec<(&'static str, Case)> {
             appealed(&rejected_incomplete),
         ),
         ("forwarded", forwarded()),
+        ("forwarded, delivered", delivered(&forwarded())),
         ("closed", closed),
     ]
 }
@@ -186,6 +210,37 @@ fn attempts(case: &Case, command: Command) -> Vec<Result<Transitioned>> {
             case.reconsider_appeal(&r, next, Reconsideration::RejectionLifted),
             case.reconsider_appeal(&r, next, Reconsideration::Upheld),
         ],
+        Command::SetLinkage => {
+            let other = match case.linkage {
+                Some(DataLinkage::SingleSource) | None => {
+                    DataLinkage::IdentifiableDataFromSeveralRegisters
+                }
+                Some(_) => DataLinkage::SingleSource,
+            };
+            vec![case.set_linkage(&r, next, other, "Dataene skal sammenstilles hos FHI.")]
+        }
+        Command::AgreeDeliveryDate => {
+            let source = open_source(case);
+            vec![case.agree_delivery_date(next, &source, "FHI", next)]
+        }
+        Command::PostponeDelivery => {
+            let source = open_source(case);
+            let expected = case.part_due_date(&source).unwrap_or(next) + Duration::days(30);
+            vec![case.postpone_delivery(next, &source, "FHI", expected, "Stor pågang")]
+        }
+        Command::RecordDelivery => {
+            let delivery = NewDelivery {
+                data_source: open_source(case),
+                custodian: "FHI".into(),
+                delivered_on: next,
+                method: DeliveryMethod::Email,
+            };
+            vec![case.record_delivery(&r, next, delivery)]
+        }
+        Command::ReportCannotDeliver => {
+            let source = open_source(case);
+            vec![case.report_cannot_deliver(&r, next, &source, "FHI", "Variabelen finnes ikke")]
+        }
         Command::Close => {
             let deadline = case
                 .decision
@@ -195,6 +250,13 @@ fn attempts(case: &Case, command: Command) -> Vec<Result<Transitioned>> {
             vec![case.close(after(deadline))]
         }
     }
+}
+
+/// A granted source still open, or "MFR".
+fn open_source(case: &Case) -> String {
+    case.undelivered_sources()
+        .first()
+        .map_or_else(|| "MFR".to_owned(), |s| (*s).to_owned())
 }
 
 #[test]
@@ -267,7 +329,8 @@ fn refusal_messages_name_the_reason() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "a decided case cannot be withdrawn (allowed now: APPEAL, CLOSE)"
+        "a decided case cannot be withdrawn (allowed now: POSTPONE, APPEAL, CLOSE, SET_LINKAGE, \
+         AGREE_DELIVERY_DATE, POSTPONE_DELIVERY, RECORD_DELIVERY, REPORT_CANNOT_DELIVER)"
     );
     let closed = all_fixtures().pop().unwrap().1;
     assert_eq!(
@@ -566,7 +629,7 @@ fn decisions_and_appeal_deadlines() {
         sat.case.decision.as_ref().unwrap().appeal_deadline,
         Some(date!(2026 - 03 - 30))
     );
-    // All granted: nothing to appeal, can be closed at once.
+    // All granted: nothing to appeal; closed once the data are delivered.
     let all = decided_granted();
     assert_eq!(all.decision.as_ref().unwrap().appeal_deadline, None);
     assert_eq!(
@@ -574,7 +637,18 @@ fn decisions_and_appeal_deadlines() {
         TransitionError::NothingToAppeal
     );
     assert_eq!(
-        all.close(date!(2026 - 03 - 20)).unwrap().case.state,
+        all.close(date!(2026 - 03 - 20)).unwrap_err(),
+        TransitionError::NotYetMadeAvailable {
+            sources: vec!["NPR".into()]
+        }
+    );
+    let delivered = delivered(&all);
+    assert_eq!(
+        delivered
+            .close(delivered.last_change_on)
+            .unwrap()
+            .case
+            .state,
         CaseState::Closed
     );
 }
@@ -728,7 +802,11 @@ fn appeal_reversed_or_upheld() {
             }
         ]
     );
-    let closed = upheld.case.close(date!(2026 - 06 - 01)).unwrap();
+    // MFR was granted: closed once it is delivered.
+    assert!(upheld.case.close(date!(2026 - 06 - 01)).is_err());
+    let closed = delivered(&upheld.case)
+        .close(date!(2026 - 06 - 01))
+        .unwrap();
     assert_eq!(closed.case.state, CaseState::Closed);
     assert!(closed.case.state.is_final());
 }
@@ -786,6 +864,20 @@ fn whole_case_from_submission_to_closing() {
         c.reconsider_appeal(&r, date!(2026 - 09 - 01), Reconsideration::Upheld)
             .unwrap(),
     );
+    assert!(c.awaiting_delivery(), "MFR is granted and not delivered");
+    let c = step(
+        c.record_delivery(
+            &r,
+            date!(2026 - 09 - 03),
+            NewDelivery {
+                data_source: "MFR".into(),
+                custodian: "FHI".into(),
+                delivered_on: date!(2026 - 09 - 02),
+                method: DeliveryMethod::SecureFileTransfer,
+            },
+        )
+        .unwrap(),
+    );
     let c = step(c.close(date!(2026 - 11 - 02)).unwrap());
     assert_eq!(c.state, CaseState::Closed);
     let kinds: Vec<&str> = events.iter().map(|e| e.kind().as_str()).collect();
@@ -802,6 +894,8 @@ fn whole_case_from_submission_to_closing() {
             "APPEALED",
             "APPEAL_UPHELD",
             "FORWARDED_TO_APPEALS_BODY",
+            "DELIVERED",
+            "DATA_MADE_AVAILABLE",
             "CLOSED"
         ]
     );
@@ -828,6 +922,12 @@ fn codes_round_trip() {
     }
     for a in AppealedAct::ALL {
         assert_eq!(a.as_str().parse::<AppealedAct>(), Ok(a));
+    }
+    for m in DeliveryMethod::ALL {
+        assert_eq!(m.as_str().parse::<DeliveryMethod>(), Ok(m));
+    }
+    for d in Disposal::ALL {
+        assert_eq!(d.as_str().parse::<Disposal>(), Ok(d));
     }
     assert!("DECIDED ".parse::<CaseState>().is_err());
     let all: Vec<&str> = CaseState::ALL
@@ -874,21 +974,6 @@ fn case_states_doc_is_up_to_date() {
         actual == expected,
         "docs/case-states.md does not match the transition table in crates/domain/src/case/table.rs; \
          rerun with UPDATE_DOCS=1: `UPDATE_DOCS=1 cargo test -p hds-domain case_states_doc`"
-    );
-}
-
-#[test]
-fn linkage_follows_the_sources_and_the_data_kind() {
-    use crate::calendar::DataLinkage;
-    assert_eq!(super::linkage_for(1, false), DataLinkage::SingleSource);
-    assert_eq!(super::linkage_for(1, true), DataLinkage::SingleSource);
-    assert_eq!(
-        super::linkage_for(2, false),
-        DataLinkage::IdentifiableDataFromSeveralRegisters
-    );
-    assert_eq!(
-        super::linkage_for(3, true),
-        DataLinkage::StatisticsFromSeveralSources
     );
 }
 

@@ -9,15 +9,16 @@ use hds_domain::case::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::schema::{case_decisions, case_questions};
+use crate::schema::case_questions;
 
 use super::commit::{commit, rules_refuse};
 use super::custodian_tasks::restore_rejected_tasks;
 use super::decisions::{
-    check_decisions, finish_round, insert_decisions, Authority, NewSourceDecision,
+    check_decisions, decision_facts, finish_round, insert_decisions, Authority, NewSourceDecision,
 };
 use super::load::{current_decisions, lock, sources, to_domain};
 use super::rows::{CaseRecord, DecisionRow};
+use super::terms::copy_decision;
 use super::{CaseError, Ctx, Invalid, Result};
 
 /// The applicant appeals (klage) a refusal, a partial grant or a rejection.
@@ -70,9 +71,11 @@ pub fn reconsider(
     match result {
         NewReconsideration::Reversed(given) => {
             let srcs = sources(conn, id)?;
-            let mut problems = check_decisions(&srcs, given, Authority::Hds, "/decisions");
+            let facts = decision_facts(conn, &rec)?;
+            let mut problems =
+                check_decisions(&srcs, &facts, given, Authority::Hds, "/decisions", ctx.on());
             for s in srcs.iter().filter(|s| s.decision_authority == "HDS") {
-                if !given.iter().any(|g| g.data_source == s.code) {
+                if !given.iter().any(|g| g.decision.data_source == s.code) {
                     problems.push(Invalid::new(
                         "/decisions",
                         "MISSING_SOURCE",
@@ -87,7 +90,7 @@ pub fn reconsider(
             let previous = current_decisions(conn, &rec)?;
             let mut outcomes: Vec<SourceDecision> = given
                 .iter()
-                .map(|g| SourceDecision::new(g.data_source.clone(), g.outcome))
+                .map(|g| SourceDecision::new(g.decision.data_source.clone(), g.decision.outcome))
                 .collect();
             let kept: Vec<&(DecisionRow, String)> = previous
                 .iter()
@@ -110,24 +113,7 @@ pub fn reconsider(
             let round = rec.decision_round + 1;
             insert_decisions(conn, id, round, &srcs, given, Authority::Hds, ctx)?;
             for (d, _) in kept {
-                diesel::insert_into(case_decisions::table)
-                    .values((
-                        case_decisions::case_id.eq(id),
-                        case_decisions::data_source_id.eq(d.data_source_id),
-                        case_decisions::round.eq(round),
-                        case_decisions::outcome.eq(&d.outcome),
-                        case_decisions::legal_basis.eq(&d.legal_basis),
-                        case_decisions::conditions.eq(&d.conditions),
-                        case_decisions::text.eq(&d.text),
-                        case_decisions::granted_variables.eq(&d.granted_variables),
-                        case_decisions::granted_period_from.eq(d.granted_period_from),
-                        case_decisions::granted_period_to.eq(d.granted_period_to),
-                        case_decisions::decided_on.eq(d.decided_on),
-                        case_decisions::decided_at.eq(d.decided_at),
-                        case_decisions::decided_by.eq(&d.decided_by),
-                        case_decisions::authority.eq(&d.authority),
-                    ))
-                    .execute(conn)?;
+                copy_decision(conn, d.id, round)?;
             }
             finish_round(
                 conn,

@@ -4,17 +4,17 @@
 
 use diesel::prelude::*;
 use diesel::PgConnection;
-use hds_domain::calendar::DataLinkage;
-use hds_domain::case::{linkage_for, CaseEvent, CaseRules, Command};
-use serde_json::{json, Value};
+use hds_domain::case::{CaseEvent, CaseRules, Command};
+use serde_json::json;
 use time::Date;
 use uuid::Uuid;
 
-use crate::schema::{case_questions, case_sources, cases};
+use crate::schema::{case_questions, cases};
 
 use super::commit::{audit_case, bump, commit, internal_event, no_extra, rules_refuse};
 use super::custodian_tasks::create_task;
-use super::load::{lock, parse_state, snapshot, sources, to_domain};
+use super::linkage::linkage_of;
+use super::load::{lock, parse_state, sources, to_domain};
 use super::rows::CaseRecord;
 use super::{CaseError, Ctx, Result, TASK_DECISION};
 
@@ -80,26 +80,9 @@ pub fn add_note(
     Ok(updated)
 }
 
-/// The statutory clock an application gets from its frozen content.
-pub fn linkage_of(conn: &mut PgConnection, rec: &CaseRecord) -> Result<DataLinkage> {
-    let snapshot = snapshot(conn, rec)?;
-    let source_count: i64 = case_sources::table
-        .filter(case_sources::case_id.eq(rec.id))
-        .count()
-        .get_result(conn)?;
-    let anonymous = snapshot
-        .pointer("/content/dataKind/kind")
-        .and_then(Value::as_str)
-        == Some("ANONYMOUS");
-    Ok(linkage_for(
-        usize::try_from(source_count).unwrap_or(0),
-        anonymous,
-    ))
-}
-
 /// Marks the application complete on `completed_on` (default: today): the
-/// statutory clock starts (30 or 60 working days from the snapshot's
-/// sources and data kind). Sources where the custodian decides get a
+/// statutory clock starts (30 or 60 working days by the submitted
+/// application's linkage plan). Sources where the custodian decides get a
 /// DECISION task for that custodian.
 pub fn mark_complete(
     conn: &mut PgConnection,

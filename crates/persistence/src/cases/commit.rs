@@ -99,6 +99,12 @@ pub fn event_data(event: &CaseEvent) -> Value {
             json!({"forwardedOn": d(*on), "appealsBody": "Helseklage"})
         }
         CaseEvent::Closed { on } => json!({"closedOn": d(*on)}),
+        CaseEvent::LinkageSet { .. }
+        | CaseEvent::DeliveryDateAgreed { .. }
+        | CaseEvent::DeliveryPostponed { .. }
+        | CaseEvent::Delivered { .. }
+        | CaseEvent::CannotDeliver { .. }
+        | CaseEvent::DataMadeAvailable { .. } => super::delivery::event_data(event),
     }
 }
 
@@ -215,6 +221,8 @@ pub(super) fn commit(
             cases::decision_appeal_deadline.eq(c.decision.as_ref().and_then(|d| d.appeal_deadline)),
             cases::details.eq(details),
             cases::next_job_on.eq(next_job_on),
+            cases::awaiting_delivery.eq(c.awaiting_delivery()),
+            cases::data_made_available_on.eq(c.data_made_available_on()),
             cases::version.eq(cases::version + 1),
             cases::updated_at.eq(ctx.at),
         ))
@@ -238,6 +246,7 @@ pub(super) fn commit(
             },
         )?;
     }
+    follow_change_request(conn, rec, t, ctx)?;
     audit_case(
         conn,
         ctx,
@@ -247,9 +256,33 @@ pub(super) fn commit(
             "status": after,
             "version": updated.version,
             "events": t.events.iter().map(|e| e.kind().as_str()).collect::<Vec<_>>(),
+            "eventData": t.events.iter().map(event_data).collect::<Vec<_>>(),
         }),
     )?;
     Ok(updated)
+}
+
+/// A change request's decision or withdrawal is told on the original case
+/// (issue 13; `crate::change_requests::follow_transition`).
+fn follow_change_request(
+    conn: &mut PgConnection,
+    rec: &CaseRecord,
+    t: &Transitioned,
+    ctx: &Ctx<'_>,
+) -> Result<()> {
+    let kinds: Vec<&str> = t.events.iter().map(|e| e.kind().as_str()).collect();
+    let outcomes = t
+        .events
+        .iter()
+        .find(|e| matches!(e, CaseEvent::Decided { .. }))
+        .map_or(Value::Null, |e| event_data(e)["outcomes"].clone());
+    let acting = crate::change_requests::Acting {
+        actor: ctx.actor,
+        at: ctx.at,
+        request_id: ctx.request_id,
+    };
+    crate::change_requests::follow_transition(conn, rec.id, &kinds, &outcomes, &acting)?;
+    Ok(())
 }
 
 pub(super) fn no_extra(_: &CaseEvent) -> Value {

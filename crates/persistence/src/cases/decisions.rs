@@ -6,24 +6,29 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 use diesel::PgConnection;
 use hds_domain::case::{
-    CaseEvent, CaseRules, Command, Decider, DecisionAuthority, DecisionOutcome, SourceDecision,
-    SourceDecisionDetails, SourceFacts, TransitionError, Transitioned,
+    check_complete_decisions, CaseEvent, CaseRules, Command, CompleteSourceDecision, Decider,
+    DecisionAuthority, DecisionFacts, DecisionOutcome, SourceDecision, SourceFacts,
+    TransitionError, Transitioned,
 };
 use serde_json::{json, Value};
+use time::Date;
 use uuid::Uuid;
 
 use crate::schema::{case_decisions, cases, custodian_tasks, data_sources};
 
 use super::commit::{audit_case, bump, commit, internal_event, rules_refuse};
 use super::custodian_tasks::create_task;
-use super::load::{current_decisions, lock, sources, to_domain};
+use super::load::{current_decisions, lock, snapshot, sources, to_domain};
 use super::rows::{CaseRecord, CaseSourceRow, DecisionRow};
+use super::snapshot_facts::application_of;
+use super::terms::{decision_terms, insert_tables, terms_json};
 use super::{
     CaseError, Ctx, Invalid, Result, OPEN_TASK_STATES, TASK_CANCELLED, TASK_DATA_PREPARATION,
 };
 
-/// The decision for one data source, as given (the domain's rules check it).
-pub type NewSourceDecision = SourceDecisionDetails;
+/// The decision for one data source with its terms, as given (the domain's
+/// rules check it: `check_complete_decisions`).
+pub type NewSourceDecision = CompleteSourceDecision;
 
 /// Who decides: HDS, or the custodian with this id (through its DECISION task).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,14 +79,23 @@ fn source_facts(s: &CaseSourceRow) -> SourceFacts {
     }
 }
 
-/// Checks decisions against the case's sources and who decides them (the
-/// rules are `hds_domain::case::check_decisions`).
+/// What the complete-decision rules need from the submitted application.
+pub(super) fn decision_facts(conn: &mut PgConnection, rec: &CaseRecord) -> Result<DecisionFacts> {
+    Ok(DecisionFacts::of(&application_of(&snapshot(conn, rec)?)))
+}
+
+/// Checks complete decisions against the case's sources, who decides them
+/// and the submitted application (the rules are
+/// `hds_domain::case::check_complete_decisions`), as decided on `decided_on`.
 pub(super) fn check_decisions(
     sources: &[CaseSourceRow],
+    facts: &DecisionFacts,
     given: &[NewSourceDecision],
     authority: Authority,
     pointer: &str,
+    decided_on: Date,
 ) -> Vec<Invalid> {
+    let application = facts;
     let facts: Vec<SourceFacts> = sources.iter().map(source_facts).collect();
     let custodian_code = match authority {
         Authority::Hds => None,
@@ -93,7 +107,7 @@ pub(super) fn check_decisions(
         ),
     };
     let decider = custodian_code.map_or(Decider::Hds, Decider::Custodian);
-    hds_domain::case::check_decisions(&facts, given, decider)
+    check_complete_decisions(&facts, application, given, decider, decided_on)
         .into_iter()
         .map(|p| {
             Invalid::new(
@@ -114,11 +128,12 @@ pub(super) fn insert_decisions(
     authority: Authority,
     ctx: &Ctx<'_>,
 ) -> Result<()> {
-    for d in given {
+    for CompleteSourceDecision { decision: d, terms } in given {
         let Some(s) = sources.iter().find(|s| s.code == d.data_source) else {
             continue;
         };
-        diesel::insert_into(case_decisions::table)
+        let exemption = terms.exemption.as_ref();
+        let id: Uuid = diesel::insert_into(case_decisions::table)
             .values((
                 case_decisions::case_id.eq(case_id),
                 case_decisions::data_source_id.eq(s.data_source_id),
@@ -134,14 +149,30 @@ pub(super) fn insert_decisions(
                 case_decisions::decided_at.eq(ctx.at),
                 case_decisions::decided_by.eq(ctx.actor),
                 case_decisions::authority.eq(authority.code()),
+                case_decisions::access_from.eq(terms.access_from),
+                case_decisions::access_to.eq(terms.access_to),
+                case_decisions::disposal.eq(terms.disposal.map(hds_domain::case::Disposal::as_str)),
+                case_decisions::dispose_by.eq(terms.dispose_by),
+                case_decisions::exemption_granted.eq(exemption.map(|e| e.granted)),
+                case_decisions::exemption_legal_basis
+                    .eq(exemption.map(|e| e.legal_basis.clone()).unwrap_or_default()),
+                case_decisions::exemption_conditions
+                    .eq(exemption.map(|e| e.conditions.clone()).unwrap_or_default()),
             ))
-            .execute(conn)?;
+            .returning(case_decisions::id)
+            .get_result(conn)?;
+        insert_tables(conn, id, &terms.tables)?;
     }
     Ok(())
 }
 
-fn decision_json(d: &DecisionRow, code: &str) -> Value {
+fn decision_json(
+    d: &DecisionRow,
+    code: &str,
+    terms: Option<&hds_domain::case::DecisionTerms>,
+) -> Value {
     json!({
+        "terms": terms.map(terms_json),
         "dataSource": code,
         "outcome": d.outcome,
         "legalBasis": d.legal_basis,
@@ -196,7 +227,12 @@ pub(super) fn finish_round(
             tasks.push(json!({"dataSource": s.code, "custodian": s.custodian_code}));
         }
     }
-    let details: Vec<Value> = rows.iter().map(|(d, c)| decision_json(d, c)).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|(d, _)| d.id).collect();
+    let terms = decision_terms(conn, &ids)?;
+    let details: Vec<Value> = rows
+        .iter()
+        .map(|(d, c)| decision_json(d, c, terms.get(&d.id)))
+        .collect();
     let reason = reason.map(str::to_owned);
     let extra = move |e: &CaseEvent| match e {
         CaseEvent::Decided { .. } => {
@@ -227,9 +263,10 @@ pub fn decide(
     let rec = lock(conn, id, version)?;
     rules_refuse(&rec, Command::Decide)?;
     let srcs = sources(conn, id)?;
-    let mut problems = check_decisions(&srcs, given, authority, "/decisions");
+    let facts = decision_facts(conn, &rec)?;
+    let mut problems = check_decisions(&srcs, &facts, given, authority, "/decisions", ctx.on());
     let existing = current_decisions(conn, &rec)?;
-    for (i, d) in given.iter().enumerate() {
+    for (i, d) in given.iter().map(|g| &g.decision).enumerate() {
         if existing.iter().any(|(_, code)| *code == d.data_source) {
             problems.push(Invalid::new(
                 format!("/decisions/{i}/dataSource"),
@@ -256,8 +293,10 @@ pub fn decide(
         .collect();
     if !pending.is_empty() {
         let updated = bump(conn, &rec, ctx)?;
+        let ids: Vec<Uuid> = all.iter().map(|(d, _)| d.id).collect();
+        let terms = decision_terms(conn, &ids)?;
         let data = json!({
-            "decisions": given.iter().filter_map(|g| all.iter().find(|(_, c)| *c == g.data_source)).map(|(d, c)| decision_json(d, c)).collect::<Vec<_>>(),
+            "decisions": given.iter().filter_map(|g| all.iter().find(|(_, c)| *c == g.decision.data_source)).map(|(d, c)| decision_json(d, c, terms.get(&d.id))).collect::<Vec<_>>(),
             "waitingFor": pending.iter().map(|s| json!({"dataSource": s.code, "custodian": s.custodian_code})).collect::<Vec<_>>(),
         });
         internal_event(conn, &rec, ctx, "SOURCES_DECIDED", data.clone())?;

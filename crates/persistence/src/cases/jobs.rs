@@ -1,4 +1,6 @@
 //! The scheduled rules: reminders, rejections for no reply, overdue flags.
+//! Each writes its case events and its audit event in the transaction that
+//! acts (reminders and rejections through `commit`, overdue flags here).
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -13,7 +15,7 @@ use uuid::Uuid;
 use crate::schema::{case_events, case_questions, cases};
 use crate::StoreError;
 
-use super::commit::{commit, internal_event};
+use super::commit::{audit_case, commit, internal_event};
 use super::custodian_tasks::{cancel_tasks, REJECTED_REASON};
 use super::load::to_domain;
 use super::rows::CaseRecord;
@@ -86,7 +88,9 @@ fn question_job(
 }
 
 /// One OVERDUE event per case and due date, for cases whose due date passed
-/// before `today` (the clock not paused).
+/// before `today` (the clock not paused): under review or awaiting the
+/// applicant, and decided cases whose data are not yet made available (a
+/// late delivery; their due date is cleared once the data are available).
 fn flag_overdue(
     conn: &mut PgConnection,
     today: Date,
@@ -102,6 +106,9 @@ fn flag_overdue(
                 .filter(cases::status.eq_any([
                     CaseState::UnderReview.as_str(),
                     CaseState::AwaitingApplicant.as_str(),
+                    CaseState::Decided.as_str(),
+                    CaseState::Appealed.as_str(),
+                    CaseState::ForwardedToAppealsBody.as_str(),
                 ]))
                 .filter(sql::<Bool>("overdue_flagged_for IS DISTINCT FROM due_on"))
                 .order((cases::due_on.asc(), cases::id.asc()))
@@ -121,12 +128,22 @@ fn flag_overdue(
                 data.insert("dueOn".into(), Value::String(due.to_string()));
                 data.insert("flaggedOn".into(), Value::String(today.to_string()));
                 data.insert("workingDaysOverdue".into(), json!(days));
-                internal_event(conn, &rec, ctx, "OVERDUE", Value::Object(data)).map_err(
-                    |e| match e {
+                // late in making the data available, after the decision
+                data.insert("awaitingDelivery".into(), json!(rec.awaiting_delivery));
+                let audit = json!({
+                    "status": rec.status,
+                    "version": rec.version,
+                    "events": ["OVERDUE"],
+                    "dueOn": due.to_string(),
+                    "workingDaysOverdue": days,
+                    "awaitingDelivery": rec.awaiting_delivery,
+                });
+                internal_event(conn, &rec, ctx, "OVERDUE", Value::Object(data))
+                    .and_then(|()| audit_case(conn, ctx, "CASE_OVERDUE_FLAGGED", &rec, audit))
+                    .map_err(|e| match e {
                         CaseError::Store(e) => e,
                         other => StoreError::Unavailable(other.to_string()),
-                    },
-                )?;
+                    })?;
                 numbers.push(rec.case_number);
             }
             Ok(numbers)
@@ -142,7 +159,8 @@ fn flag_overdue(
 /// Runs every scheduled rule due at `at`: reminders once a reply deadline
 /// has passed, rejections for no reply once the reminder's deadline has
 /// passed, and one OVERDUE event per case and due date once the due date has
-/// passed (not while the clock is paused).
+/// passed (not while the clock is paused), before the decision and while
+/// decided data await delivery.
 ///
 /// Each case is claimed with `SELECT ... FOR UPDATE SKIP LOCKED` inside the
 /// transaction that acts on it, so two runners never act on one case twice;

@@ -152,6 +152,7 @@ pub fn to_domain(conn: &mut PgConnection, rec: &CaseRecord) -> Result<Case> {
         forwarded_on: details.forwarded_on,
         withdrawn_on: details.withdrawn_on,
         closed_on: details.closed_on,
+        delivery_parts: super::delivery::delivery_parts(conn, rec.id)?,
     })
 }
 

@@ -9,17 +9,21 @@
 //!   `queue_due_on`, `clock_paused`) and what the job runner claims on
 //!   (`next_job_on`, `overdue_flagged_for`).
 //! - `case_sources` (filled from the frozen snapshot at submission),
-//!   `case_questions`, `case_decisions` (per source and round) and
-//!   `custodian_tasks` are child tables.
+//!   `case_questions`, `case_decisions` (per source and round, with their
+//!   terms, and `case_decision_tables`), `case_delivery_parts` (each granted
+//!   source's part after the decision) and `custodian_tasks` are child tables.
 //! - Internal notes and assignments are case events that the applicant never
 //!   sees (`visible_to_applicant = false`); case events are append-only.
 //!
 //! The files: `rows` (the stored case and its child rows), `load` (a case
 //! and its children, locked for a command or as the domain's `Case`),
 //! `commit` (writing a transition with its events and audit), the commands
-//! (`commands`, `questions`, `decisions`, `appeals`), `custodian_tasks`
-//! (the tasks case handling creates and cancels), `queue` (the work queue
-//! and history) and `jobs` (the scheduled rules).
+//! (`commands`, `questions`, `decisions` with their `terms`, `appeals`,
+//! `linkage` for 30 or 60 working days, `delivery` for the parts after the
+//! decision), `custodian_tasks` (the tasks case handling creates and
+//! cancels), `queue` (the work queue and history), `jobs` (the scheduled
+//! rules), `letter` (the decision letter's facts) and `snapshot_facts`
+//! (what the rules read of the submitted application).
 //!
 //! Withdrawal's cancellation of the custodians' open tasks is the database
 //! trigger's job (`cases_withdrawn_cancel_tasks`): it covers every code path
@@ -30,27 +34,40 @@ mod commands;
 mod commit;
 mod custodian_tasks;
 mod decisions;
+mod delivery;
 mod jobs;
+mod letter;
+mod linkage;
 mod load;
 mod questions;
 mod queue;
 mod rows;
+mod snapshot_facts;
+mod terms;
 
 use hds_domain::calendar::oslo_date;
 use hds_domain::case::TransitionError;
 use time::{Date, OffsetDateTime};
 
 pub use appeals::{appeal, reconsider, NewReconsideration};
-pub use commands::{add_note, assign, close, linkage_of, mark_complete, postpone, withdraw};
+pub use commands::{add_note, assign, close, mark_complete, postpone, withdraw};
 pub use commit::event_data;
 pub use decisions::{decide, Authority, NewSourceDecision};
+pub use delivery::{
+    agree_delivery_date, delivery_parts, part_status, postpone_delivery, record_delivery,
+    report_cannot_deliver, PartStatus,
+};
 pub use jobs::{count_events, run_due_jobs, JobReport};
+pub use letter::letter_facts;
+pub use linkage::{linkage_of, set_linkage};
 pub use load::{
     decisions, find, find_by_application, lock, questions, snapshot, sources, tasks, to_domain,
 };
 pub use questions::{answer_question, ask_question};
 pub use queue::{history, queue, source_codes, QueueFilter};
 pub use rows::{CaseRecord, CaseSourceRow, DecisionRow, Details, QuestionRow, TaskRow};
+pub use snapshot_facts::application_of;
+pub use terms::{decision_terms, terms_json};
 
 use crate::StoreError;
 

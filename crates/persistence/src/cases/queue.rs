@@ -25,6 +25,10 @@ pub struct QueueFilter {
     pub overdue_on: Option<Date>,
     /// Not overdue on `.0`, due on or before `.1`.
     pub at_risk: Option<(Date, Date)>,
+    /// Decided and awaiting delivery (`Some(true)`), or not (`Some(false)`).
+    pub awaiting_delivery: Option<bool>,
+    /// Awaiting delivery with the due date passed on this date: late deliveries.
+    pub late_delivery_on: Option<Date>,
     /// Keyset: after this `(queue_due_on, id)`.
     pub after: Option<(Date, Uuid)>,
 }
@@ -93,6 +97,15 @@ pub fn queue(conn: &mut PgConnection, f: &QueueFilter, limit: i64) -> Result<Vec
             .filter(cases::due_on.ge(today))
             .filter(cases::due_on.le(until))
             .filter(cases::queue_due_on.between(today, until));
+    }
+    if let Some(awaiting) = f.awaiting_delivery {
+        q = q.filter(cases::awaiting_delivery.eq(awaiting));
+    }
+    if let Some(today) = f.late_delivery_on {
+        q = q
+            .filter(cases::awaiting_delivery.eq(true))
+            .filter(cases::due_on.lt(today))
+            .filter(cases::queue_due_on.lt(today));
     }
     if let Some((due, id)) = f.after {
         q = q.filter(

@@ -40,6 +40,11 @@ pub struct CaseRecord {
     pub next_job_on: Option<Date>,
     pub overdue_flagged_for: Option<Date>,
     pub queue_due_on: Date,
+    /// Decided, and a granted source is neither delivered nor reported
+    /// undeliverable: the statutory clock still runs.
+    pub awaiting_delivery: bool,
+    /// The day the last granted source was delivered or reported undeliverable.
+    pub data_made_available_on: Option<Date>,
 }
 
 /// The domain case's fields kept in `cases.details` (never filtered on).

@@ -20,7 +20,9 @@ pub struct CustodianRow {
     pub code: String,
     pub name: String,
     pub short_name: String,
-    pub orgnr: String,
+    /// `None` for a unit of another organisation (e.g. Kreftregisteret in
+    /// FHI): its staff act as persons, no Maskinporten token names it.
+    pub orgnr: Option<String>,
     pub contact_email: Option<String>,
     pub website: Option<String>,
     pub retired_at: Option<OffsetDateTime>,
@@ -54,7 +56,8 @@ pub struct SourceRef {
 pub struct CustodianInput {
     pub name: String,
     pub short_name: String,
-    pub orgnr: String,
+    /// `None`: no organisation number of its own.
+    pub orgnr: Option<String>,
     pub contact_email: Option<String>,
     pub website: Option<String>,
 }
@@ -63,7 +66,9 @@ pub fn validate_custodian(input: &CustodianInput) -> Vec<Problem> {
     let mut out = Vec::new();
     rules::check_text("/name", &input.name, MAX_NAME_LEN, &mut out);
     rules::check_text("/shortName", &input.short_name, 60, &mut out);
-    rules::check_orgnr("/orgnr", &input.orgnr, &mut out);
+    if let Some(orgnr) = &input.orgnr {
+        rules::check_orgnr("/orgnr", orgnr, &mut out);
+    }
     rules::check_optional_email("/contactEmail", input.contact_email.as_deref(), &mut out);
     rules::check_optional_url("/website", input.website.as_deref(), &mut out);
     out
@@ -132,9 +137,12 @@ fn lock_custodian(
 
 fn orgnr_taken(
     conn: &mut PgConnection,
-    orgnr: &str,
+    orgnr: Option<&str>,
     other_than: Option<Uuid>,
 ) -> Result<bool, StoreError> {
+    let Some(orgnr) = orgnr else {
+        return Ok(false);
+    };
     let mut query = custodians::table
         .filter(custodians::orgnr.eq(orgnr))
         .select(custodians::id)
@@ -168,7 +176,7 @@ pub fn create_custodian(
                 format!("a custodian with code {code} exists"),
             ));
         }
-        if orgnr_taken(conn, &input.orgnr, None)? {
+        if orgnr_taken(conn, input.orgnr.as_deref(), None)? {
             conflicts.push(Problem::new(
                 "/orgnr",
                 "DUPLICATE",
@@ -211,7 +219,7 @@ pub fn update_custodian(
         let before = lock_custodian(conn, code, expected_version)?;
         let invalid = validate_custodian(input);
         let mut conflicts = Vec::new();
-        if orgnr_taken(conn, &input.orgnr, Some(before.id))? {
+        if orgnr_taken(conn, input.orgnr.as_deref(), Some(before.id))? {
             conflicts.push(Problem::new(
                 "/orgnr",
                 "DUPLICATE",

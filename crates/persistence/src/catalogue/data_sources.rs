@@ -2,7 +2,7 @@
 //! and its custodian history; admin writes, which keep that history.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Float4, Nullable, Text};
+use diesel::sql_types::{Array, Float4, Nullable, Text, Untyped};
 use diesel::PgConnection;
 use hds_domain::catalogue::{self as rules, Channel, Problem, MAX_NAME_LEN, MAX_TEXT_LEN};
 use serde_json::{json, Value};
@@ -14,8 +14,9 @@ use crate::schema::{
 };
 use crate::StoreError;
 
-use super::search::{After, Search, Sql};
+use super::search::{After, Search};
 use super::{record, rfc3339, verdict, Actor, CatalogueError};
+use crate::sql::{Bind, Sql};
 
 /// A data source with its custodian and purposes, as the list and fetch queries return it.
 #[derive(Debug, Clone, QueryableByName)]
@@ -107,7 +108,7 @@ pub fn list_data_sources(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<DataSourceRow>, StoreError> {
-    let mut query = Sql::new(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, "));
+    let mut query = Sql::<Untyped>::new(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, "));
     query = match &filter.search {
         Some(search) => query
             .push(format!(
@@ -115,7 +116,7 @@ pub fn list_data_sources(
                 search.lang.column(),
                 search.lang.config()
             ))
-            .bind::<Text, _>(search.tsquery.clone())
+            .bind(Bind::Text(search.tsquery.clone()))
             .push("))"),
         None => query.push("NULL::real"),
     };
@@ -129,51 +130,53 @@ pub fn list_data_sources(
                 search.lang.column(),
                 search.lang.config()
             ))
-            .bind::<Text, _>(search.tsquery.clone())
+            .bind(Bind::Text(search.tsquery.clone()))
             .push(")");
     }
     if !filter.include_retired {
         query = query.push(" AND ds.retired_at IS NULL");
     }
     if let Some(code) = &filter.code {
-        query = query.push(" AND ds.code = ").bind::<Text, _>(code.clone());
+        query = query.push(" AND ds.code = ").bind(Bind::Text(code.clone()));
     }
     if let Some(custodian) = &filter.custodian {
         query = query
             .push(" AND c.code = ")
-            .bind::<Text, _>(custodian.clone());
+            .bind(Bind::Text(custodian.clone()));
     }
     if let Some(kind) = &filter.kind {
-        query = query.push(" AND ds.kind = ").bind::<Text, _>(kind.clone());
+        query = query.push(" AND ds.kind = ").bind(Bind::Text(kind.clone()));
     }
     if let Some(purpose) = &filter.purpose {
         query = query
             .push(" AND EXISTS (SELECT 1 FROM data_source_purposes p WHERE p.data_source_id = ds.id AND p.purpose_code = ")
-            .bind::<Text, _>(purpose.clone())
+            .bind(Bind::Text(purpose.clone()))
             .push(")");
     }
     if let Some(data_kind) = &filter.data_kind {
         query = query
             .push(" AND ")
-            .bind::<Text, _>(data_kind.clone())
+            .bind(Bind::Text(data_kind.clone()))
             .push(" = ANY (ds.data_kinds)");
     }
     if let Some(authority) = &filter.decision_authority {
         query = query
             .push(" AND ds.decision_authority = ")
-            .bind::<Text, _>(authority.clone());
+            .bind(Bind::Text(authority.clone()));
     }
     query = query.push(") s");
     query = match after {
         None => query,
-        Some(After::Key(code, _)) => query.push(" WHERE s.code > ").bind::<Text, _>(code.clone()),
+        Some(After::Key(code, _)) => query
+            .push(" WHERE s.code > ")
+            .bind(Bind::Text(code.clone())),
         Some(After::Ranked(rank, code, _)) => query
             .push(" WHERE (s.rank < ")
-            .bind::<Float4, _>(*rank)
+            .bind(Bind::Real(*rank))
             .push(" OR (s.rank = ")
-            .bind::<Float4, _>(*rank)
+            .bind(Bind::Real(*rank))
             .push(" AND s.code > ")
-            .bind::<Text, _>(code.clone())
+            .bind(Bind::Text(code.clone()))
             .push("))"),
     };
     query = if filter.search.is_some() {
@@ -181,11 +184,7 @@ pub fn list_data_sources(
     } else {
         query.push(" ORDER BY s.code")
     };
-    Ok(query
-        .push(" LIMIT ")
-        .bind::<BigInt, _>(limit)
-        .query
-        .load(conn)?)
+    Ok(query.push(" LIMIT ").bind(Bind::BigInt(limit)).load(conn)?)
 }
 
 /// One data source by code (retired ones too).

@@ -1,11 +1,6 @@
-//! How lists are searched and paged: the search language and query, where
-//! a page starts (after a key, or after a rank), and raw SQL built with
-//! numbered bind parameters.
+//! How lists are searched and paged: the search language and query, and
+//! where a page starts (after a key, or after a rank).
 
-use diesel::pg::Pg;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::serialize::ToSql;
-use diesel::sql_types::HasSqlType;
 use uuid::Uuid;
 
 /// The language a search runs in: the `norwegian` or `english` text search
@@ -47,38 +42,4 @@ pub enum After {
     Key(String, Option<Uuid>),
     /// Searches in rank order: the last rank, then the key.
     Ranked(f32, String, Option<Uuid>),
-}
-
-/// Raw SQL built piece by piece, numbering its bind parameters (`$1`, `$2`, ...).
-pub(super) struct Sql {
-    pub(super) query: BoxedSqlQuery<'static, Pg, SqlQuery>,
-    binds: usize,
-}
-
-impl Sql {
-    pub(super) fn new(sql: impl AsRef<str>) -> Self {
-        Self {
-            query: diesel::sql_query(sql.as_ref()).into_boxed(),
-            binds: 0,
-        }
-    }
-
-    pub(super) fn push(mut self, sql: impl AsRef<str>) -> Self {
-        self.query = self.query.sql(sql);
-        self
-    }
-
-    pub(super) fn bind<ST, V>(mut self, value: V) -> Self
-    where
-        Pg: HasSqlType<ST>,
-        V: ToSql<ST, Pg> + Send + 'static,
-        ST: Send + 'static,
-    {
-        self.binds += 1;
-        self.query = self
-            .query
-            .sql(format!("${}", self.binds))
-            .bind::<ST, _>(value);
-        self
-    }
 }

@@ -2,7 +2,7 @@
 //! or across sources), one variable; admin writes.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Float4, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Float4, Nullable, Text, Untyped};
 use diesel::PgConnection;
 use hds_domain::catalogue::{self as rules, Problem, MAX_NAME_LEN, MAX_TEXT_LEN};
 use serde_json::{json, Value};
@@ -12,8 +12,9 @@ use uuid::Uuid;
 use crate::schema::{data_sources, variables};
 use crate::StoreError;
 
-use super::search::{After, Search, Sql};
+use super::search::{After, Search};
 use super::{record, rfc3339, verdict, Actor, CatalogueError};
+use crate::sql::{Bind, Sql};
 
 /// A variable with the code and names of its data source.
 #[derive(Debug, Clone, QueryableByName)]
@@ -92,13 +93,19 @@ v.retired_at, v.version, v.created_at, v.updated_at";
 /// or ranks the rows one GIN index scan found) and only the page's rows are
 /// joined to their data source. Variables of retired sources are excluded by
 /// an id list computed once (`<> ALL (ARRAY(...))`), not by a join.
+///
+/// Lists are prepared statements (one per combination of filters); a
+/// search is planned for its words every time (the custom plan), because
+/// with its words as a parameter PostgreSQL's generic plan evaluates
+/// `to_tsquery` once per matching row: 16 ms against 9 ms for a word that
+/// matches one variable in five (docs/benchmarks.md).
 pub fn list_variables(
     conn: &mut PgConnection,
     filter: &VariableFilter,
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<VariableRow>, StoreError> {
-    let mut query = Sql::new(format!(
+    let mut query = Sql::<Untyped>::new(format!(
         "SELECT p.*, ds.code AS source_code, ds.name_nb AS source_name_nb, ds.name_en AS source_name_en \
          FROM (SELECT * FROM (SELECT {VARIABLE_COLUMNS}, "
     ));
@@ -109,7 +116,7 @@ pub fn list_variables(
                 search.lang.column(),
                 search.lang.config()
             ))
-            .bind::<Text, _>(search.tsquery.clone())
+            .bind(Bind::Text(search.tsquery.clone()))
             .push("))"),
         None => query.push("NULL::real"),
     };
@@ -121,13 +128,13 @@ pub fn list_variables(
                 search.lang.column(),
                 search.lang.config()
             ))
-            .bind::<Text, _>(search.tsquery.clone())
+            .bind(Bind::Text(search.tsquery.clone()))
             .push(")");
     }
     if let Some(source) = filter.source {
         query = query
             .push(" AND v.data_source_id = ")
-            .bind::<SqlUuid, _>(source);
+            .bind(Bind::Uuid(source));
         if !filter.include_retired {
             query = query.push(" AND v.retired_at IS NULL");
         }
@@ -138,30 +145,30 @@ pub fn list_variables(
         );
     }
     if let Some(name) = &filter.name {
-        query = query.push(" AND v.name = ").bind::<Text, _>(name.clone());
+        query = query.push(" AND v.name = ").bind(Bind::Text(name.clone()));
     }
     query = query.push(") s");
     let per_source = filter.source.is_some();
     query = match after {
         None => query,
-        Some(After::Key(name, _)) if per_source => {
-            query.push(" WHERE s.name > ").bind::<Text, _>(name.clone())
-        }
+        Some(After::Key(name, _)) if per_source => query
+            .push(" WHERE s.name > ")
+            .bind(Bind::Text(name.clone())),
         Some(After::Key(name, id)) => query
             .push(" WHERE (s.name, s.id) > (")
-            .bind::<Text, _>(name.clone())
+            .bind(Bind::Text(name.clone()))
             .push(", ")
-            .bind::<SqlUuid, _>(id.unwrap_or_default())
+            .bind(Bind::Uuid(id.unwrap_or_default()))
             .push(")"),
         Some(After::Ranked(rank, name, id)) => query
             .push(" WHERE (s.rank < ")
-            .bind::<Float4, _>(*rank)
+            .bind(Bind::Real(*rank))
             .push(" OR (s.rank = ")
-            .bind::<Float4, _>(*rank)
+            .bind(Bind::Real(*rank))
             .push(" AND (s.name, s.id) > (")
-            .bind::<Text, _>(name.clone())
+            .bind(Bind::Text(name.clone()))
             .push(", ")
-            .bind::<SqlUuid, _>(id.unwrap_or_default())
+            .bind(Bind::Uuid(id.unwrap_or_default()))
             .push(")))"),
     };
     let order = match (&filter.search, per_source) {
@@ -169,15 +176,19 @@ pub fn list_variables(
         (None, true) => "{t}.name",
         (None, false) => "{t}.name, {t}.id",
     };
+    if filter.search.is_some() {
+        // planned for its own words each time: a generic plan would parse the
+        // query words again for every matching row (docs/benchmarks.md)
+        query = query.custom_plan();
+    }
     Ok(query
         .push(format!(" ORDER BY {}", order.replace("{t}", "s")))
         .push(" LIMIT ")
-        .bind::<BigInt, _>(limit)
+        .bind(Bind::BigInt(limit))
         .push(format!(
             ") p JOIN data_sources ds ON ds.id = p.data_source_id ORDER BY {}",
             order.replace("{t}", "p")
         ))
-        .query
         .load(conn)?)
 }
 

@@ -76,7 +76,7 @@ fn custodian_as_party(conn: &mut PgConnection, code: &str) -> Result<Option<Part
     if code == HDS {
         return Ok(None);
     }
-    let found: Option<(uuid::Uuid, String, String, OffsetDateTime)> = custodians::table
+    let found: Option<(uuid::Uuid, String, Option<String>, OffsetDateTime)> = custodians::table
         .filter(custodians::code.eq(code))
         .filter(custodians::retired_at.is_null())
         .select((
@@ -87,6 +87,8 @@ fn custodian_as_party(conn: &mut PgConnection, code: &str) -> Result<Option<Part
         ))
         .first(conn)
         .optional()?;
+    // a custodian without an organisation number of its own invoices nothing
+    let found = found.and_then(|(id, name, orgnr, at)| Some((id, name, orgnr?, at)));
     Ok(found.map(|(id, name, orgnr, created_at)| PartyRow {
         code: code.to_owned(),
         custodian_id: Some(id),

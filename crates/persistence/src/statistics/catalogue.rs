@@ -42,8 +42,10 @@ pub struct PublishedSource {
     pub custodian_code: String,
     #[diesel(sql_type = Text)]
     pub custodian_name: String,
-    #[diesel(sql_type = Text)]
-    pub custodian_orgnr: String,
+    /// None for a custodian that is a unit of another organisation
+    /// (Kreftregisteret within FHI) and has no organisation number of its own.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub custodian_orgnr: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub custodian_email: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]

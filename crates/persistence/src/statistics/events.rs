@@ -1,10 +1,13 @@
 //! The event names the statistics read, in one place.
 //!
-//! Case events (`case_events.kind`) give the dated milestones; custodian
-//! task events (`task_events.kind`) and `task_deliveries` give the data made
-//! available. Issue 12 (the delivery clock) records delivery as its own
-//! events (`DELIVERED`, `DATA_MADE_AVAILABLE`) and parts of a delivery; when
-//! it is merged, the names below are the ones to adjust.
+//! Case events (`case_events.kind`) give the dated milestones. The data
+//! made available are read from case handling's delivery parts
+//! (`case_delivery_parts`, issue 12): each granted source's settlement,
+//! `DELIVERED` or `CANNOT_DELIVER`, with its date; the case's
+//! `DATA_MADE_AVAILABLE` event is written when the last granted source is
+//! settled, on the latest of those dates, which is the day the statistics
+//! compute from the parts (`hds_domain::statistics`), decision by decision
+//! as a period's end saw them.
 
 /// The application was found complete: `data.statutoryDeadline` is set.
 pub const MARKED_COMPLETE: &str = "MARKED_COMPLETE";
@@ -37,11 +40,3 @@ pub const CASE_MILESTONES: [&str; 9] = [
     REJECTION_LIFTED,
     APPEAL_UPHELD,
 ];
-
-/// A custodian task's final report that the data cannot be delivered (its
-/// date is the event's Oslo date). A delivery is a `task_deliveries` row
-/// (its `delivered_on`).
-pub const TASK_CANNOT_DELIVER: &str = "CANNOT_DELIVER";
-
-/// The data-preparation task kind (the task whose report is the data made available).
-pub const PREPARATION_TASK: &str = "DATA_PREPARATION";

@@ -1,5 +1,5 @@
 //! One [`CaseHistory`] per case, from what the system records: four
-//! queries (cases, their sources, decisions and data reports, and the case
+//! queries (cases, their sources, decisions and delivery parts, and the case
 //! events that are milestones or changes of state), put together here.
 //! `docs/reporting.md` ("What the figures are computed from") names the
 //! column or event behind every field.
@@ -113,18 +113,15 @@ const DECISIONS: &str = "
 SELECT case_id, data_source_id, decided_on, outcome
   FROM case_decisions WHERE ($1::uuid[] IS NULL OR case_id = ANY($1)) ORDER BY round";
 
-/// The custodian's final report per case and source: the latest delivery
-/// or cannot-deliver of its data-preparation task(s).
+/// The custodian's final report per case and source, as case handling
+/// records it (issue 12): the part's settlement (`DELIVERED` with the
+/// delivery date, or `CANNOT_DELIVER` with the day reported), written with
+/// the case's `DELIVERED` or `CANNOT_DELIVER` case event.
 const DELIVERIES: &str = "
-SELECT DISTINCT ON (case_id, data_source_id) case_id, data_source_id, \"on\", outcome FROM (
-  SELECT t.case_id, t.data_source_id, d.delivered_on AS \"on\", 'DELIVERED' AS outcome
-    FROM task_deliveries d JOIN custodian_tasks t ON t.id = d.task_id
-   WHERE t.kind = $1 AND ($3::uuid[] IS NULL OR t.case_id = ANY($3))
-  UNION ALL
-  SELECT t.case_id, t.data_source_id, (e.occurred_at AT TIME ZONE 'Europe/Oslo')::date, 'CANNOT_DELIVER'
-    FROM task_events e JOIN custodian_tasks t ON t.id = e.task_id
-   WHERE t.kind = $1 AND e.kind = $2 AND ($3::uuid[] IS NULL OR t.case_id = ANY($3))
-) r ORDER BY case_id, data_source_id, \"on\" DESC";
+SELECT case_id, data_source_id, settled_on AS \"on\", settlement AS outcome
+  FROM case_delivery_parts
+ WHERE settlement IS NOT NULL AND settled_on IS NOT NULL
+   AND ($1::uuid[] IS NULL OR case_id = ANY($1))";
 
 /// The milestones and every change of state, in the order they happened
 /// (event ids grow with time). A milestone's date is the date it carries
@@ -164,9 +161,9 @@ struct Building {
     source_ids: Vec<Uuid>,
 }
 
-/// What moves whenever a history can change: every milestone, decision
-/// and state is written with a case event, every data report with a task
-/// event, every case is a row of `cases`, and a custodian's code is its
+/// What moves whenever a history can change: every milestone, decision,
+/// state and data report (a delivery part's settlement) is written with a
+/// case event, every task action with a task event, every case is a row of `cases`, and a custodian's code is its
 /// row. Read with the histories in one snapshot. The events are counted as
 /// well as their newest id: an event whose transaction commits after a
 /// later one's (a lower id appearing late) changes the count.
@@ -335,8 +332,6 @@ fn add_sources(
         }
     }
     let deliveries: Vec<DeliveryRow> = diesel::sql_query(DELIVERIES)
-        .bind::<Text, _>(events::PREPARATION_TASK)
-        .bind::<Text, _>(events::TASK_CANNOT_DELIVER)
         .bind::<Nullable<Array<SqlUuid>>, _>(only)
         .load(conn)?;
     for d in deliveries {

@@ -27,6 +27,7 @@ use crate::access::applicant;
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
+use crate::http::download::file_response;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -130,7 +131,7 @@ pub(super) async fn upload_attachment(
 
 /// The body, refused with 413 as soon as it is known to exceed `limit`
 /// (from `Content-Length`, or while streaming).
-async fn read_limited(
+pub(super) async fn read_limited(
     req: &HttpRequest,
     payload: &mut web::Payload,
     limit: usize,
@@ -161,7 +162,11 @@ async fn read_limited(
 }
 
 /// What is wrong with an upload's title and file name (all at once).
-fn upload_problems(query: &UploadQuery, title: &str, filename: Option<&str>) -> Vec<FieldError> {
+pub(super) fn upload_problems(
+    query: &UploadQuery,
+    title: &str,
+    filename: Option<&str>,
+) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if title.is_empty() || title.chars().count() > 200 {
         errors.push(FieldError::new(
@@ -224,30 +229,6 @@ pub(super) async fn list_attachments(
     etag::json_with_etag(&req, &views, PRIVATE_NO_CACHE)
 }
 
-/// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266, 8187).
-fn content_disposition(filename: &str) -> String {
-    use std::fmt::Write as _;
-    let fallback: String = filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in filename.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            let _ = write!(encoded, "%{b:02X}");
-        }
-    }
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
-}
-
 /// Download an attachment, with its sniffed content type.
 #[utoipa::path(tag = "applications", operation_id = "download_attachment", security(("bearerAuth" = ["APPLICANT"])),
     params(
@@ -288,24 +269,13 @@ pub(super) async fn download_attachment(
             Ok(repo::attachment_content(conn, id, attachment_id)?)
         })
         .await?;
-    // an attachment never changes: its ETag is its content's hash
-    let tag = format!("\"{}\"", meta.sha256);
-    if etag::none_match(&req, &tag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "private, no-store"))
-            .finish());
-    }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, meta.content_type.clone()))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            content_disposition(&meta.filename),
-        ))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::ETAG, tag))
-        .body(content))
+    Ok(file_response(
+        &req,
+        &meta.content_type,
+        &meta.filename,
+        &meta.sha256,
+        content,
+    ))
 }
 
 /// Delete an attachment while the application is a draft.

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::error::{ApiError, Text};
 
 pub(super) fn not_draft() -> ApiError {
-    ApiError::conflict(Text::new("søknaden er sendt inn og kan ikke endres; kontakt HDS med saksnummeret for å endre den", "the application has been submitted and is read-only; contact HDS with the case number to change it"))
+    ApiError::conflict(Text::new("søknaden er sendt inn og kan ikke endres her; be om en endring med en endringssøknad (POST /api/v1/applications/{id}/change-requests), og send dokumenter etter innsending med POST /api/v1/applications/{id}/case/attachments", "the application has been submitted and cannot be changed here; ask for a change with a change request (POST /api/v1/applications/{id}/change-requests), and send documents after submission with POST /api/v1/applications/{id}/case/attachments"))
 }
 
 /// 403: only the owner may do `what` (bokmål, English: "trekke den", "withdraw it").

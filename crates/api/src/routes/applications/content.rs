@@ -112,14 +112,32 @@ pub struct RequestedSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = 2020)]
     pub period_to: Option<i32>,
+    /// The data wanted, in the applicant's words: required instead of
+    /// variables for identifiable data from a source whose variables the
+    /// catalogue does not list (e.g. FORTIAAR).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Blodtrykk, kolesterol og røykevaner ved undersøkelsen, 1985–1999")]
+    pub data_description: Option<String>,
 }
 
-/// How the data will be linked (sammenstilling).
+/// How the data will be linked (sammenstilling). The linkage plan decides
+/// the statutory clock: 60 working days when it links data from two or more
+/// registers, else 30 (helseregisterloven § 19 f).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LinkageSection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Requested sources (catalogue codes) whose data are linked with each
+    /// other or with `otherRegisters`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(example = json!(["MFR"]))]
+    pub linked_sources: Vec<String>,
+    /// Other registers, not applied for here, whose data the requested data
+    /// are linked with, by name (e.g. data the project already holds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(example = json!(["Dødsårsaksregisteret (utlevert 2024)"]))]
+    pub other_registers: Vec<String>,
 }
 
 /// A person named in the application.

@@ -54,9 +54,18 @@ pub(super) fn to_domain(c: &ApplicationContent) -> rules::Application {
                 variables: s.variables.clone(),
                 period_from: s.period_from,
                 period_to: s.period_to,
+                data_description: s.data_description.clone(),
             })
             .collect(),
         linkage_description: c.linkage.as_ref().and_then(|l| l.description.clone()),
+        linkage_plan: c
+            .linkage
+            .as_ref()
+            .map(|l| rules::LinkagePlan {
+                linked_sources: l.linked_sources.clone(),
+                other_registers: l.other_registers.clone(),
+            })
+            .unwrap_or_default(),
         responsibility: rules::Responsibility {
             institution_orgnr: resp.institution_orgnr,
             institution_name: resp.institution_name,

@@ -13,8 +13,18 @@
 //! answers; `requests`: queries and other bodies); `mapping` from rows to
 //! views and from the content to the domain; `validation`, the rules run
 //! over the content; `common`, what the handlers share.
+//!
+//! After submission (issue 13): `change_requests` (endringssøknad, with
+//! `change_request_views` and `change_request_members`), `sent_later`
+//! (ettersending), and the case
+//! handler's and the custodian's reads of them (`case_reads`,
+//! `task_reads`: here because they are built from this module's views).
 
 mod attachments;
+mod case_reads;
+mod change_request_members;
+mod change_request_views;
+mod change_requests;
 mod check;
 mod common;
 pub mod content;
@@ -22,7 +32,9 @@ mod drafts;
 mod mapping;
 mod members;
 pub mod requests;
+mod sent_later;
 mod submit;
+mod task_reads;
 mod timeline;
 mod validation;
 pub mod views;
@@ -39,6 +51,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(submit::submit_application)
         .service(timeline::get_case)
         .service(timeline::list_case_events)
+        .service(timeline::download_decision_letter)
         .service(withdraw::withdraw_application)
         .service(members::list_members)
         .service(members::add_member)
@@ -46,5 +59,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(attachments::upload_attachment)
         .service(attachments::list_attachments)
         .service(attachments::download_attachment)
-        .service(attachments::delete_attachment);
+        .service(attachments::delete_attachment)
+        .service(change_requests::create_change_request)
+        .service(change_requests::list_change_requests)
+        .service(change_requests::list_application_versions)
+        .service(sent_later::send_attachment_later)
+        .service(sent_later::list_attachments_sent_later)
+        .service(case_reads::read_case_change_requests)
+        .service(case_reads::list_case_attachments)
+        .service(case_reads::download_case_attachment)
+        .service(task_reads::list_task_attachments)
+        .service(task_reads::download_task_attachment);
 }

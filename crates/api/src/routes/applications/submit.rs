@@ -1,10 +1,19 @@
 //! Submission (innsending): the check, the frozen snapshot, the case number
 //! and the case, in one transaction.
+//!
+//! Every submit of a year takes its case number from the year's one counter
+//! row, whose lock is held until the transaction commits: submits queue on
+//! it. So the number is taken as late as it can be, after every check and
+//! every write that does not contain it; what follows it (snapshot, case,
+//! its events, the feed event, the audit event, the stored response) all
+//! carry the number.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use hds_domain::case::Case;
-use hds_persistence::applications::{self as repo, Access, ApplicationRow, CaseRow};
+use hds_persistence::applications::{
+    self as repo, Access, ApplicationRow, AttachmentMeta, CaseRow,
+};
 use hds_persistence::feed::{self, NewFeedEvent};
 use hds_persistence::DbConn;
 use serde_json::json;
@@ -13,7 +22,7 @@ use uuid::Uuid;
 
 use super::common::{audit, check_version, not_draft, owner_only};
 use super::mapping::{stored_content, to_domain};
-use super::validation::{field_error, run_check};
+use super::validation::{check_with, field_error};
 use super::views::CaseView;
 use crate::access::applicant;
 use crate::auth::Principal;
@@ -29,6 +38,7 @@ use crate::state::AppState;
 fn record_submission(
     conn: &mut DbConn,
     row: &ApplicationRow,
+    attachments: &[AttachmentMeta],
     actor: &str,
     request_id: Option<&str>,
 ) -> Result<CaseRow, ApiError> {
@@ -36,8 +46,11 @@ fn record_submission(
     let now = OffsetDateTime::now_utc();
     let received_on = hds_domain::calendar::oslo_date(now);
     let submitted = Case::submit(received_on);
+    repo::mark_submitted(conn, id, now)?;
+    // the files as submitted, kept whatever later happens to the draft's
+    hds_persistence::submitted_attachments::freeze(conn, id, now)?;
+    // from here to the commit, other submits of the year wait (see above)
     let case_number = repo::next_case_number(conn, received_on.year())?;
-    let attachments = repo::list_attachments(conn, id)?;
     let snapshot = json!({
         "applicationId": id,
         "version": row.version,
@@ -49,7 +62,6 @@ fn record_submission(
         "caseNumber": case_number,
     });
     repo::insert_snapshot(conn, id, &snapshot, now, actor)?;
-    repo::mark_submitted(conn, id, now)?;
     let status = submitted.case.state.as_str();
     let case = repo::insert_case(conn, id, &case_number, status, now, received_on)?;
     for event in &submitted.events {
@@ -106,7 +118,7 @@ fn record_submission(
 }
 
 /// Submit the application (sende inn): one transaction checks it (422 with
-/// every problem), freezes the submitted version, assigns the case number
+/// every problem), freezes the submitted version with its files, assigns the case number
 /// and records the received instant and event. Owner only. Needs `If-Match`
 /// and `Idempotency-Key`: a retry with the same key returns the same case.
 #[utoipa::path(tag = "applications", operation_id = "submit_application", security(("bearerAuth" = ["APPLICANT"])),
@@ -153,13 +165,15 @@ pub(super) async fn submit_application(
                     return Err(not_draft());
                 }
                 check_version(Some(version), row.version)?;
-                let problems = run_check(conn, &row)?;
+                let attachments = repo::list_attachments(conn, id)?;
+                let problems = check_with(conn, &row, &attachments)?;
                 if !problems.is_empty() {
                     return Err(ApiError::validation(
                         problems.iter().map(field_error).collect(),
                     ));
                 }
-                let case = record_submission(conn, &row, &actor, request_id.as_deref())?;
+                let case =
+                    record_submission(conn, &row, &attachments, &actor, request_id.as_deref())?;
                 let headers = vec![
                     ("Location", format!("/api/v1/applications/{id}/case")),
                     ("ETag", etag::of_version(case.version)),

@@ -1,5 +1,5 @@
-//! The case a submitted application became, and its timeline (saksgang) as
-//! the applicant sees it.
+//! The case a submitted application became, its timeline (saksgang) as the
+//! applicant sees it, and its decision letter.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_persistence::applications as repo;
@@ -9,7 +9,10 @@ use super::views::{ApplicationStatus, CaseEventView, CaseView};
 use crate::access::applicant;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
+use crate::letter::{language, pdf_response, LetterQuery};
 use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
 
@@ -40,7 +43,11 @@ pub(super) async fn get_case(
 }
 
 /// The case's timeline (saksgang) as the applicant sees it: received,
-/// questions, decision, deadline changes, withdrawal. Oldest first.
+/// questions, decision, deadline changes (postponements with a preliminary
+/// reply, by HDS or by a custodian for its source; the statutory clock set
+/// with a reason), each delivery (source, method, date, custodian) or
+/// report that data cannot be delivered, the data made available,
+/// withdrawal. Oldest first.
 #[utoipa::path(tag = "applications", operation_id = "list_case_events", security(("bearerAuth" = ["APPLICANT"])),
     params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
@@ -76,4 +83,41 @@ pub(super) async fn list_case_events(
         })
         .collect();
     etag::json_with_etag(&req, &views, PRIVATE_NO_CACHE)
+}
+
+/// The decision letter (vedtaksbrev) of the application's case as a PDF,
+/// for the applicant and the co-applicants: case number, parties, each
+/// source's outcome and legal basis, conditions, access period, deletion or
+/// return date, the right to appeal within 3 weeks and to whom. Bokmål;
+/// English with `lang=en` or `Accept-Language: en`.
+#[utoipa::path(tag = "applications", operation_id = "download_decision_letter", security(("bearerAuth" = ["APPLICANT"])),
+    params(
+        ("id" = Uuid, Path, description = "The application's id"),
+        LetterQuery,
+        ("Accept-Language" = Option<String>, Header, description = "`en` for English (bokmål otherwise), unless `lang` is given"),
+        IfNoneMatch,
+    ),
+    responses(
+        (status = 200, description = "The letter; `Content-Language` says which", content_type = "application/pdf", body = BinaryFile),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/applications/{id}/case/decision-letter")]
+pub(super) async fn download_decision_letter(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<Uuid>,
+    query: ApiQuery<LetterQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = applicant(&principal)?;
+    let lang = language(&req, &query.0);
+    let id = id.into_inner();
+    let facts = state
+        .run(move |conn| {
+            repo::find_accessible(conn, id, &pid)?;
+            let case = repo::case_of(conn, id)?;
+            Ok(hds_persistence::cases::letter_facts(conn, case.id)?)
+        })
+        .await?;
+    pdf_response(&req, facts, lang)
 }

@@ -36,13 +36,21 @@ fn bounds(c: &ApplicationContent, app: &rules::Application) -> Vec<FieldError> {
             ));
         }
     }
-    let lists: [(&str, usize); 3] = [
+    let lists: [(&str, usize); 5] = [
         (
             "/project/researchQuestions",
             app.project.research_questions.len(),
         ),
         ("/dataSources", app.data_sources.len()),
         ("/tableSpecifications", app.table_specifications.len()),
+        (
+            "/linkage/linkedSources",
+            app.linkage_plan.linked_sources.len(),
+        ),
+        (
+            "/linkage/otherRegisters",
+            app.linkage_plan.other_registers.len(),
+        ),
     ];
     for (pointer, len) in lists {
         if len > MAX_LIST {
@@ -111,6 +119,20 @@ pub(super) fn validate_for_saving(
     content: &ApplicationContent,
     sections: &[&str],
 ) -> Result<(), ApiError> {
+    let errors = saving_problems(conn, content, sections)?;
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// The problems [`validate_for_saving`] refuses (pointers into the content).
+pub(super) fn saving_problems(
+    conn: &mut DbConn,
+    content: &ApplicationContent,
+    sections: &[&str],
+) -> Result<Vec<FieldError>, ApiError> {
     let app = to_domain(content);
     let mut errors: Vec<FieldError> = bounds(content, &app)
         .into_iter()
@@ -123,11 +145,7 @@ pub(super) fn validate_for_saving(
             .filter(|p| p.refuses_saving() && in_sections(&p.pointer, sections))
             .map(field_error),
     );
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
+    Ok(errors)
 }
 
 /// Runs the completeness rules over a stored application.
@@ -135,10 +153,21 @@ pub(super) fn run_check(
     conn: &mut DbConn,
     row: &ApplicationRow,
 ) -> Result<Vec<rules::Problem>, ApiError> {
+    let attachments = repo::list_attachments(conn, row.id)?;
+    check_with(conn, row, &attachments)
+}
+
+/// [`run_check`] with the application's attachments already read (submit
+/// reads them once, for the check and the snapshot).
+pub(super) fn check_with(
+    conn: &mut DbConn,
+    row: &ApplicationRow,
+    attachments: &[repo::AttachmentMeta],
+) -> Result<Vec<rules::Problem>, ApiError> {
     let content = stored_content(row)?;
     let app = to_domain(&content);
     let catalogue = repo::catalogue_facts(conn, &named_sources(&app))?;
-    let kinds = repo::list_attachments(conn, row.id)?
+    let kinds = attachments
         .iter()
         .filter_map(|a| a.kind.parse::<rules::AttachmentKind>().ok())
         .collect::<Vec<_>>();

@@ -165,7 +165,7 @@ pub struct AttachmentView {
 }
 
 impl AttachmentView {
-    pub(super) fn from_meta(meta: &repo::AttachmentMeta) -> Self {
+    pub(crate) fn from_meta(meta: &repo::AttachmentMeta) -> Self {
         Self {
             id: meta.id,
             kind: AttachmentKindCode::from_code(&meta.kind).unwrap_or(AttachmentKindCode::Other),
@@ -297,7 +297,9 @@ impl CaseView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseEventView {
-    /// What happened, e.g. `SUBMITTED` (received), `QUESTION_ASKED`, `DECIDED`, `WITHDRAWN`.
+    /// What happened, e.g. `SUBMITTED` (received), `QUESTION_ASKED`, `POSTPONED`,
+    /// `DECIDED`, `DELIVERY_POSTPONED`, `DELIVERY_DATE_AGREED`, `DELIVERED`,
+    /// `CANNOT_DELIVER`, `DATA_MADE_AVAILABLE`, `LINKAGE_SET`, `WITHDRAWN`.
     #[schema(example = "SUBMITTED")]
     pub kind: String,
     #[serde(with = "time::serde::rfc3339")]

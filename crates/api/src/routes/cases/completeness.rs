@@ -15,10 +15,11 @@ use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
 
 /// Mark the application complete: records the completion date (day 0) and
-/// starts the statutory clock, 30 working days, or 60 when identifiable data
-/// is linked from several registers or statistics compiled from several
-/// sources (from the submitted application). Sources whose custodian decides
-/// get a DECISION task.
+/// starts the statutory clock that runs until the data are made available:
+/// 30 working days, or 60 when the submitted application's linkage plan
+/// links data from two or more registers (helseregisterloven § 19 f; the
+/// case handler can set it otherwise with `/linkage`). Sources whose
+/// custodian decides get a DECISION task.
 #[utoipa::path(tag = "cases", operation_id = "mark_case_complete", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),

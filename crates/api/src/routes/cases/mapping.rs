@@ -1,17 +1,18 @@
 //! From the stored case and its child rows to the queue's lines and the
 //! case file.
 
-use hds_domain::case::{allowed_commands, CaseState};
+use hds_domain::case::{allowed_commands, Case, CaseState, Settlement};
 use hds_persistence::cases::{self as repo, CaseRecord};
+use hds_persistence::submitted_attachments;
 use time::Date;
 use uuid::Uuid;
 
 use super::views::{
-    CaseDetail, CaseSourceView, CaseSummary, DecisionView, HandlerRef, HistoryEntry, QuestionView,
-    TaskView,
+    CaseDetail, CaseSourceView, CaseSummary, DecisionView, DeliveryPartView, HandlerRef,
+    HistoryEntry, QuestionView, SettlementView, TaskView,
 };
 use crate::error::ApiError;
-use crate::routes::common::outcome_of;
+use crate::routes::common::{outcome_of, SubmittedAttachmentView, TermsView};
 use crate::state::case_rules;
 
 pub(super) fn summary(
@@ -47,10 +48,55 @@ pub(super) fn summary(
             .map(|due| rules.calendar.working_days_between(today, due)),
         overdue: rec.due_on.is_some_and(|due| today > due) && !rec.clock_paused,
         clock_paused: rec.clock_paused,
+        awaiting_delivery: rec.awaiting_delivery,
+        data_made_available_on: rec.data_made_available_on,
         data_sources,
         custodians,
         version: rec.version,
     }
+}
+
+/// Each granted source's part, in the decision's order.
+fn delivery_parts(case: &Case) -> Vec<DeliveryPartView> {
+    case.granted_sources()
+        .into_iter()
+        .map(|source| {
+            let part = case.delivery_part(source);
+            let postponement = part.and_then(|p| p.postponement.as_ref());
+            DeliveryPartView {
+                data_source: source.to_owned(),
+                due_on: case.part_due_date(source),
+                agreed_delivery_on: part.and_then(|p| p.agreed_on),
+                postponed_on: postponement.map(|p| p.postponed_on),
+                postponement_expected_on: postponement.map(|p| p.expected_on),
+                postponement_reason: postponement.map(|p| p.reason.clone()),
+                settlement: part.and_then(|p| p.settlement.as_ref()).map(|s| match s {
+                    Settlement::Delivered {
+                        delivered_on,
+                        method,
+                        custodian,
+                    } => SettlementView {
+                        kind: "DELIVERED".into(),
+                        on: *delivered_on,
+                        method: Some(method.as_str().to_owned()),
+                        reason: None,
+                        custodian: custodian.clone(),
+                    },
+                    Settlement::CannotDeliver {
+                        reported_on,
+                        reason,
+                        custodian,
+                    } => SettlementView {
+                        kind: "CANNOT_DELIVER".into(),
+                        on: *reported_on,
+                        method: None,
+                        reason: Some(reason.clone()),
+                        custodian: custodian.clone(),
+                    },
+                }),
+            }
+        })
+        .collect()
 }
 
 /// Loads the whole case file.
@@ -70,6 +116,11 @@ pub(super) fn detail(
     let tasks = repo::tasks(conn, id)?;
     let application = repo::snapshot(conn, &rec)?;
     let history = repo::history(conn, id)?;
+    let case = repo::to_domain(conn, &rec)?;
+    let linkage_by_plan = repo::linkage_of(conn, &rec)?;
+    let ids: Vec<Uuid> = decisions.iter().map(|(d, _)| d.id).collect();
+    let terms = repo::decision_terms(conn, &ids)?;
+    let attachments = submitted_attachments::list(conn, rec.application_id)?;
     let details = rec.details();
     let allowed = rec
         .status
@@ -84,6 +135,7 @@ pub(super) fn detail(
     Ok(CaseDetail {
         summary: summary(&rec, &codes, &rules, today),
         linkage: rec.linkage.clone(),
+        linkage_by_plan: linkage_by_plan.as_str().to_owned(),
         postponed_on: details.postponed_on,
         postponement_expected_on: rec.postponement_expected_on,
         postponement_reason: details.postponement_reason,
@@ -136,9 +188,11 @@ pub(super) fn detail(
                 granted_period_from: d.granted_period_from,
                 granted_period_to: d.granted_period_to,
                 decided_on: d.decided_on,
+                terms: TermsView::of(&terms.get(&d.id).cloned().unwrap_or_default()),
                 decided_by: d.authority,
             })
             .collect(),
+        delivery_parts: delivery_parts(&case),
         tasks: tasks
             .into_iter()
             .map(|(t, custodian, source)| TaskView {
@@ -150,6 +204,10 @@ pub(super) fn detail(
             })
             .collect(),
         application,
+        attachments: attachments
+            .iter()
+            .map(|a| SubmittedAttachmentView::of(a, &format!("/api/v1/cases/{id}/attachments")))
+            .collect(),
         history: history
             .into_iter()
             .map(|e| HistoryEntry {

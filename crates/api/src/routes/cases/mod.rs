@@ -1,6 +1,7 @@
 //! Case handling (saksbehandling) for HDS case handlers: the work queue, the
-//! case file, and the commands that move a case (assign, complete, ask,
-//! postpone, note, decide, reconsider an appeal, close). And the applicant's
+//! case file with the submitted attachments, the decision letter, and the
+//! commands that move a case (assign, complete, set the statutory clock,
+//! ask, postpone, note, decide, reconsider an appeal, close). And the applicant's
 //! two commands on their case: answer a question, appeal.
 //!
 //! Every command is a POST with `If-Match` (the case's ETag `"v<version>"`,
@@ -21,7 +22,9 @@ mod case_file;
 mod close;
 mod commands;
 mod completeness;
+mod decision_letter;
 mod decisions;
+mod linkage;
 mod mapping;
 mod notes;
 mod postponement;
@@ -37,10 +40,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(case_file::read_case)
         .service(assignment::assign_case)
         .service(completeness::mark_case_complete)
+        .service(linkage::set_case_linkage)
         .service(questions::ask_question)
         .service(postponement::postpone_case)
         .service(notes::add_case_note)
         .service(decisions::decide_case)
+        .service(decision_letter::download_case_decision_letter)
         .service(appeals::reconsider_appeal)
         .service(close::close_case)
         .service(questions::answer_question)

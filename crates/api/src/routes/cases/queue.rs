@@ -19,7 +19,9 @@ use crate::spec::IfNoneMatch;
 use crate::state::{case_rules, AppState};
 
 /// The work queue (arbeidsliste): cases sorted by due date (cases without
-/// one last), with filters. Case handlers only.
+/// one last), with filters: status, assignee, source, custodian, due
+/// before, overdue, at risk, awaiting delivery and late deliveries (the
+/// statutory clock runs until the data are made available). Case handlers only.
 #[utoipa::path(tag = "cases", operation_id = "list_cases", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(QueueQuery, IfNoneMatch),
     responses(
@@ -75,6 +77,10 @@ pub(super) async fn list_cases(
     }
     if q.overdue == Some(true) {
         filter.overdue_on = Some(today);
+    }
+    filter.awaiting_delivery = q.awaiting_delivery;
+    if q.late_delivery == Some(true) {
+        filter.late_delivery_on = Some(today);
     }
     if let Some(cursor) = pagination::decode_cursor(q.cursor.as_deref())? {
         let bad = || {

@@ -2,6 +2,7 @@
 //! command's body; and reading them (dates, decisions) into what the
 //! repository takes.
 
+use hds_domain::case::SourceDecisionDetails;
 use hds_persistence::cases::NewSourceDecision;
 use serde::Deserialize;
 use time::Date;
@@ -10,7 +11,9 @@ use validator::Validate;
 
 use crate::error::{check_free_text, FieldError, Text};
 use crate::field_rules::free_text;
-use crate::routes::common::Outcome;
+use crate::routes::common::{
+    read_terms, DisposalCode, ExemptionDto, Outcome, TableDecisionDto, TermsInput,
+};
 
 /// Query of the work queue.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -31,6 +34,12 @@ pub struct QueueQuery {
     pub overdue: Option<bool>,
     /// Only cases due within this many working days from today (not yet overdue).
     pub at_risk_within: Option<u32>,
+    /// `true`: only decided cases whose data are not yet made available
+    /// (a granted source neither delivered nor reported undeliverable);
+    /// `false`: only the others.
+    pub awaiting_delivery: Option<bool>,
+    /// `true`: only late deliveries: awaiting delivery with the due date passed.
+    pub late_delivery: Option<bool>,
     /// From `nextCursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1 to 500 (default 50).
@@ -69,14 +78,49 @@ pub struct QuestionRequest {
     pub text: String,
 }
 
-/// A postponement with a preliminary reply (foreløpig svar).
+/// A postponement with a preliminary reply (foreløpig svar): before the
+/// decision, or after it while the data are awaited.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PostponeRequest {
-    /// The new expected date; later than the current due date.
+    /// The new expected date; later than the current due date (after the
+    /// decision: the earliest due date of the sources not yet delivered).
     #[schema(value_type = String, format = Date)]
     pub expected_on: String,
     /// Why, in words the applicant reads.
+    #[validate(length(max = 5000), custom(function = free_text))]
+    pub reason: String,
+}
+
+/// The statutory clock (lovpålagt frist, helseregisterloven § 19 f).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LinkageCode {
+    /// No linkage across registers: 30 working days.
+    SingleSource,
+    /// Identifiable data linked (sammenstilt) from several registers: 60.
+    IdentifiableDataFromSeveralRegisters,
+    /// Statistics compiled from several sources: 60.
+    StatisticsFromSeveralSources,
+}
+
+impl LinkageCode {
+    pub(super) fn domain(self) -> hds_domain::calendar::DataLinkage {
+        use hds_domain::calendar::DataLinkage as L;
+        match self {
+            Self::SingleSource => L::SingleSource,
+            Self::IdentifiableDataFromSeveralRegisters => L::IdentifiableDataFromSeveralRegisters,
+            Self::StatisticsFromSeveralSources => L::StatisticsFromSeveralSources,
+        }
+    }
+}
+
+/// The case handler sets the statutory clock, with a reason.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkageRequest {
+    pub linkage: LinkageCode,
+    /// Why, in words the applicant reads (also in the audit trail).
     #[validate(length(max = 5000), custom(function = free_text))]
     pub reason: String,
 }
@@ -109,6 +153,26 @@ pub struct SourceDecisionInput {
     /// For PARTLY_GRANTED: the period granted.
     pub granted_period_from: Option<i32>,
     pub granted_period_to: Option<i32>,
+    /// The first day the access is valid (YYYY-MM-DD); a grant of
+    /// identifiable data states the period.
+    #[schema(value_type = Option<String>, format = Date, example = "2027-01-01")]
+    pub access_from: Option<String>,
+    /// The last day the access is valid.
+    #[schema(value_type = Option<String>, format = Date, example = "2029-12-31")]
+    pub access_to: Option<String>,
+    /// Delete or return the data when the access ends.
+    pub disposal: Option<DisposalCode>,
+    /// The day by which the data must be deleted or returned (not before
+    /// the access ends).
+    #[schema(value_type = Option<String>, format = Date, example = "2030-06-30")]
+    pub dispose_by: Option<String>,
+    /// The decision on exemption from confidentiality (dispensasjon fra
+    /// taushetsplikt): required for a grant of identifiable data without
+    /// the data subjects' consent; never for anonymous data.
+    pub confidentiality_exemption: Option<ExemptionDto>,
+    /// The outcome per table asked for from this source (all of them, when given).
+    #[serde(default)]
+    pub tables: Vec<TableDecisionDto>,
 }
 
 /// Decisions (vedtak) per data source.
@@ -191,20 +255,35 @@ pub(super) fn decisions_input(
     }
     given
         .into_iter()
-        .map(|d| NewSourceDecision {
-            data_source: d.data_source.trim().to_ascii_uppercase(),
-            outcome: d.outcome.into(),
-            legal_basis: d
-                .legal_basis
-                .into_iter()
-                .map(|b| b.trim().to_owned())
-                .filter(|b| !b.is_empty())
-                .collect(),
-            conditions: d.conditions,
-            text: d.text,
-            granted_variables: d.granted_variables,
-            granted_period_from: d.granted_period_from,
-            granted_period_to: d.granted_period_to,
+        .enumerate()
+        .map(|(i, d)| NewSourceDecision {
+            terms: read_terms(
+                &TermsInput {
+                    access_from: d.access_from.as_deref(),
+                    access_to: d.access_to.as_deref(),
+                    disposal: d.disposal,
+                    dispose_by: d.dispose_by.as_deref(),
+                    exemption: d.confidentiality_exemption.as_ref(),
+                    tables: &d.tables,
+                },
+                &format!("{pointer}/{i}"),
+                problems,
+            ),
+            decision: SourceDecisionDetails {
+                data_source: d.data_source.trim().to_ascii_uppercase(),
+                outcome: d.outcome.into(),
+                legal_basis: d
+                    .legal_basis
+                    .into_iter()
+                    .map(|b| b.trim().to_owned())
+                    .filter(|b| !b.is_empty())
+                    .collect(),
+                conditions: d.conditions,
+                text: d.text,
+                granted_variables: d.granted_variables,
+                granted_period_from: d.granted_period_from,
+                granted_period_to: d.granted_period_to,
+            },
         })
         .collect()
 }

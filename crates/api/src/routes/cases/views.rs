@@ -8,7 +8,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::routes::common::Outcome;
+use crate::routes::common::{Outcome, SubmittedAttachmentView, TermsView};
 
 /// A case handler, by a pseudonymous id derived from their national
 /// identity number (the number itself is never stored or shown).
@@ -44,7 +44,11 @@ pub struct CaseSummary {
     /// The statutory deadline (lovpålagt frist), moved by pauses.
     #[schema(value_type = Option<String>, format = Date)]
     pub statutory_deadline: Option<Date>,
-    /// When the case is due: the postponed date or the statutory deadline.
+    /// When the case is due, while the statutory clock runs (until the data
+    /// are made available): before the decision the statutory deadline or
+    /// the later postponed date; after it, the earliest due date of the
+    /// granted sources not yet delivered. Absent before completeness and
+    /// once the data are made available.
     #[schema(value_type = Option<String>, format = Date)]
     pub due_on: Option<Date>,
     /// Working days from today to the due date (negative: overdue).
@@ -52,6 +56,13 @@ pub struct CaseSummary {
     pub overdue: bool,
     /// The clock is paused while a question waits.
     pub clock_paused: bool,
+    /// Decided, and a granted source is neither delivered nor reported
+    /// undeliverable: the data are awaited (venter på utlevering).
+    pub awaiting_delivery: bool,
+    /// The day the last granted source was delivered or reported
+    /// undeliverable: the statutory clock stopped.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub data_made_available_on: Option<Date>,
     /// The data sources' codes.
     pub data_sources: Vec<String>,
     /// The custodians' codes.
@@ -119,6 +130,47 @@ pub struct DecisionView {
     pub decided_on: Date,
     /// HDS or CUSTODIAN.
     pub decided_by: String,
+    /// Access period, delete or return by when, exemption, per table.
+    #[serde(flatten)]
+    pub terms: TermsView,
+}
+
+/// How a granted source's part ended.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementView {
+    /// DELIVERED (utlevert) or CANNOT_DELIVER.
+    pub kind: String,
+    /// The delivery date, or the day of the report.
+    #[schema(value_type = String, format = Date)]
+    pub on: Date,
+    /// How it was delivered (DELIVERED).
+    pub method: Option<String>,
+    /// Why it cannot be delivered (CANNOT_DELIVER).
+    pub reason: Option<String>,
+    /// The custodian's code.
+    pub custodian: String,
+}
+
+/// A granted source's part in making the data available (tilgjengeliggjøring).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryPartView {
+    pub data_source: String,
+    /// When this source is due (statutory deadline, or a later postponed date).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_on: Option<Date>,
+    /// The delivery date the custodian agreed with the applicant (avtalt frist).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub agreed_delivery_on: Option<Date>,
+    /// The custodian's postponement of this source: when it was made.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub postponed_on: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub postponement_expected_on: Option<Date>,
+    pub postponement_reason: Option<String>,
+    /// Absent while the data are awaited.
+    pub settlement: Option<SettlementView>,
 }
 
 /// A custodian's task on the case.
@@ -163,6 +215,9 @@ pub struct CaseDetail {
     /// SINGLE_SOURCE (30 working days) or IDENTIFIABLE_DATA_FROM_SEVERAL_REGISTERS /
     /// STATISTICS_FROM_SEVERAL_SOURCES (60).
     pub linkage: Option<String>,
+    /// What the application's linkage plan gives (the case handler may have
+    /// set `linkage` otherwise, with a reason).
+    pub linkage_by_plan: String,
     /// The latest postponement (foreløpig svar).
     #[schema(value_type = Option<String>, format = Date)]
     pub postponed_on: Option<Date>,
@@ -190,10 +245,14 @@ pub struct CaseDetail {
     pub sources: Vec<CaseSourceView>,
     pub questions: Vec<QuestionView>,
     pub decisions: Vec<DecisionView>,
+    /// Each granted source's delivery, after the decision.
+    pub delivery_parts: Vec<DeliveryPartView>,
     pub tasks: Vec<TaskView>,
     /// The frozen submitted application.
     #[schema(value_type = Object)]
     pub application: Value,
+    /// The submitted attachments, downloadable as submitted.
+    pub attachments: Vec<SubmittedAttachmentView>,
     pub history: Vec<HistoryEntry>,
 }
 

@@ -63,6 +63,9 @@ fn records(text: &str, delimiter: char) -> Result<Vec<Vec<String>>, usize> {
 /// The rows of a file, each with its index, and the problems with its shape.
 pub type Rows = (Vec<(usize, Value)>, Vec<Problem>);
 
+/// The columns every variable file has (the required fields of a variable).
+const REQUIRED_COLUMNS: [&str; 4] = ["name", "labelNb", "labelEn", "valueType"];
+
 const INTEGER_FIELDS: [&str; 2] = ["periodFrom", "periodTo"];
 const BOOLEAN_FIELDS: [&str; 2] = ["identifying", "sensitive"];
 
@@ -130,6 +133,16 @@ pub fn rows(text: &str) -> Result<Rows, Vec<Problem>> {
             ));
         }
     }
+    // a header without the required columns is no variable file, rows or not
+    for required in REQUIRED_COLUMNS {
+        if !header.iter().any(|name| name == required) {
+            problems.push(Problem::new(
+                "/columns",
+                "MISSING_COLUMN",
+                format!("the header row has no column {required}"),
+            ));
+        }
+    }
     let mut out = Vec::with_capacity(records.len());
     for (i, record) in records.into_iter().enumerate() {
         if record.len() != header.len() {
@@ -187,10 +200,18 @@ mod tests {
     }
 
     #[test]
+    fn a_header_without_the_required_columns_is_a_problem_even_without_rows() {
+        let (rows, problems) = rows("null").unwrap();
+        assert!(rows.is_empty());
+        let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, ["MISSING_COLUMN"; 4]);
+    }
+
+    #[test]
     fn shape_problems_are_reported() {
         let (_, problems) = rows("name,labelNb,name\nA,b\n").unwrap();
         let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/columns/2", "/0"]);
+        assert_eq!(pointers, ["/columns/2", "/columns", "/columns", "/0"]);
         assert_eq!(rows("name\n\"open").unwrap_err()[0].code, "INVALID_CSV");
         assert_eq!(rows("").unwrap_err()[0].code, "INVALID_CSV");
         assert_eq!(

@@ -43,9 +43,12 @@ pub struct Custodian {
     pub name: String,
     #[schema(example = "FHI")]
     pub short_name: String,
-    /// Organisation number (organisasjonsnummer).
+    /// Organisation number (organisasjonsnummer); absent for a unit of
+    /// another organisation with no number of its own (e.g. Kreftregisteret
+    /// within FHI), whose staff act for it as persons.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "983744516")]
-    pub orgnr: String,
+    pub orgnr: Option<String>,
     /// Where to send data requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
@@ -101,8 +104,10 @@ pub struct NewCustodian {
     pub code: String,
     pub name: String,
     pub short_name: String,
-    /// A valid organisation number (9 digits, mod-11 control digit).
-    pub orgnr: String,
+    /// A valid organisation number (9 digits, mod-11 control digit); leave
+    /// it out for a unit of another organisation with no number of its own.
+    #[serde(default)]
+    pub orgnr: Option<String>,
     #[serde(default)]
     pub contact_email: Option<String>,
     /// An https:// URL.
@@ -116,7 +121,9 @@ pub struct NewCustodian {
 pub struct CustodianUpdate {
     pub name: String,
     pub short_name: String,
-    pub orgnr: String,
+    /// Left out: the custodian has no organisation number of its own.
+    #[serde(default)]
+    pub orgnr: Option<String>,
     #[serde(default)]
     pub contact_email: Option<String>,
     #[serde(default)]

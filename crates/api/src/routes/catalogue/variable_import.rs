@@ -18,6 +18,7 @@ use crate::auth::{Principal, Role};
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::{json_body, pointer, read_body};
 use crate::http::etag::PRIVATE_NO_CACHE;
+use crate::http::input;
 use crate::spec::NotFound;
 use crate::state::AppState;
 
@@ -149,7 +150,16 @@ pub(super) async fn import_variables(
                 "the CSV file is not UTF-8 text",
             ))
         })?;
-        super::csv::rows(&text).map_err(|problems| ApiError::validation(field_errors(problems)))?
+        let parsed = super::csv::rows(&text)
+            .map_err(|problems| ApiError::validation(field_errors(problems)))?;
+        let mut unstorable = Vec::new();
+        for (i, row) in &parsed.0 {
+            input::unstorable_strings(row, &format!("/{i}"), &mut unstorable);
+        }
+        if !unstorable.is_empty() {
+            return Err(ApiError::validation(unstorable));
+        }
+        parsed
     } else {
         let rows: Vec<Value> = json_body(&req, &mut payload, MAX_IMPORT_BYTES).await?;
         (rows.into_iter().enumerate().collect(), Vec::new())

@@ -77,6 +77,22 @@ fn publisher(code: &str, name: &str, orgnr: &str) -> Value {
     })
 }
 
+/// A custodian as publisher. One without an organisation number of its own
+/// (a unit of another organisation, such as Kreftregisteret within FHI) is
+/// named by its entry in this catalogue's custodians and has no
+/// `dct:identifier`: there is no number to give.
+fn custodian_publisher(base: &str, s: &PublishedSource) -> Value {
+    match &s.custodian_orgnr {
+        Some(orgnr) => publisher(&s.custodian_code, &s.custodian_name, orgnr),
+        None => json!({
+            "@id": format!("{base}/api/v1/custodians/{}", s.custodian_code),
+            "@type": "foaf:Agent",
+            "foaf:name": s.custodian_name,
+            "dct:alternative": s.custodian_code,
+        }),
+    }
+}
+
 fn contact_point(s: &PublishedSource) -> Value {
     let mut point = json!({
         "@type": "vcard:Organization",
@@ -102,7 +118,7 @@ fn dataset(base: &str, s: &PublishedSource) -> Value {
         "dct:identifier": s.code,
         "dct:title": lang(&s.name_nb, &s.name_en),
         "dct:description": lang(&s.description_nb, &s.description_en),
-        "dct:publisher": publisher(&s.custodian_code, &s.custodian_name, &s.custodian_orgnr),
+        "dct:publisher": custodian_publisher(base, s),
         "dcat:contactPoint": contact_point(s),
         "dcat:theme": [format!("{EU}/data-theme/HEAL")],
         "dct:accessRights": format!("{EU}/access-right/NON_PUBLIC"),

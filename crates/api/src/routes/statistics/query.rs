@@ -9,7 +9,7 @@ use time::macros::format_description;
 use time::Date;
 use utoipa::IntoParams;
 
-use super::views::DimensionDto;
+use super::views::StatisticsDimension;
 use crate::error::{ApiError, FieldError, Text};
 
 /// The figures of a period.
@@ -99,26 +99,26 @@ pub fn day(raw: Option<&str>, today: Date) -> Result<Date, ApiError> {
     Ok(day)
 }
 
-fn dimension_of(code: &str) -> Option<(Dimension, DimensionDto)> {
+fn dimension_of(code: &str) -> Option<(Dimension, StatisticsDimension)> {
     Some(match code {
-        "DATA_SOURCE" => (Dimension::DataSource, DimensionDto::DataSource),
-        "CUSTODIAN" => (Dimension::Custodian, DimensionDto::Custodian),
-        "PURPOSE" => (Dimension::Purpose, DimensionDto::Purpose),
+        "DATA_SOURCE" => (Dimension::DataSource, StatisticsDimension::DataSource),
+        "CUSTODIAN" => (Dimension::Custodian, StatisticsDimension::Custodian),
+        "PURPOSE" => (Dimension::Purpose, StatisticsDimension::Purpose),
         "DECISION_AUTHORITY" => (
             Dimension::DecisionAuthority,
-            DimensionDto::DecisionAuthority,
+            StatisticsDimension::DecisionAuthority,
         ),
         _ => return None,
     })
 }
 
 /// The domain's dimension as the API's.
-pub fn dto(d: Dimension) -> DimensionDto {
+pub fn dto(d: Dimension) -> StatisticsDimension {
     match d {
-        Dimension::DataSource => DimensionDto::DataSource,
-        Dimension::Custodian => DimensionDto::Custodian,
-        Dimension::Purpose => DimensionDto::Purpose,
-        Dimension::DecisionAuthority => DimensionDto::DecisionAuthority,
+        Dimension::DataSource => StatisticsDimension::DataSource,
+        Dimension::Custodian => StatisticsDimension::Custodian,
+        Dimension::Purpose => StatisticsDimension::Purpose,
+        Dimension::DecisionAuthority => StatisticsDimension::DecisionAuthority,
     }
 }
 

@@ -90,7 +90,7 @@ pub struct FiguresView {
 /// A dimension figures are broken down by (inndeling).
 #[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum DimensionDto {
+pub enum StatisticsDimension {
     /// Per data source (datakilde), by code.
     DataSource,
     /// Per custodian (registerforvalter), by code.
@@ -105,7 +105,7 @@ pub enum DimensionDto {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupFiguresView {
-    pub dimension: DimensionDto,
+    pub dimension: StatisticsDimension,
     /// The group's key: a data source's or custodian's code, a purpose, `HDS` or `CUSTODIAN`.
     pub group: String,
     pub figures: FiguresView,
@@ -198,7 +198,7 @@ pub struct BacklogFiguresView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupBacklogView {
-    pub dimension: DimensionDto,
+    pub dimension: StatisticsDimension,
     pub group: String,
     pub backlog: BacklogFiguresView,
 }

@@ -8,7 +8,8 @@ use super::actions::run_action;
 use super::requests::AcknowledgeRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
-use crate::error::{ApiError, Text};
+use crate::error::ApiError;
+use crate::extract::parse_json;
 use crate::field_rules;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
@@ -37,14 +38,7 @@ pub(super) async fn acknowledge_task(
     let note = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        serde_json::from_slice::<AcknowledgeRequest>(&body)
-            .map_err(|e| {
-                ApiError::bad_request(Text::new(
-                    format!("innholdet er ikke en gyldig utkvittering: {e}"),
-                    format!("the body is not a valid acknowledgement: {e}"),
-                ))
-            })?
-            .note
+        parse_json::<AcknowledgeRequest>(&body)?.note
     };
     let problems = field_rules::check(&AcknowledgeRequest { note: note.clone() });
     if !problems.is_empty() {

@@ -4,16 +4,17 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use hds_persistence::cases::{CaseError, Ctx};
+use hds_persistence::task_delivery::{self, DeliveryAction};
 use hds_persistence::tasks::{self as repo, TaskCommand, TaskError};
 use uuid::Uuid;
 
-use super::mapping::detail_view;
-use crate::access::custodian_of;
+use super::mapping::task_view;
+use crate::access::{acting_custodian, ActingCustodian};
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Text};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
-use crate::state::AppState;
+use crate::state::{case_rules, AppState};
 
 impl From<TaskError> for ApiError {
     fn from(e: TaskError) -> Self {
@@ -47,15 +48,16 @@ impl From<TaskError> for ApiError {
     }
 }
 
-/// The custodian acting on a task, the caller's actor name and the version read.
+/// The custodian acting on a task (and who acts: its system or one of its
+/// staff) and the version read.
 pub(super) async fn custodian_action(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     principal: &Principal,
-) -> Result<(Uuid, i32), ApiError> {
-    let custodian = custodian_of(state, principal).await?;
+) -> Result<(ActingCustodian, i32), ApiError> {
+    let acting = acting_custodian(state, principal).await?;
     let version = etag::required_version(req)?;
-    Ok((custodian, version))
+    Ok((acting, version))
 }
 
 /// Runs one action, then answers with the task and its new ETag.
@@ -66,8 +68,9 @@ pub(super) async fn run_action(
     id: Uuid,
     command: TaskCommand,
 ) -> Result<HttpResponse, ApiError> {
-    let (custodian, version) = custodian_action(req, state, principal).await?;
-    let actor = principal.actor();
+    let (acting, version) = custodian_action(req, state, principal).await?;
+    let custodian = acting.id;
+    let actor = acting.actor;
     let request_id = request_id(req);
     let at = state.clock.now();
     let view = state
@@ -78,7 +81,38 @@ pub(super) async fn run_action(
                 request_id: request_id.as_deref(),
             };
             repo::act(conn, custodian, id, version, &ctx, &command)?;
-            Ok(detail_view(repo::detail(conn, custodian, id)?))
+            task_view(conn, custodian, id)
+        })
+        .await?;
+    let version = view.summary.version;
+    etag::json_versioned_composite(req, &view, version, PRIVATE_NO_CACHE)
+}
+
+/// Runs one delivery action (delivery, cannot deliver, postponement, agreed
+/// date) on the task and its case, then answers with the task and its new ETag.
+pub(super) async fn run_delivery_action(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    principal: &Principal,
+    id: Uuid,
+    action: DeliveryAction,
+) -> Result<HttpResponse, ApiError> {
+    let (acting, version) = custodian_action(req, state, principal).await?;
+    let custodian = acting.id;
+    let actor = acting.actor;
+    let request_id = request_id(req);
+    let at = state.clock.now();
+    let config = state.config.clone();
+    let view = state
+        .run(move |conn| {
+            let rules = case_rules(&config, conn)?;
+            let ctx = Ctx {
+                actor: &actor,
+                at,
+                request_id: request_id.as_deref(),
+            };
+            task_delivery::act(conn, custodian, id, version, &ctx, &rules, action)?;
+            task_view(conn, custodian, id)
         })
         .await?;
     let version = view.summary.version;

@@ -2,13 +2,13 @@
 //! rules as HDS's decisions.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use hds_domain::case::DecisionOutcome;
+use hds_domain::case::{DecisionOutcome, SourceDecisionDetails};
 use hds_persistence::cases::{Ctx, NewSourceDecision};
 use hds_persistence::tasks as repo;
 use uuid::Uuid;
 
 use super::actions::custodian_action;
-use super::mapping::detail_view;
+use super::mapping::task_view;
 use super::requests::TaskDecisionRequest;
 use super::views::TaskDetailView;
 use crate::auth::Principal;
@@ -17,13 +17,15 @@ use crate::extract::ApiJson;
 use crate::field_rules;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::request_id::request_id;
+use crate::routes::common::{read_terms, TermsInput};
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::{case_rules, AppState};
 
 /// Record the custodian's decision (vedtak) on a DECISION task (→ DECIDED),
 /// through the same decision rules as HDS: per source GRANTED,
-/// PARTLY_GRANTED (say which variables or period) or REFUSED, with legal
-/// basis, conditions and text. When it is the case's last undecided source,
+/// PARTLY_GRANTED (say which variables, period or tables) or REFUSED, with
+/// legal basis, conditions and text, and the terms of a complete decision
+/// (access period, delete or return by when, per table). When it is the case's last undecided source,
 /// the case is decided and granted sources get data preparation tasks.
 #[utoipa::path(tag = "tasks", operation_id = "record_task_decision", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
@@ -59,10 +61,22 @@ pub(super) async fn record_task_decision(
     for (j, c) in b.conditions.iter().enumerate() {
         check_free_text(c, &format!("/conditions/{j}"), 2_000, &mut problems);
     }
+    let terms = read_terms(
+        &TermsInput {
+            access_from: b.access_from.as_deref(),
+            access_to: b.access_to.as_deref(),
+            disposal: b.disposal,
+            dispose_by: b.dispose_by.as_deref(),
+            exemption: b.confidentiality_exemption.as_ref(),
+            tables: &b.tables,
+        },
+        "",
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    let decision = NewSourceDecision {
+    let decision = SourceDecisionDetails {
         // the task's own source; filled in by the repository
         data_source: String::new(),
         outcome: DecisionOutcome::from(b.outcome),
@@ -78,9 +92,11 @@ pub(super) async fn record_task_decision(
         granted_period_from: b.granted_period_from,
         granted_period_to: b.granted_period_to,
     };
-    let (custodian, version) = custodian_action(&req, &state, &principal).await?;
+    let decision = NewSourceDecision { decision, terms };
+    let (acting, version) = custodian_action(&req, &state, &principal).await?;
+    let custodian = acting.id;
     let id = id.into_inner();
-    let actor = principal.actor();
+    let actor = acting.actor;
     let request_id = request_id(&req);
     let at = state.clock.now();
     let config = state.config.clone();
@@ -93,7 +109,7 @@ pub(super) async fn record_task_decision(
                 request_id: request_id.as_deref(),
             };
             repo::decide(conn, custodian, id, version, &ctx, &rules, decision)?;
-            Ok(detail_view(repo::detail(conn, custodian, id)?))
+            task_view(conn, custodian, id)
         })
         .await?;
     let version = view.summary.version;

@@ -1,10 +1,10 @@
 //! The delivery (utlevering), or that the data cannot be delivered.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use hds_persistence::tasks::TaskCommand;
+use hds_persistence::task_delivery::DeliveryAction;
 use uuid::Uuid;
 
-use super::actions::run_action;
+use super::actions::run_delivery_action;
 use super::requests::{date_problem, CannotDeliverRequest, DeliveryRequest};
 use super::views::TaskDetailView;
 use crate::auth::Principal;
@@ -16,8 +16,10 @@ use crate::state::AppState;
 use hds_domain::calendar::oslo_date;
 
 /// Record the delivery (→ DELIVERED): date, method and what was delivered.
-/// Refused (409) on a DECISION task, before the source is granted, or for a
-/// refused source.
+/// The case records it in the same transaction (the applicant's timeline
+/// shows it; the statutory clock stops when it was the last granted source).
+/// Refused (409) on a DECISION task, before the source is granted, for a
+/// refused source, or with a delivery date before the decision.
 #[utoipa::path(tag = "tasks", operation_id = "record_task_delivery", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
@@ -44,21 +46,22 @@ pub(super) async fn record_task_delivery(
     let Some(delivered_on) = on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
-    run_action(
+    run_delivery_action(
         &req,
         &state,
         &principal,
         id.into_inner(),
-        TaskCommand::Deliver {
+        DeliveryAction::Deliver {
             delivered_on,
-            method: b.method.as_str().to_owned(),
+            method: b.method.domain(),
             contents: b.contents,
         },
     )
     .await
 }
 
-/// Report that the data cannot be delivered (→ CANNOT_DELIVER), with the reason.
+/// Report that the data cannot be delivered (→ CANNOT_DELIVER), with the
+/// reason the applicant reads. Ends the source's part like a delivery.
 #[utoipa::path(tag = "tasks", operation_id = "report_cannot_deliver", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
@@ -83,12 +86,12 @@ pub(super) async fn report_cannot_deliver(
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    run_action(
+    run_delivery_action(
         &req,
         &state,
         &principal,
         id.into_inner(),
-        TaskCommand::CannotDeliver { reason: b.reason },
+        DeliveryAction::CannotDeliver { reason: b.reason },
     )
     .await
 }

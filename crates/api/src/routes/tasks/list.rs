@@ -3,7 +3,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_domain::task::{TaskKind, TaskState};
-use hds_persistence::tasks::{self as repo, TaskFilter};
+use hds_persistence::tasks::{self as repo, PollState, TaskFilter};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -11,7 +11,8 @@ use uuid::Uuid;
 use super::mapping::summary;
 use super::requests::TaskQuery;
 use super::views::TaskSummary;
-use crate::auth::{Principal, Role};
+use crate::access::acting_custodian;
+use crate::auth::{Principal, Role, Subject};
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
@@ -118,7 +119,8 @@ fn parse_cursor(raw: Option<&str>) -> Result<Option<(OffsetDateTime, Uuid)>, Api
 /// The custodian's tasks, oldest change first (by `updatedAt`, then id),
 /// with filters and cursor pagination. Poll it with `If-None-Match`: an
 /// unchanged list is a 304 without a body, answered from one indexed
-/// lookup of the custodian's task change counter.
+/// lookup of the custodian's task change counter (read together with the
+/// other polls of that moment).
 #[utoipa::path(tag = "tasks", operation_id = "list_tasks", security(("bearerAuth" = ["CUSTODIAN"])),
     params(TaskQuery, IfNoneMatch),
     responses(
@@ -131,77 +133,86 @@ pub(super) async fn list_tasks(
     principal: Principal,
     query: ApiQuery<TaskQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    principal.require(Role::Custodian)?;
-    let orgnr = principal
-        .orgnr()
-        .map(|o| o.as_str().to_owned())
-        .ok_or_else(|| {
-            ApiError::forbidden(Text::new(
-                "rollen CUSTODIAN krever et virksomhetstoken",
-                "the CUSTODIAN role needs an organisation token",
-            ))
-        })?;
+    // a custodian's system by its orgnr; its staff by their link to it
+    let (orgnr, member_of) = if matches!(principal.subject, Subject::Person { .. }) {
+        let acting = acting_custodian(&state, &principal).await?;
+        (String::new(), Some(acting.id))
+    } else {
+        principal.require(Role::Custodian)?;
+        let orgnr = principal
+            .orgnr()
+            .map(|o| o.as_str().to_owned())
+            .ok_or_else(|| {
+                ApiError::forbidden(Text::new(
+                    "rollen CUSTODIAN krever et virksomhetstoken",
+                    "the CUSTODIAN role needs an organisation token",
+                ))
+            })?;
+        (orgnr, None)
+    };
     let query = query.0;
     let filter = list_filter(&query)?;
     let limit = pagination::limit(query.limit)?;
     let after = parse_cursor(query.cursor.as_deref())?;
-    let if_none_match = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let lookup = orgnr.clone();
-    let outcome = state
-        .run(move |conn| {
-            // ONE query (index lookups): the custodian and its task change counter
-            let Some(poll) = repo::poll_state(conn, &lookup)? else {
-                return Ok(None);
-            };
-            let tag = etag::of_bytes(
-                format!(
-                    "tasks|{}|{}|{:?}|{:?}|{:?}|{:?}|{}",
-                    poll.custodian_id,
-                    poll.changes,
-                    filter.states,
-                    filter.kind,
-                    filter.updated_since.map(micros),
-                    after.map(|(t, id)| (micros(t), id)),
-                    limit
-                )
-                .as_bytes(),
-            );
-            let unchanged = if_none_match.as_deref().is_some_and(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .any(|t| t == tag || t == "*" || t.strip_prefix("W/") == Some(&tag))
-            });
-            if unchanged {
-                return Ok(Some((tag, None)));
-            }
-            let rows = repo::list(conn, poll.custodian_id, &filter, after, limit)?;
-            Ok(Some((tag, Some(rows))))
-        })
-        .await?;
-    let Some((tag, rows)) = outcome else {
+    // the ETag: the custodian, its change counter, the query
+    let query_key = format!(
+        "{:?}|{:?}|{:?}|{:?}|{limit}",
+        filter.states,
+        filter.kind,
+        filter.updated_since.map(micros),
+        after.map(|(t, id)| (micros(t), id)),
+    );
+    let tag = |poll: &PollState| {
+        etag::of_bytes(
+            format!("tasks|{}|{}|{query_key}", poll.custodian_id, poll.changes).as_bytes(),
+        )
+    };
+    // ONE statement for the polls arriving together: the custodian and its
+    // task change counter, read after this poll arrived
+    // (a linked person's poll reads its custodian's counter by id)
+    let poll = match member_of {
+        Some(id) => {
+            state
+                .run(move |conn| Ok(repo::poll_state_by_id(conn, id)?))
+                .await?
+        }
+        None => state.task_counters.read(&state.db, &orgnr).await?,
+    };
+    let Some(poll) = poll else {
         return Err(ApiError::forbidden(Text::new(
             format!("virksomheten {orgnr} er ikke registrert som registerforvalter; be HDS registrere den"),
             format!("organisation {orgnr} is not a registered custodian; ask HDS to register it"),
         )));
     };
-    let tag_value = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
-    let Some(rows) = rows else {
+    let unchanged = tag(&poll);
+    if etag::none_match(&req, &unchanged) {
         return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag_value))
+            .insert_header((header::ETAG, header_value(&unchanged)))
             .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
             .finish());
-    };
-    let items: Vec<TaskSummary> = rows.into_iter().map(summary).collect();
-    let page = pagination::page(items, limit, cursor_key);
-    let body = serde_json::to_vec(&page).map_err(|e| ApiError::internal(e.to_string()))?;
+    }
+    // ONE statement: the page and the counter it was read with
+    let custodian = poll.custodian_id;
+    let page = state
+        .run(move |conn| Ok(repo::page(conn, custodian, &filter, after, limit)?))
+        .await?;
+    let items: Vec<TaskSummary> = page.rows.into_iter().map(summary).collect();
+    let body = serde_json::to_vec(&pagination::page(items, limit, cursor_key))
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, tag_value))
+        .insert_header((
+            header::ETAG,
+            header_value(&tag(&PollState {
+                changes: page.changes,
+                ..poll
+            })),
+        ))
         .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
         .insert_header((header::VARY, "Authorization"))
         .content_type("application/json")
         .body(body))
+}
+
+fn header_value(tag: &str) -> HeaderValue {
+    HeaderValue::from_str(tag).unwrap_or(HeaderValue::from_static("\"\""))
 }

@@ -1,15 +1,20 @@
 //! From the stored task rows to the views.
 
+use hds_domain::case::Postponement;
 use hds_domain::task::{TaskKind, TaskState};
+use hds_persistence::task_context::{task_context, TaskContext};
 use hds_persistence::tasks::{self as repo, TaskDetail};
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::views::{
-    ContactView, DeliveryView, HoursView, ProgressView, ProjectView, Requested, SourceDecisionView,
-    SourceRef, TaskDetailView, TaskEventView, TaskKindDto, TaskStateDto, TaskSummary,
+    ContactView, DeliveryDeadlinesView, DeliveryView, HoursView, LinkageView, PostponementView,
+    ProgressView, ProjectView, Requested, RequestedTableView, SourceDecisionView, SourceRef,
+    TableVariableView, TaskDetailView, TaskEventView, TaskKindDto, TaskStateDto, TaskSummary,
 };
+use crate::error::ApiError;
 use crate::routes::common::{
-    ledger_totals, outcome_of, work_activity, HoursAmount, HoursCorrection,
+    ledger_totals, outcome_of, work_activity, HoursAmount, HoursCorrection, TermsView,
 };
 use hds_domain::fees::{Activity, EntryId, Hours, WorkEntry};
 
@@ -88,22 +93,92 @@ fn hours_views(hours: Vec<repo::HoursRow>) -> (Vec<HoursView>, HoursAmount) {
     (views, total_hours)
 }
 
-pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
-    let requested = Requested {
-        variables: d
-            .requested
-            .get("variables")
-            .and_then(Value::as_array)
-            .map(|vs| {
-                vs.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        period_from: d.requested.get("periodFrom").and_then(Value::as_i64),
-        period_to: d.requested.get("periodTo").and_then(Value::as_i64),
-    };
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn postponement_view(p: Postponement) -> PostponementView {
+    PostponementView {
+        postponed_on: p.postponed_on,
+        expected_on: p.expected_on,
+        reason: p.reason,
+    }
+}
+
+/// The tables asked for from the task's source.
+fn tables_view(tables: &[(usize, Value)]) -> Vec<RequestedTableView> {
+    tables
+        .iter()
+        .map(|(i, t)| RequestedTableView {
+            table: u32::try_from(*i).unwrap_or(u32::MAX),
+            title: t.get("title").and_then(Value::as_str).map(str::to_owned),
+            variables: t
+                .get("variables")
+                .and_then(Value::as_array)
+                .map(|vs| {
+                    vs.iter()
+                        .map(|v| TableVariableView {
+                            name: v
+                                .get("name")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_owned(),
+                            categories: strings(v.get("categories")),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn linkage_view(l: &Value) -> LinkageView {
+    LinkageView {
+        description: l
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        linked_sources: strings(l.get("linkedSources")),
+        other_registers: strings(l.get("otherRegisters")),
+    }
+}
+
+/// The task with its context, as the custodian reads it.
+pub(super) fn task_view(
+    conn: &mut diesel::PgConnection,
+    custodian: Uuid,
+    id: Uuid,
+) -> Result<TaskDetailView, ApiError> {
+    let detail = repo::detail(conn, custodian, id)?;
+    let context = task_context(conn, &detail.row.task, &detail.row.source_code)?;
+    Ok(detail_view(detail, context))
+}
+
+fn requested_view(requested: &Value) -> Requested {
+    Requested {
+        variables: strings(requested.get("variables")),
+        period_from: requested.get("periodFrom").and_then(Value::as_i64),
+        period_to: requested.get("periodTo").and_then(Value::as_i64),
+        data_description: requested
+            .get("dataDescription")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    }
+}
+
+pub(super) fn detail_view(d: TaskDetail, context: TaskContext) -> TaskDetailView {
+    let requested = requested_view(&d.requested);
+    let tables = tables_view(&context.tables);
+    let linkage = context.linkage.as_ref().map(linkage_view);
+    let terms = context.terms.unwrap_or_default();
+    let part = context.part;
     let (hours, total_hours) = hours_views(d.hours);
     TaskDetailView {
         summary: summary(d.row),
@@ -119,7 +194,17 @@ pub(super) fn detail_view(d: TaskDetail) -> TaskDetailView {
             granted_period_to: x.granted_period_to,
             decided_on: x.decided_on.to_string(),
             decided_by: x.authority,
+            terms: TermsView::of(&terms),
         }),
+        tables,
+        linkage,
+        deadlines: part.deadlines.map(|p| DeliveryDeadlinesView {
+            statutory_deadline: p.statutory_deadline,
+            due_on: p.due_on,
+            agreed_delivery_on: p.agreed_on,
+        }),
+        postponement: part.postponement.map(postponement_view),
+        case_postponement: part.case_postponement.map(postponement_view),
         project: ProjectView {
             title: d.project_title,
             summary: d.project_summary,

@@ -20,11 +20,13 @@
 
 mod acknowledge;
 mod actions;
+mod application;
 mod decision;
 mod delivery;
 mod hours;
 mod list;
 mod mapping;
+mod planning;
 mod progress;
 mod read;
 pub mod requests;
@@ -39,6 +41,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(progress::report_task_progress)
         .service(delivery::record_task_delivery)
         .service(delivery::report_cannot_deliver)
+        .service(planning::postpone_task_delivery)
+        .service(planning::set_agreed_delivery_date)
         .service(hours::report_task_hours)
-        .service(decision::record_task_decision);
+        .service(decision::record_task_decision)
+        .service(application::read_task_application)
+        .service(application::download_task_decision_letter);
 }

@@ -1,12 +1,11 @@
 //! One task, with only what the custodian needs for its source.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use hds_persistence::tasks as repo;
 use uuid::Uuid;
 
-use super::mapping::detail_view;
+use super::mapping::task_view;
 use super::views::TaskDetailView;
-use crate::access::custodian_of;
+use crate::access::acting_custodian;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
@@ -29,10 +28,10 @@ pub(super) async fn read_task(
     principal: Principal,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let custodian = custodian_of(&state, &principal).await?;
+    let custodian = acting_custodian(&state, &principal).await?.id;
     let id = id.into_inner();
     let view = state
-        .run(move |conn| Ok(detail_view(repo::detail(conn, custodian, id)?)))
+        .run(move |conn| task_view(conn, custodian, id))
         .await?;
     let version = view.summary.version;
     etag::json_versioned_composite(&req, &view, version, PRIVATE_NO_CACHE)

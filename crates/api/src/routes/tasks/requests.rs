@@ -8,7 +8,9 @@ use validator::Validate;
 
 use crate::error::{FieldError, Text};
 use crate::field_rules::free_text;
-use crate::routes::common::{HoursCorrection, Outcome, WorkActivity};
+use crate::routes::common::{
+    DisposalCode, ExemptionDto, HoursCorrection, Outcome, TableDecisionDto, WorkActivity,
+};
 
 /// Query of the task list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -63,13 +65,14 @@ pub enum DeliveryMethod {
 }
 
 impl DeliveryMethod {
-    pub(super) fn as_str(self) -> &'static str {
+    pub(super) fn domain(self) -> hds_domain::case::DeliveryMethod {
+        use hds_domain::case::DeliveryMethod as M;
         match self {
-            Self::Email => "EMAIL",
-            Self::SecureFileTransfer => "SECURE_FILE_TRANSFER",
-            Self::RemoteAccess => "REMOTE_ACCESS",
-            Self::PhysicalMedia => "PHYSICAL_MEDIA",
-            Self::Other => "OTHER",
+            Self::Email => M::Email,
+            Self::SecureFileTransfer => M::SecureFileTransfer,
+            Self::RemoteAccess => M::RemoteAccess,
+            Self::PhysicalMedia => M::PhysicalMedia,
+            Self::Other => M::Other,
         }
     }
 }
@@ -95,6 +98,30 @@ pub struct CannotDeliverRequest {
     /// Why (required).
     #[validate(length(max = 5000), custom(function = free_text))]
     pub reason: String,
+}
+
+/// A postponement of this source's delivery with a preliminary reply
+/// (foreløpig svar): the applicant is told why and when.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaskPostponementRequest {
+    /// When the data will probably be made available: later than the
+    /// source's due date, not in the past.
+    #[schema(example = "2027-03-01")]
+    pub expected_on: String,
+    /// Why the delivery is late, in words the applicant reads.
+    #[validate(length(max = 5000), custom(function = free_text))]
+    pub reason: String,
+}
+
+/// The delivery date agreed with the applicant (avtalt frist).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgreedDeliveryDateRequest {
+    /// From today up to the source's due date (a later date needs a
+    /// postponement first).
+    #[schema(example = "2027-01-15")]
+    pub agreed_on: String,
 }
 
 /// Hours worked (timer) on the task on one date, for the custodian's
@@ -140,6 +167,26 @@ pub struct TaskDecisionRequest {
     pub granted_variables: Option<Vec<String>>,
     pub granted_period_from: Option<i32>,
     pub granted_period_to: Option<i32>,
+    /// The first day the access is valid (YYYY-MM-DD); a grant of
+    /// identifiable data states the period.
+    #[schema(value_type = Option<String>, format = Date, example = "2027-01-01")]
+    pub access_from: Option<String>,
+    /// The last day the access is valid.
+    #[schema(value_type = Option<String>, format = Date, example = "2029-12-31")]
+    pub access_to: Option<String>,
+    /// Delete or return the data when the access ends.
+    pub disposal: Option<DisposalCode>,
+    /// The day by which the data must be deleted or returned (not before
+    /// the access ends).
+    #[schema(value_type = Option<String>, format = Date, example = "2030-06-30")]
+    pub dispose_by: Option<String>,
+    /// The decision on exemption from confidentiality (dispensasjon fra
+    /// taushetsplikt): required for a grant of identifiable data without
+    /// the data subjects' consent; never for anonymous data.
+    pub confidentiality_exemption: Option<ExemptionDto>,
+    /// The outcome per table asked for from this source (all of them, when given).
+    #[serde(default)]
+    pub tables: Vec<TableDecisionDto>,
 }
 
 pub(super) fn date_problem(

@@ -3,11 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::routes::common::{HoursAmount, HoursCorrection, Outcome, WorkActivity};
+use crate::routes::common::{
+    HoursAmount, HoursCorrection, Outcome, SubmittedAttachmentView, TermsView, WorkActivity,
+};
 
 /// DECISION (decide for a source the custodian has authority over) or
 /// `DATA_PREPARATION` (tilrettelegging og utlevering of a granted source).
@@ -72,6 +74,68 @@ pub struct Requested {
     pub variables: Vec<String>,
     pub period_from: Option<i64>,
     pub period_to: Option<i64>,
+    /// The data wanted in the applicant's words, for a source without
+    /// catalogued variables.
+    pub data_description: Option<String>,
+}
+
+/// A variable of a table asked for, with its categories (in Norwegian).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TableVariableView {
+    pub name: String,
+    pub categories: Vec<String>,
+}
+
+/// A table asked for from this source (tabellbestilling).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestedTableView {
+    /// The table's index in the application (per-table decisions name it).
+    pub table: u32,
+    pub title: Option<String>,
+    pub variables: Vec<TableVariableView>,
+}
+
+/// How the data are to be linked (sammenstilling), as the application says.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkageView {
+    pub description: Option<String>,
+    /// Requested sources whose data are linked.
+    pub linked_sources: Vec<String>,
+    /// Other registers the data are linked with.
+    pub other_registers: Vec<String>,
+}
+
+/// The dates the custodian delivers by (frister).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryDeadlinesView {
+    /// 30 or 60 working days after the application was complete (lovpålagt
+    /// frist, helseregisterloven § 19 f), moved by pauses.
+    #[schema(value_type = String, format = Date)]
+    pub statutory_deadline: Date,
+    /// When this source is due: the statutory deadline, or a later
+    /// postponed date (HDS's for the case, or the custodian's own).
+    #[schema(value_type = String, format = Date)]
+    pub due_on: Date,
+    /// The delivery date agreed with the applicant (avtalt frist), if set.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub agreed_delivery_on: Option<Date>,
+}
+
+/// A postponement with a preliminary reply (foreløpig svar) to the applicant.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PostponementView {
+    #[schema(value_type = String, format = Date)]
+    pub postponed_on: Date,
+    /// When the data will probably be made available.
+    #[schema(value_type = String, format = Date)]
+    pub expected_on: Date,
+    /// Why, as the applicant reads it.
+    pub reason: String,
 }
 
 /// The decision (vedtak) for this task's source in the case's current decision.
@@ -91,6 +155,9 @@ pub struct SourceDecisionView {
     pub decided_on: String,
     /// HDS or CUSTODIAN.
     pub decided_by: String,
+    /// Access period, delete or return by when, exemption, per table.
+    #[serde(flatten)]
+    pub terms: TermsView,
 }
 
 /// The applicant's project, as far as the custodian needs it.
@@ -178,8 +245,19 @@ pub struct TaskDetailView {
     /// The case's status (e.g. WITHDRAWN after the applicant withdrew).
     pub case_status: String,
     pub requested: Requested,
+    /// The tables asked for from this source.
+    pub tables: Vec<RequestedTableView>,
+    /// The application's linkage plan.
+    pub linkage: Option<LinkageView>,
     /// Absent until the source is decided.
     pub decision: Option<SourceDecisionView>,
+    /// The statutory deadline, this source's due date and the agreed date;
+    /// absent before the source is granted.
+    pub deadlines: Option<DeliveryDeadlinesView>,
+    /// The custodian's postponement of this source, if any.
+    pub postponement: Option<PostponementView>,
+    /// HDS's postponement of the whole case, if any.
+    pub case_postponement: Option<PostponementView>,
     pub project: ProjectView,
     pub contact: ContactView,
     pub progress: Vec<ProgressView>,
@@ -189,4 +267,20 @@ pub struct TaskDetailView {
     /// The work that counts after the corrections.
     pub total_hours: HoursAmount,
     pub history: Vec<TaskEventView>,
+}
+
+/// The whole submitted application, for the custodian that decides a
+/// source of it (DECISION task).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskApplicationView {
+    pub case_id: Uuid,
+    /// Saksnummer.
+    pub case_number: String,
+    /// The application's content as submitted (the applications API's
+    /// `ApplicationContent`).
+    #[schema(value_type = Object)]
+    pub application: Value,
+    /// The attachments as submitted, downloadable by this custodian.
+    pub attachments: Vec<SubmittedAttachmentView>,
 }

@@ -8,8 +8,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{
-    acknowledged_task, case_hours, complete_and_grant, custodian, draft, handler, iso, on, plus,
-    post_case_hours, received, submit_draft, tables_content, task_action, task_hours, FHI,
+    acknowledged_task, case_hours, complete_and_grant, custodian, draft, handler, iso,
+    kreftregisteret_staff, on, plus, post_case_hours, received, submit_draft, tables_content,
+    task_action, task_hours, FHI,
 };
 use crate::applications::{token, OWNER};
 use crate::support::TestApp;
@@ -209,7 +210,8 @@ async fn a_custodian_corrects_task_hours_with_new_entries_and_the_total_follows(
     complete_and_grant(&app, &case_id, &["MFR", "KREFT"], plus(t0, 1), plus(t0, 2)).await;
     let fhi = custodian(&app, FHI);
     let mfr = acknowledged_task(&app, &fhi, "MFR").await;
-    let kreft = acknowledged_task(&app, &fhi, "KREFT").await;
+    let kreft_staff = kreftregisteret_staff(&app).await;
+    let kreft = acknowledged_task(&app, &kreft_staff, "KREFT").await;
     on(&app, plus(t0, 4));
 
     let first = task_hours(
@@ -248,7 +250,7 @@ async fn a_custodian_corrects_task_hours_with_new_entries_and_the_total_follows(
     // the replaced entry, and another task's entry, cannot be corrected
     let kreft_entry = task_hours(
         &app,
-        &fhi,
+        &kreft_staff,
         &kreft,
         &json!({"workedOn": iso(plus(t0, 4)), "hours": "1", "description": "Tabell"}),
     )
@@ -268,7 +270,7 @@ async fn a_custodian_corrects_task_hours_with_new_entries_and_the_total_follows(
     // withdrawn to 0 by a replacement
     let r = task_action(
         &app,
-        &fhi,
+        &kreft_staff,
         &kreft,
         "hours",
         &json!({"workedOn": iso(plus(t0, 4)), "hours": "0", "description": "Feilført",

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use super::{
     acknowledged_task, add_version, case_hours, complete_and_grant, custodian, draft, feed,
-    handler, iso, issue, issue_with, line, lines, on, ore, party_bases, plus, received,
-    submit_draft, tables_content, task_hours, version, DMP, FHI,
+    handler, iso, issue, issue_with, kreftregisteret_staff, line, lines, on, ore, party_bases,
+    plus, received, submit_draft, tables_content, task_hours, version, DMP, FHI,
 };
 use crate::applications::{token, OWNER, STRANGER};
 use crate::support::{Response, TestApp};
@@ -137,9 +137,10 @@ async fn hds_and_two_custodians_hours_become_three_invoice_bases_issued_credited
     )
     .await;
 
-    // the custodian's hours: FHI on MFR, Kreftregisteret on KREFT (both FHI's tasks)
+    // the custodian's hours: FHI on MFR, Kreftregisteret's staff on KREFT
     let mfr = acknowledged_task(&app, &fhi, "MFR").await;
-    let kreft = acknowledged_task(&app, &fhi, "KREFT").await;
+    let kreft_staff = kreftregisteret_staff(&app).await;
+    let kreft = acknowledged_task(&app, &kreft_staff, "KREFT").await;
     on(&app, d(9));
     task_hours(
         &app,
@@ -151,7 +152,7 @@ async fn hds_and_two_custodians_hours_become_three_invoice_bases_issued_credited
     on(&app, d(29));
     task_hours(
         &app,
-        &fhi,
+        &kreft_staff,
         &kreft,
         &json!({"workedOn": iso(d(29)), "hours": "1.20", "description": "Tabeller"}),
     )
@@ -159,14 +160,14 @@ async fn hds_and_two_custodians_hours_become_three_invoice_bases_issued_credited
     on(&app, plus(p, 4));
     task_hours(
         &app,
-        &fhi,
+        &kreft_staff,
         &kreft,
         &json!({"workedOn": s(1), "hours": "0.50", "description": "Kontroll"}),
     )
     .await;
     task_hours(
         &app,
-        &fhi,
+        &kreft_staff,
         &kreft,
         &json!({"workedOn": s(4), "hours": "1.10", "description": "Prikking"}),
     )

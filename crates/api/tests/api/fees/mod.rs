@@ -60,6 +60,31 @@ pub fn custodian(app: &TestApp, orgnr: &str) -> String {
     app.token_for(Role::Custodian, None, Some(orgnr))
 }
 
+/// A person at Kreftregisteret, linked to it by an ADMIN: Kreftregisteret
+/// has no organisation number of its own, so its staff act on its tasks as
+/// persons (docs/integration.md); its invoices go out under FHI's number,
+/// so FHI's system issues and follows them.
+pub async fn kreftregisteret_staff(app: &TestApp) -> String {
+    const PID: &str = "01019050188"; // made up
+    let r = app
+        .post_json(
+            "/api/v1/custodians/KREFTREGISTERET/members",
+            Some(&admin(app)),
+            &json!({"nationalId": PID, "identityProvider": "HELSE_ID", "name": "Kari Nordmann"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    app.issuer
+        .mint(
+            Role::Applicant,
+            Some(PID),
+            None,
+            Some("Kari Nordmann"),
+            OffsetDateTime::now_utc().unix_timestamp(),
+        )
+        .unwrap()
+}
+
 /// An application for anonymous tables (from MFR) from `sources`.
 pub fn tables_content(sources: &[&str], student: bool) -> Value {
     json!({

@@ -1,10 +1,15 @@
-//! The completeness check: every rule, each returning problems with pointers.
+//! The completeness check: every rule, each returning problems with pointers
+//! (the data sources and the linkage plan in `sources`).
 
 use super::{
-    links_several_registers, privacy, rek_applies, requests_identifiable_data, Application,
-    AttachmentKind, Attachments, CatalogueFacts, Channel, DataKind, Problem, Purpose, SourceFacts,
+    privacy, private_person_applies, rek_applies, requests_identifiable_data, Application,
+    AttachmentKind, Attachments, CatalogueFacts, DataKind, Problem, Purpose,
 };
 use crate::identity::Orgnr;
+
+mod sources;
+
+use sources::{data_sources, linkage, unknown_source};
 
 /// The problem codes, one per rule (the table is in `docs/applications.md`).
 pub mod codes {
@@ -32,6 +37,13 @@ pub mod codes {
     pub const REK_REFERENCE_MISSING: &str = "REK_REFERENCE_MISSING";
     /// Identifiable data from several registers without a linkage description.
     pub const LINKAGE_DESCRIPTION_MISSING: &str = "LINKAGE_DESCRIPTION_MISSING";
+    /// The linkage plan links a source that is not requested.
+    pub const LINKED_SOURCE_NOT_REQUESTED: &str = "LINKED_SOURCE_NOT_REQUESTED";
+    /// The linkage plan names only one register: nothing to link it with.
+    pub const LINKAGE_NEEDS_TWO_REGISTERS: &str = "LINKAGE_NEEDS_TWO_REGISTERS";
+    /// Identifiable data from a source without catalogued variables, and no
+    /// description of the data wanted.
+    pub const DATA_DESCRIPTION_MISSING: &str = "DATA_DESCRIPTION_MISSING";
     /// Anonymous data without table specifications.
     pub const TABLE_SPECIFICATIONS_MISSING: &str = "TABLE_SPECIFICATIONS_MISSING";
     /// A table made from a data source that is not requested.
@@ -65,11 +77,11 @@ pub mod codes {
     ];
 }
 
-fn blank(value: Option<&String>) -> bool {
+pub(super) fn blank(value: Option<&String>) -> bool {
     value.is_none_or(|v| v.trim().is_empty())
 }
 
-fn required(out: &mut Vec<Problem>, pointer: &str, what_nb: &str, what_en: &str) {
+pub(super) fn required(out: &mut Vec<Problem>, pointer: &str, what_nb: &str, what_en: &str) {
     out.push(Problem::new(
         pointer,
         codes::REQUIRED,
@@ -176,155 +188,13 @@ fn data_kind(app: &Application, out: &mut Vec<Problem>) {
     }
 }
 
-fn source_problems(i: usize, source: &SourceFacts, app: &Application, out: &mut Vec<Problem>) {
-    let at = format!("/dataSources/{i}/code");
-    if source.retired {
-        out.push(Problem::new(
-            at.clone(),
-            codes::DATA_SOURCE_RETIRED,
-            format!("{} er ikke lenger åpen for søknad.", source.name_nb),
-            format!("{} is no longer open for application.", source.name_en),
-        ));
-    }
-    if let Channel::ExternalForm { url } = &source.channel {
-        out.push(Problem::new(
-            at.clone(),
-            codes::SOURCE_EXTERNAL_FORM,
-            format!(
-                "Det søkes ikke om data fra {} gjennom fellesskjemaet. Søk på dataforvalterens eget skjema: {url}",
-                source.name_nb
-            ),
-            format!(
-                "Data from {} is not applied for on the common form. Apply on the custodian's own form: {url}",
-                source.name_en
-            ),
-        ));
-    }
-    if let Some(purpose) = app.purpose {
-        if !source.purposes.contains(&purpose) {
-            out.push(Problem::new(
-                at.clone(),
-                codes::SOURCE_PURPOSE_NOT_OFFERED,
-                format!(
-                    "{} kan ikke brukes til {}.",
-                    source.name_nb,
-                    purpose.name_nb()
-                ),
-                format!(
-                    "{} may not be used for {}.",
-                    source.name_en,
-                    purpose.name_en()
-                ),
-            ));
-        }
-    }
-    if let Some(kind) = app.data_kind {
-        if !source.data_kinds.contains(&kind) {
-            out.push(Problem::new(
-                at,
-                codes::SOURCE_DATA_KIND_NOT_OFFERED,
-                format!("{} utleverer ikke {}.", source.name_nb, kind.name_nb()),
-                format!("{} does not deliver {}.", source.name_en, kind.name_en()),
-            ));
-        }
-    }
-}
-
-fn unknown_source(pointer: String, code: &str) -> Problem {
-    Problem::new(
-        pointer,
-        codes::UNKNOWN_DATA_SOURCE,
-        format!("Datakilden «{code}» finnes ikke i katalogen."),
-        format!("The data source \"{code}\" is not in the catalogue."),
-    )
-}
-
-fn data_sources(app: &Application, catalogue: &CatalogueFacts, out: &mut Vec<Problem>) {
-    if app.data_sources.is_empty() {
-        out.push(Problem::new(
-            "/dataSources",
-            codes::REQUIRED,
-            "Velg minst én datakilde.",
-            "Choose at least one data source.",
-        ));
-    }
-    for (i, requested) in app.data_sources.iter().enumerate() {
-        if requested.code.trim().is_empty() {
-            required(
-                out,
-                &format!("/dataSources/{i}/code"),
-                "Datakilden",
-                "The data source",
-            );
-            continue;
-        }
-        if app.data_sources[..i]
-            .iter()
-            .any(|s| s.code == requested.code)
-        {
-            out.push(Problem::new(
-                format!("/dataSources/{i}/code"),
-                codes::DUPLICATE_DATA_SOURCE,
-                format!("Datakilden {} er valgt mer enn én gang.", requested.code),
-                format!(
-                    "The data source {} is chosen more than once.",
-                    requested.code
-                ),
-            ));
-        }
-        if let (Some(from), Some(to)) = (requested.period_from, requested.period_to) {
-            if from > to {
-                out.push(Problem::new(
-                    format!("/dataSources/{i}/periodTo"),
-                    codes::DATES_OUT_OF_ORDER,
-                    format!("Perioden slutter ({to}) før den begynner ({from})."),
-                    format!("The period ends ({to}) before it begins ({from})."),
-                ));
-            }
-        }
-        let Some(source) = catalogue.sources.get(&requested.code) else {
-            out.push(unknown_source(
-                format!("/dataSources/{i}/code"),
-                &requested.code,
-            ));
-            continue;
-        };
-        source_problems(i, source, app, out);
-        if requests_identifiable_data(app) && requested.variables.is_empty() {
-            out.push(Problem::new(
-                format!("/dataSources/{i}/variables"),
-                codes::REQUIRED,
-                format!("Velg variablene du trenger fra {}.", source.name_nb),
-                format!("Choose the variables you need from {}.", source.name_en),
-            ));
-        }
-        for (j, name) in requested.variables.iter().enumerate() {
-            if source.variables.get(name).is_none_or(|v| v.retired) {
-                out.push(Problem::new(
-                    format!("/dataSources/{i}/variables/{j}"),
-                    codes::UNKNOWN_VARIABLE,
-                    format!("{} har ingen variabel «{name}».", source.name_nb),
-                    format!("{} has no variable \"{name}\".", source.name_en),
-                ));
-            }
-        }
-    }
-}
-
-fn linkage(app: &Application, out: &mut Vec<Problem>) {
-    if links_several_registers(app) && blank(app.linkage_description.as_ref()) {
-        out.push(Problem::new(
-            "/linkage/description",
-            codes::LINKAGE_DESCRIPTION_MISSING,
-            "Identifiserbare opplysninger fra flere registre skal sammenstilles: beskriv sammenstillingen.",
-            "Identifiable data from several registers will be linked: describe the linkage.",
-        ));
-    }
-}
-
 fn responsibility(app: &Application, out: &mut Vec<Problem>) {
     let r = &app.responsibility;
+    // Anonymous data may be applied for by anyone (seed 003): a private
+    // person names no institution, and has no research responsibility.
+    let private_person = private_person_applies(app);
     match r.institution_orgnr.as_deref().map(str::trim) {
+        _ if private_person => {}
         None | Some("") => required(
             out,
             "/responsibility/institutionOrgnr",
@@ -336,7 +206,7 @@ fn responsibility(app: &Application, out: &mut Vec<Problem>) {
         }
         Some(_) => {}
     }
-    if blank(r.institution_name.as_ref()) {
+    if blank(r.institution_name.as_ref()) && !private_person {
         required(
             out,
             "/responsibility/institutionName",
@@ -387,7 +257,10 @@ fn responsibility(app: &Application, out: &mut Vec<Problem>) {
             }
         }
     }
-    if app.purpose.is_some_and(Purpose::is_research) && blank(r.research_responsibility.as_ref()) {
+    if app.purpose.is_some_and(Purpose::is_research)
+        && !private_person
+        && blank(r.research_responsibility.as_ref())
+    {
         required(
             out,
             "/responsibility/researchResponsibility",
@@ -517,8 +390,12 @@ fn tables(app: &Application, catalogue: &CatalogueFacts, out: &mut Vec<Problem>)
                 ),
             ));
         }
+        // A source with no catalogued variables: the table names its
+        // variables in the applicant's words.
         for (j, var) in table.variables.iter().enumerate() {
-            if source.variables.get(&var.name).is_none_or(|v| v.retired) {
+            if !source.variables.is_empty()
+                && source.variables.get(&var.name).is_none_or(|v| v.retired)
+            {
                 out.push(Problem::new(
                     format!("{at}/variables/{j}/name"),
                     codes::TABLE_VARIABLE_NOT_IN_SOURCE,

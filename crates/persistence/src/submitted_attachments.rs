@@ -1,0 +1,86 @@
+//! The submitted version's files. Submission copies each attachment's
+//! metadata into `submitted_attachments` and its bytes into
+//! `attachment_blobs` (by SHA-256, stored once); both tables are
+//! append-only in the database, so nothing that later happens to the draft's
+//! attachments changes what was submitted. Case handlers and deciding
+//! custodians read the files from here.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Timestamptz, Uuid as SqlUuid};
+use diesel::PgConnection;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::schema::{attachment_blobs, submitted_attachments};
+use crate::StoreError;
+
+/// A submitted attachment's metadata.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = submitted_attachments)]
+pub struct SubmittedAttachment {
+    pub application_id: Uuid,
+    pub attachment_id: Uuid,
+    pub kind: String,
+    pub title: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: OffsetDateTime,
+    pub submitted_at: OffsetDateTime,
+}
+
+/// Freezes the application's attachments as submitted at `at`. Call it in
+/// the submit transaction.
+pub fn freeze(
+    conn: &mut PgConnection,
+    application_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<usize, StoreError> {
+    diesel::sql_query(
+        "INSERT INTO attachment_blobs (sha256, size_bytes, content) \
+         SELECT DISTINCT ON (sha256) sha256, size_bytes, content FROM application_attachments \
+         WHERE application_id = $1 ORDER BY sha256 ON CONFLICT DO NOTHING",
+    )
+    .bind::<SqlUuid, _>(application_id)
+    .execute(conn)?;
+    Ok(diesel::sql_query(
+        "INSERT INTO submitted_attachments (application_id, attachment_id, kind, title, \
+         filename, content_type, size_bytes, sha256, uploaded_at, submitted_at) \
+         SELECT application_id, id, kind, title, filename, content_type, size_bytes, sha256, \
+         uploaded_at, $2 FROM application_attachments WHERE application_id = $1",
+    )
+    .bind::<SqlUuid, _>(application_id)
+    .bind::<Timestamptz, _>(at)
+    .execute(conn)?)
+}
+
+/// The submitted attachments of an application, in upload order.
+pub fn list(
+    conn: &mut PgConnection,
+    application_id: Uuid,
+) -> Result<Vec<SubmittedAttachment>, StoreError> {
+    Ok(submitted_attachments::table
+        .filter(submitted_attachments::application_id.eq(application_id))
+        .order((
+            submitted_attachments::uploaded_at.asc(),
+            submitted_attachments::attachment_id.asc(),
+        ))
+        .select(SubmittedAttachment::as_select())
+        .load(conn)?)
+}
+
+/// One submitted attachment with its bytes (NotFound if the application
+/// did not submit it).
+pub fn content(
+    conn: &mut PgConnection,
+    application_id: Uuid,
+    attachment_id: Uuid,
+) -> Result<(SubmittedAttachment, Vec<u8>), StoreError> {
+    Ok(submitted_attachments::table
+        .inner_join(attachment_blobs::table)
+        .filter(submitted_attachments::application_id.eq(application_id))
+        .filter(submitted_attachments::attachment_id.eq(attachment_id))
+        .select((SubmittedAttachment::as_select(), attachment_blobs::content))
+        .first(conn)?)
+}

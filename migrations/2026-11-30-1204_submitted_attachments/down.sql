@@ -1,0 +1,2 @@
+DROP TABLE submitted_attachments;
+DROP TABLE attachment_blobs;
