@@ -8,7 +8,7 @@ LOCAL_DB = $(shell $(DB) url)
 HDS = $(or $(CARGO_TARGET_DIR),target)/debug/hds
 CARGO_TEST := $(shell command -v cargo-nextest >/dev/null 2>&1 && echo "cargo nextest run --workspace --no-fail-fast" || echo "cargo test --workspace --no-fail-fast")
 
-.PHONY: help run test build db-start db-stop db-reset token openapi contract fuzz bench bench-api bench-catalogue bench-custodian lint guards fmt
+.PHONY: help run test build db-start db-stop db-reset token openapi contract fuzz bench bench-api bench-catalogue bench-custodian bench-reporting lint guards fmt
 
 help:
 	@echo "make run        start the service on http://127.0.0.1:8080 (private PostgreSQL, migrated and seeded)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench      run the benchmarks (docs/benchmarks.md)"
 	@echo "make bench-catalogue  catalogue page times, shipped vs +50,000 variables, and query plans (docs/benchmarks.md)"
 	@echo "make bench-custodian   custodian polling and feed under load (100,000 cases, wrk; docs/benchmarks.md)"
+	@echo "make bench-reporting  statistics, backlog, overview, DCAT and expected dates at 100,000 cases (CASES=..., docs/benchmarks.md)"
 	@echo "make bench-api  the API against pgbench on the same SQL at 10k, 100k and 1M cases (SCALES=..., PAIRS=..., docs/benchmarks.md)"
 
 build:
@@ -100,3 +101,10 @@ bench-api: db-start
 	@command -v python3 >/dev/null || { echo "bench-api needs python3 (apt-get install -y python3)" >&2; exit 1; }
 	cargo build --release --bin hds
 	ADMIN_URL="$$($(DB) admin-url | sed 's,/postgres$$,,')" HDS="$(or $(CARGO_TARGET_DIR),target)/release/hds" python3 scripts/bench-api/run.py
+
+# Reporting and publishing at scale (issue 15): seeds a scratch database
+# bench_reporting with 100,000 cases (once), serves it from a release build,
+# times the statistics, backlog, overview, DCAT and expected-dates reads.
+bench-reporting: db-start
+	cargo build --release --bin hds
+	ADMIN_URL="$$($(DB) admin-url | sed 's,/postgres$$,,')" HDS="$(or $(CARGO_TARGET_DIR),target)/release/hds" python3 scripts/bench-reporting.py

@@ -51,6 +51,8 @@ Every error is RFC 9457 application/problem+json.",
         (name = "disclosure-control", description = "Protect anonymous count tables before publication (prikking, avrunding)."),
         (name = "custodian-members", description = "Custodians' own case handlers as persons: an ADMIN links a person (ID-porten or HelseID) to a custodian; they then act for it on its tasks under their own name. No national identity number is stored or shown."),
         (name = "catalogue", description = "The catalogue (katalogen): purposes, custodians (registerforvaltere), data sources (datakilder), variables and service notices (driftsmeldinger). Reads are public and cacheable (ETag, Cache-Control, 304); writes need the ADMIN role and If-Match. See docs/catalogue.md."),
+        (name = "statistics", description = "Statistics of case handling (saksbehandlingsstatistikk) for HDS staff: the figures of any period and the backlog (restanser) on any day, overall and per data source, custodian, purpose and decision authority, as JSON or CSV (Accept: text/csv). Computed from the case events, so a past figure is reproducible. See docs/reporting.md."),
+        (name = "publishing", description = "What HDS publishes: the public overview of granted access (innsyn i tilganger) with its CSV, the catalogue for harvesting as DCAT-AP-NO / HealthDCAT-AP (JSON-LD, Turtle), and the expected dates (forventede datoer) of a case beside its statutory deadline. See docs/reporting.md."),
     )
 )]
 struct ApiDoc;

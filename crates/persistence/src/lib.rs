@@ -22,6 +22,7 @@ pub mod prepared;
 pub mod schema;
 pub mod seed;
 mod sql;
+pub mod statistics;
 pub mod submitted_attachments;
 pub mod task_context;
 pub mod task_delivery;

@@ -817,6 +817,18 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+// The public overview of granted access (issue 15).
+
+diesel::table! {
+    overview_withholdings (case_id) {
+        case_id -> Uuid,
+        reason -> Text,
+        withheld_at -> Timestamptz,
+        withheld_by -> Text,
+    }
+}
+
+diesel::joinable!(overview_withholdings -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
@@ -869,4 +881,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     person_contacts,
     custodian_notification_addresses,
     notifications,
+    overview_withholdings,
 );

@@ -9,6 +9,7 @@ pub mod download;
 pub mod etag;
 pub mod idempotency;
 pub mod input;
+pub mod negotiate;
 pub mod pagination;
 pub mod parse_errors;
 pub mod privacy;

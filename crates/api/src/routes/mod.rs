@@ -14,13 +14,17 @@ pub mod catalogue;
 pub mod common;
 pub mod contact;
 pub mod custodian_members;
+pub mod dcat;
 pub mod dev_issuer;
 pub mod disclosure;
 pub mod events;
+pub mod expected;
 pub mod fees;
 pub mod health;
 pub mod me;
 pub mod notifications;
+pub mod overview;
+pub mod statistics;
 pub mod tasks;
 pub mod webhooks;
 
@@ -41,6 +45,10 @@ pub fn v1(cfg: &mut ServiceConfig) {
     webhooks::routes(cfg);
     catalogue::routes(cfg);
     custodian_members::routes(cfg);
+    statistics::routes(cfg);
+    overview::routes(cfg);
+    dcat::routes(cfg);
+    expected::routes(cfg);
 }
 
 #[cfg(test)]

@@ -456,3 +456,34 @@ async fn a_change_request_can_add_a_co_applicant_shown_masked() {
         .await
         .problem(404);
 }
+
+/// The statistics (issue 15) count a change request as received, and once
+/// more in `changeRequests`; the original application is not one.
+#[actix_rt::test]
+async fn a_change_request_is_counted_in_the_statistics_as_a_change_request() {
+    let app = TestApp::spawn().await;
+    let t0 = received();
+    on(&app, t0);
+    let owner = token(&app, OWNER);
+    let id = draft(&app, &tables_content(&["MFR"], false)).await;
+    let original = submit_draft(&app, &id, "original").await;
+    complete_and_grant(&app, &original, &["MFR"], plus(t0, 1), plus(t0, 2)).await;
+    let period = format!(
+        "/api/v1/statistics?period={}..{}",
+        plus(t0, -1),
+        plus(t0, 60)
+    );
+    let h = handler(&app);
+    let before = app.get(&period, Some(&h)).await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    assert_eq!(before.body["overall"]["received"], 1, "{}", before.text);
+    assert_eq!(before.body["overall"]["changeRequests"], 0);
+
+    let etag = etag_of(&app, &owner, &id).await;
+    let made = ask(&app, &id, Some(&etag), "change-stats", &longer()).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let after = app.get(&period, Some(&h)).await;
+    assert_eq!(after.status, 200, "{}", after.text);
+    assert_eq!(after.body["overall"]["received"], 2, "{}", after.text);
+    assert_eq!(after.body["overall"]["changeRequests"], 1, "{}", after.text);
+}

@@ -215,6 +215,9 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     for path in [
         "/api/v1/cases".to_owned(),
         format!("/api/v1/cases/{case_id}"),
+        format!("/api/v1/cases/{case_id}/expected-dates"),
+        "/api/v1/statistics?period=2026&dimension=DATA_SOURCE".to_owned(),
+        "/api/v1/statistics/backlog".to_owned(),
         format!("/api/v1/cases/{case_id}/attachments/{attachment}"),
         format!("/api/v1/cases/{case_id}/decision-letter"),
         format!("/api/v1/cases/{case_id}/change-requests"),
@@ -223,6 +226,8 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     ] {
         covered.insert(revalidates(&app, &path, Some(&handler)).await);
     }
+    let expected = format!("/api/v1/applications/{id}/case/expected-dates");
+    covered.insert(revalidates(&app, &expected, Some(&t)).await);
     covered.insert(
         revalidates(
             &app,
@@ -293,6 +298,7 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
     for path in [
         "/api/v1/tasks".to_owned(),
         format!("/api/v1/tasks/{task}"),
+        format!("/api/v1/tasks/{task}/expected-dates"),
         "/api/v1/webhooks".to_owned(),
         format!("/api/v1/webhooks/{hook}"),
         format!("/api/v1/webhooks/{hook}/deliveries"),
@@ -319,6 +325,8 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         "/api/v1/service-notices".to_owned(),
         "/api/v1/calendar/deadline?from=2026-03-27&workingDays=30".to_owned(),
         "/api/v1/calendar/holidays?year=2026".to_owned(),
+        "/api/v1/granted-access?q=f%C3%B8dselsvekt".to_owned(),
+        "/api/v1/dcat/catalog".to_owned(),
     ] {
         covered.insert(revalidates(&app, &path, None).await);
     }

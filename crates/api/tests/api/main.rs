@@ -36,6 +36,7 @@ mod openapi;
 mod privacy;
 mod reading;
 mod sent_later;
+mod statistics;
 mod tasks;
 mod unstorable;
 mod webhook_addresses;
