@@ -84,3 +84,58 @@ pub fn content(
         .select((SubmittedAttachment::as_select(), attachment_blobs::content))
         .first(conn)?)
 }
+
+/// A file of a case as it is downloaded: its sniffed type, name, SHA-256
+/// and bytes.
+#[derive(Debug)]
+pub struct CaseFile {
+    pub content_type: String,
+    pub filename: String,
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
+
+/// One of a case's files: an attachment as submitted (frozen at
+/// submission), else one the applicant sent later for the case (kept with
+/// the application's attachments). `NotFound` for anything else.
+pub fn case_file(
+    conn: &mut PgConnection,
+    case_id: Uuid,
+    application_id: Uuid,
+    attachment_id: Uuid,
+) -> Result<CaseFile, StoreError> {
+    use crate::schema::{application_attachments, attachments_sent_later};
+    match content(conn, application_id, attachment_id) {
+        Ok((meta, content)) => {
+            return Ok(CaseFile {
+                content_type: meta.content_type,
+                filename: meta.filename,
+                sha256: meta.sha256,
+                content,
+            })
+        }
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e),
+    }
+    let (content_type, filename, sha256, content) = application_attachments::table
+        .inner_join(
+            attachments_sent_later::table
+                .on(attachments_sent_later::attachment_id.eq(application_attachments::id)),
+        )
+        .filter(attachments_sent_later::case_id.eq(case_id))
+        .filter(application_attachments::application_id.eq(application_id))
+        .filter(application_attachments::id.eq(attachment_id))
+        .select((
+            application_attachments::content_type,
+            application_attachments::filename,
+            application_attachments::sha256,
+            application_attachments::content,
+        ))
+        .first::<(String, String, String, Vec<u8>)>(conn)?;
+    Ok(CaseFile {
+        content_type,
+        filename,
+        sha256,
+        content,
+    })
+}

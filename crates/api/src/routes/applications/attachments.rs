@@ -21,13 +21,14 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::common::{audit, check_version, not_draft};
-use super::requests::{FileBytes, UploadQuery};
+use super::requests::UploadQuery;
 use super::views::AttachmentView;
 use crate::access::applicant;
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::download::file_response;
+use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -42,7 +43,7 @@ use crate::state::AppState;
         IfMatch,
         IdempotencyKey,
     ),
-    request_body(content = FileBytes, content_type = "application/octet-stream",
+    request_body(content = BinaryFile, content_type = "application/octet-stream",
         description = "The file itself. PDF, Office Open XML, OpenDocument, legacy Office, CSV or plain UTF-8 text."),
     responses(
         (status = 201, description = "Stored; `Location` downloads it", body = AttachmentView),
@@ -239,18 +240,18 @@ pub(super) async fn list_attachments(
     responses(
         // the type sniffed from its bytes on upload (hds_domain::application::sniff)
         (status = 200, description = "The file, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
-            (FileBytes = "application/pdf"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (FileBytes = "application/vnd.oasis.opendocument.text"),
-            (FileBytes = "application/vnd.oasis.opendocument.spreadsheet"),
-            (FileBytes = "application/vnd.oasis.opendocument.presentation"),
-            (FileBytes = "application/msword"),
-            (FileBytes = "application/vnd.ms-excel"),
-            (FileBytes = "application/vnd.ms-powerpoint"),
-            (FileBytes = "text/csv"),
-            (FileBytes = "text/plain")
+            (BinaryFile = "application/pdf"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (BinaryFile = "application/vnd.oasis.opendocument.text"),
+            (BinaryFile = "application/vnd.oasis.opendocument.spreadsheet"),
+            (BinaryFile = "application/vnd.oasis.opendocument.presentation"),
+            (BinaryFile = "application/msword"),
+            (BinaryFile = "application/vnd.ms-excel"),
+            (BinaryFile = "application/vnd.ms-powerpoint"),
+            (BinaryFile = "text/csv"),
+            (BinaryFile = "text/plain")
         )),
         (status = 404, response = NotFound),
     ))]

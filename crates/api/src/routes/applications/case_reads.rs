@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use super::change_request_views::ChangeRequestLinks;
 use super::change_requests::links;
-use super::requests::FileBytes;
 use super::sent_later::{sent_later_views, SentLaterView};
 use super::views::AttachmentView;
 use crate::access::case_handler;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
@@ -112,18 +112,18 @@ pub(super) async fn list_case_attachments(
     ),
     responses(
         (status = 200, description = "The file, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
-            (FileBytes = "application/pdf"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (FileBytes = "application/vnd.oasis.opendocument.text"),
-            (FileBytes = "application/vnd.oasis.opendocument.spreadsheet"),
-            (FileBytes = "application/vnd.oasis.opendocument.presentation"),
-            (FileBytes = "application/msword"),
-            (FileBytes = "application/vnd.ms-excel"),
-            (FileBytes = "application/vnd.ms-powerpoint"),
-            (FileBytes = "text/csv"),
-            (FileBytes = "text/plain")
+            (BinaryFile = "application/pdf"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (BinaryFile = "application/vnd.oasis.opendocument.text"),
+            (BinaryFile = "application/vnd.oasis.opendocument.spreadsheet"),
+            (BinaryFile = "application/vnd.oasis.opendocument.presentation"),
+            (BinaryFile = "application/msword"),
+            (BinaryFile = "application/vnd.ms-excel"),
+            (BinaryFile = "application/vnd.ms-powerpoint"),
+            (BinaryFile = "text/csv"),
+            (BinaryFile = "text/plain")
         )),
         (status = 404, response = NotFound),
     ))]
@@ -139,28 +139,19 @@ pub(super) async fn download_case_attachment(
     let file = state
         .run(move |conn| {
             let case = hds_persistence::cases::find(conn, id)?;
-            // a file as submitted (frozen at submission), else one sent later
-            match hds_persistence::submitted_attachments::content(
+            Ok(hds_persistence::submitted_attachments::case_file(
                 conn,
+                id,
                 case.application_id,
                 attachment_id,
-            ) {
-                Ok((meta, content)) => Ok((meta.content_type, meta.filename, meta.sha256, content)),
-                Err(hds_persistence::StoreError::NotFound) => {
-                    let (meta, content) =
-                        repo::attachment_content(conn, case.application_id, attachment_id)?;
-                    Ok((meta.content_type, meta.filename, meta.sha256, content))
-                }
-                Err(e) => Err(e.into()),
-            }
+            )?)
         })
         .await?;
-    let (content_type, filename, sha256, content) = file;
     Ok(crate::http::download::file_response(
         &req,
-        &content_type,
-        &filename,
-        &sha256,
-        content,
+        &file.content_type,
+        &file.filename,
+        &file.sha256,
+        file.content,
     ))
 }

@@ -27,11 +27,6 @@ pub struct ListApplicationsQuery {
     pub limit: Option<i64>,
 }
 
-/// A file's bytes (the raw body of an upload, or of a download).
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct FileBytes(pub Vec<u8>);
-
 /// What the uploaded file is.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -20,12 +20,13 @@ use uuid::Uuid;
 
 use super::attachments::{read_limited, upload_problems};
 use super::common::{audit, check_version};
-use super::requests::{FileBytes, UploadQuery};
+use super::requests::UploadQuery;
 use super::views::{AttachmentKindCode, AttachmentView};
 use crate::access::applicant;
 use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
+use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -162,7 +163,7 @@ fn check_targets(
         IfMatch,
         IdempotencyKey,
     ),
-    request_body(content = FileBytes, content_type = "application/octet-stream",
+    request_body(content = BinaryFile, content_type = "application/octet-stream",
         description = "The file itself. PDF, Office Open XML, OpenDocument, legacy Office, CSV or plain UTF-8 text."),
     responses(
         (status = 201, description = "Stored and told on the case's timeline; `Location` downloads it", body = SentLaterView),

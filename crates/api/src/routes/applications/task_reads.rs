@@ -10,11 +10,11 @@ use hds_persistence::tasks;
 use hds_persistence::DbConn;
 use uuid::Uuid;
 
-use super::requests::FileBytes;
 use super::sent_later::SentLaterView;
 use crate::access::acting_custodian;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::http::download::BinaryFile;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
@@ -78,18 +78,18 @@ pub(super) async fn list_task_attachments(
     ),
     responses(
         (status = 200, description = "The file, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
-            (FileBytes = "application/pdf"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (FileBytes = "application/vnd.oasis.opendocument.text"),
-            (FileBytes = "application/vnd.oasis.opendocument.spreadsheet"),
-            (FileBytes = "application/vnd.oasis.opendocument.presentation"),
-            (FileBytes = "application/msword"),
-            (FileBytes = "application/vnd.ms-excel"),
-            (FileBytes = "application/vnd.ms-powerpoint"),
-            (FileBytes = "text/csv"),
-            (FileBytes = "text/plain")
+            (BinaryFile = "application/pdf"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (BinaryFile = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (BinaryFile = "application/vnd.oasis.opendocument.text"),
+            (BinaryFile = "application/vnd.oasis.opendocument.spreadsheet"),
+            (BinaryFile = "application/vnd.oasis.opendocument.presentation"),
+            (BinaryFile = "application/msword"),
+            (BinaryFile = "application/vnd.ms-excel"),
+            (BinaryFile = "application/vnd.ms-powerpoint"),
+            (BinaryFile = "text/csv"),
+            (BinaryFile = "text/plain")
         )),
         (status = 404, response = NotFound),
     ))]
