@@ -326,6 +326,10 @@ fn add_statuses(operation: &mut Operation) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod schema_names;
+
+#[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;

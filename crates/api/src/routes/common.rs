@@ -1,4 +1,5 @@
-//! What more than one resource speaks alike: the outcome and the terms of a
+//! What more than one resource speaks alike: a data source by code and
+//! name; the outcome and the terms of a
 //! decision (vedtak), which case handlers and custodians both give, and how
 //! a case command that fails reads as a problem; the attachments as
 //! submitted; and hours worked, which HDS's case handlers (fees) and
@@ -18,6 +19,17 @@ use time::Date;
 use utoipa::ToSchema;
 
 use crate::error::{check_free_text, ApiError, FieldError, Text};
+
+/// A data source (datakilde), by code and name: the source of a variable in
+/// the catalogue, and of a custodian's task.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceRef {
+    #[schema(example = "MFR")]
+    pub code: String,
+    pub name_nb: String,
+    pub name_en: String,
+}
 
 impl From<CaseError> for ApiError {
     fn from(e: CaseError) -> Self {

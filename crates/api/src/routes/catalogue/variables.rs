@@ -17,18 +17,9 @@ use crate::http::etag::{
     json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
 };
 use crate::http::pagination::{limit, Page};
+use crate::routes::common::SourceRef;
 use crate::spec::{Conflict, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
-
-/// The data source a variable belongs to.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceRef {
-    #[schema(example = "MFR")]
-    pub code: String,
-    pub name_nb: String,
-    pub name_en: String,
-}
 
 /// A variable (variabel) of a data source.
 #[derive(Debug, Serialize, ToSchema)]

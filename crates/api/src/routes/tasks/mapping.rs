@@ -9,10 +9,11 @@ use uuid::Uuid;
 
 use super::views::{
     ContactView, DeliveryDeadlinesView, DeliveryView, HoursView, LinkageView, PostponementView,
-    ProgressView, ProjectView, Requested, RequestedTableView, SourceDecisionView, SourceRef,
+    ProgressView, ProjectView, Requested, RequestedTableView, SourceDecisionView,
     TableVariableView, TaskDetailView, TaskEventView, TaskKindDto, TaskStateDto, TaskSummary,
 };
 use crate::error::ApiError;
+use crate::routes::common::SourceRef;
 use crate::routes::common::{
     ledger_totals, outcome_of, work_activity, HoursAmount, HoursCorrection, TermsView,
 };

@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::routes::common::{
-    HoursAmount, HoursCorrection, Outcome, SubmittedAttachmentView, TermsView, WorkActivity,
+    HoursAmount, HoursCorrection, Outcome, SourceRef, SubmittedAttachmentView, TermsView,
+    WorkActivity,
 };
 
 /// DECISION (decide for a source the custodian has authority over) or
@@ -31,16 +32,6 @@ pub enum TaskStateDto {
     CannotDeliver,
     Decided,
     Cancelled,
-}
-
-/// A data source (datakilde), by code and name.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceRef {
-    #[schema(example = "MFR")]
-    pub code: String,
-    pub name_nb: String,
-    pub name_en: String,
 }
 
 /// A task in the custodian's list.
