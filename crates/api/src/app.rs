@@ -35,8 +35,14 @@ Every error is RFC 9457 application/problem+json.",
         license(name = "MIT")
     ),
     modifiers(&BearerAuth),
-    // SearchLang is only a query parameter: no response names it
-    components(schemas(Problem, FieldError, routes::catalogue::common::SearchLang)),
+    // SearchLang is only a query parameter: no response names it; BinaryFile
+    // is named by http::download::AttachmentDownload, which collects no schema
+    components(schemas(
+        Problem,
+        FieldError,
+        routes::catalogue::common::SearchLang,
+        crate::http::download::BinaryFile
+    )),
     tags(
         (name = "health", description = "Liveness and readiness for operators and load balancers."),
         (name = "me", description = "Who the caller is (innlogget bruker)."),

@@ -30,6 +30,24 @@ impl DetectedType {
     }
 }
 
+/// Every media type [`sniff`] gives (without its parameters, such as
+/// `charset`): the types an attachment is stored and downloaded as, listed
+/// once for the API's description of every download.
+pub const MEDIA_TYPES: [&str; 12] = [
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "text/csv",
+    "text/plain",
+];
+
 /// What the bytes are, from their magic numbers; `None` when not acceptable.
 /// `filename` only tells CSV from plain text, and the exact Office type.
 pub fn sniff(bytes: &[u8], filename: &str) -> Option<(DetectedType, &'static str)> {
@@ -180,6 +198,50 @@ mod tests {
             DetectedType::Csv
         );
         assert_eq!(sniff(b"hello", "t.txt").unwrap().0, DetectedType::PlainText);
+    }
+
+    /// [`MEDIA_TYPES`] is exactly what `sniff` gives: one sample of each.
+    #[test]
+    fn media_types_are_what_sniff_gives() {
+        let zip = |entry: &[u8]| {
+            let mut bytes = b"PK\x03\x04".to_vec();
+            bytes.extend_from_slice(&[0; 26]);
+            bytes.extend_from_slice(entry);
+            bytes
+        };
+        let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0];
+        let ooxml = b"PK\x03\x04....[Content_Types].xml....".to_vec();
+        let samples: Vec<(Vec<u8>, &str)> = vec![
+            (b"%PDF-1.7".to_vec(), "a.pdf"),
+            (ooxml.clone(), "a.docx"),
+            (ooxml.clone(), "a.xlsx"),
+            (ooxml, "a.pptx"),
+            (
+                zip(b"mimetypeapplication/vnd.oasis.opendocument.text"),
+                "a.odt",
+            ),
+            (
+                zip(b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"),
+                "a.ods",
+            ),
+            (
+                zip(b"mimetypeapplication/vnd.oasis.opendocument.presentation"),
+                "a.odp",
+            ),
+            (ole.to_vec(), "a.doc"),
+            (ole.to_vec(), "a.xls"),
+            (ole.to_vec(), "a.ppt"),
+            (b"a;b\n1;2\n".to_vec(), "a.csv"),
+            (b"hello".to_vec(), "a.txt"),
+        ];
+        let given: Vec<&str> = samples
+            .iter()
+            .map(|(bytes, name)| {
+                let (_, media) = sniff(bytes, name).unwrap();
+                media.split(';').next().unwrap()
+            })
+            .collect();
+        assert_eq!(given, MEDIA_TYPES);
     }
 
     #[test]

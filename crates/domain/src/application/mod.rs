@@ -29,7 +29,7 @@ use time::Date;
 
 use crate::calendar::UnknownCode;
 
-pub use attachment::{sanitize_filename, sniff, DetectedType};
+pub use attachment::{sanitize_filename, sniff, DetectedType, MEDIA_TYPES};
 pub use check::{check, codes};
 pub use privacy::{free_text_fields, scan_free_text, scan_text};
 

@@ -28,7 +28,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::download::file_response;
-use crate::http::download::BinaryFile;
+use crate::http::download::{AttachmentDownload, BinaryFile};
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::http::idempotency::{claim, hex, http_response, keyed, respond_stored};
 use crate::http::request_id::request_id;
@@ -238,21 +238,7 @@ pub(super) async fn list_attachments(
         IfNoneMatch,
     ),
     responses(
-        // the type sniffed from its bytes on upload (hds_domain::application::sniff)
-        (status = 200, description = "The file, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
-            (BinaryFile = "application/pdf"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (BinaryFile = "application/vnd.oasis.opendocument.text"),
-            (BinaryFile = "application/vnd.oasis.opendocument.spreadsheet"),
-            (BinaryFile = "application/vnd.oasis.opendocument.presentation"),
-            (BinaryFile = "application/msword"),
-            (BinaryFile = "application/vnd.ms-excel"),
-            (BinaryFile = "application/vnd.ms-powerpoint"),
-            (BinaryFile = "text/csv"),
-            (BinaryFile = "text/plain")
-        )),
+        AttachmentDownload,
         (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}/attachments/{attachmentId}")]

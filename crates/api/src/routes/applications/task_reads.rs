@@ -14,7 +14,7 @@ use super::sent_later::SentLaterView;
 use crate::access::acting_custodian;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::download::BinaryFile;
+use crate::http::download::AttachmentDownload;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
 use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::AppState;
@@ -77,20 +77,7 @@ pub(super) async fn list_task_attachments(
         IfNoneMatch,
     ),
     responses(
-        (status = 200, description = "The file, as the type sniffed from its bytes on upload; `Content-Disposition: attachment`", content(
-            (BinaryFile = "application/pdf"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (BinaryFile = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (BinaryFile = "application/vnd.oasis.opendocument.text"),
-            (BinaryFile = "application/vnd.oasis.opendocument.spreadsheet"),
-            (BinaryFile = "application/vnd.oasis.opendocument.presentation"),
-            (BinaryFile = "application/msword"),
-            (BinaryFile = "application/vnd.ms-excel"),
-            (BinaryFile = "application/vnd.ms-powerpoint"),
-            (BinaryFile = "text/csv"),
-            (BinaryFile = "text/plain")
-        )),
+        AttachmentDownload,
         (status = 404, response = NotFound),
     ))]
 #[get("/tasks/{id}/attachments/{attachmentId}")]
