@@ -74,15 +74,31 @@ pub const MEMBER_ADDED: &str = "MEMBER_ADDED";
 /// A person asked to verify a contact address.
 pub const CONTACT_CODE: &str = "CONTACT_CODE";
 
+/// What kind of case an event is about, as far as mail is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseKind {
+    /// An application's own case, or an event about no case (a task's
+    /// custodian, a co-applicant added to a draft, a contact address).
+    Application,
+    /// The case of a change request (endringssøknad) to a decided case.
+    ChangeRequest,
+}
+
 /// The mapping `event kind → notice`: case event kinds as stored in
-/// `case_events.kind`, and the names above. `None`: nobody is told by mail
-/// (the timeline still shows what the applicant may see).
-pub fn notice_for(event_kind: &str) -> Option<Notice> {
+/// `case_events.kind`, and the names above, for an event about a case of
+/// `kind`. `None`: nobody is told by mail (the timeline still shows what the
+/// applicant may see).
+///
+/// A change request's decision is told once: as `CHANGE_REQUEST_DECIDED`
+/// about the original case (the applicant's case number), so the change
+/// request's own `DECIDED` sends nothing.
+pub fn notice_for(event_kind: &str, kind: CaseKind) -> Option<Notice> {
     Some(match event_kind {
         "SUBMITTED" => Notice::Received,
         "QUESTION_ASKED" => Notice::QuestionAsked,
         "REMINDER_SENT" => Notice::Reminder,
         "POSTPONED" => Notice::PreliminaryReply,
+        "DECIDED" if kind == CaseKind::ChangeRequest => return None,
         "DECIDED" => Notice::Decided,
         "REJECTED_NO_REPLY" => Notice::RejectedNoReply,
         "APPEALED" => Notice::AppealReceived,
@@ -291,7 +307,7 @@ mod tests {
             TASK_DELIVERED,
         ] {
             assert_eq!(
-                notice_for(kind).map(Notice::audience),
+                notice_for(kind, CaseKind::Application).map(Notice::audience),
                 Some(Audience::Applicants),
                 "{kind}"
             );
@@ -303,14 +319,41 @@ mod tests {
             "MARKED_COMPLETE",
             "CLOSED",
         ] {
-            assert_eq!(notice_for(internal), None, "{internal}");
+            assert_eq!(
+                notice_for(internal, CaseKind::Application),
+                None,
+                "{internal}"
+            );
         }
         assert_eq!(
-            notice_for(TASK_CREATED).map(Notice::audience),
+            notice_for(TASK_CREATED, CaseKind::Application).map(Notice::audience),
             Some(Audience::Custodian)
         );
         for n in Notice::ALL {
             assert_eq!(Notice::parse(n.as_str()), Some(n));
+        }
+    }
+
+    /// A change request's decision is told once, as `CHANGE_REQUEST_DECIDED`
+    /// about the original case: its own `DECIDED` sends nothing, while every
+    /// other event of its case is told as for any case.
+    #[test]
+    fn a_change_requests_own_decision_sends_no_mail() {
+        assert_eq!(
+            notice_for("DECIDED", CaseKind::Application),
+            Some(Notice::Decided)
+        );
+        assert_eq!(notice_for("DECIDED", CaseKind::ChangeRequest), None);
+        assert_eq!(
+            notice_for("CHANGE_REQUEST_DECIDED", CaseKind::Application),
+            Some(Notice::ChangeRequestDecided)
+        );
+        for kind in ["QUESTION_ASKED", "POSTPONED", "REMINDER_SENT"] {
+            assert_eq!(
+                notice_for(kind, CaseKind::ChangeRequest),
+                notice_for(kind, CaseKind::Application),
+                "{kind}"
+            );
         }
     }
 

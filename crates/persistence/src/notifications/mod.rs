@@ -14,7 +14,7 @@ pub mod outbox;
 
 use diesel::prelude::*;
 use diesel::PgConnection;
-use hds_domain::notification::{notice_for, Audience, Language, Notice};
+use hds_domain::notification::{notice_for, Audience, CaseKind, Language, Notice};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -55,6 +55,25 @@ pub enum About<'a> {
     },
 }
 
+/// Whether `case_id` is a change request's case (the fact
+/// [`notice_for`] needs).
+fn case_kind(conn: &mut PgConnection, case_id: Option<Uuid>) -> Result<CaseKind, StoreError> {
+    let Some(id) = case_id else {
+        return Ok(CaseKind::Application);
+    };
+    let change_request: bool = diesel::select(diesel::dsl::exists(
+        case_origins::table
+            .filter(case_origins::case_id.eq(id))
+            .filter(case_origins::kind.eq("CHANGE_REQUEST")),
+    ))
+    .get_result(conn)?;
+    Ok(if change_request {
+        CaseKind::ChangeRequest
+    } else {
+        CaseKind::Application
+    })
+}
+
 struct Row<'a> {
     audience: &'static str,
     to: String,
@@ -70,9 +89,6 @@ pub fn enqueue(
     about: About<'_>,
     at: OffsetDateTime,
 ) -> Result<usize, StoreError> {
-    let Some(notice) = notice_for(event_kind) else {
-        return Ok(0);
-    };
     let (case_id, application_id, custodian_id) = match about {
         About::Case(case) => (Some(case), None, None),
         About::Task {
@@ -82,21 +98,9 @@ pub fn enqueue(
         About::Member { application_id, .. } => (None, Some(application_id), None),
         About::Contact { .. } => (None, None, None),
     };
-    // a change request's own decision is told once, as CHANGE_REQUEST_DECIDED
-    // on the original case (crate::change_requests::follow_transition)
-    if notice == Notice::Decided {
-        if let Some(id) = case_id {
-            let change_request: bool = diesel::select(diesel::dsl::exists(
-                case_origins::table
-                    .filter(case_origins::case_id.eq(id))
-                    .filter(case_origins::kind.eq("CHANGE_REQUEST")),
-            ))
-            .get_result(conn)?;
-            if change_request {
-                return Ok(0);
-            }
-        }
-    }
+    let Some(notice) = notice_for(event_kind, case_kind(conn, case_id)?) else {
+        return Ok(0);
+    };
     let case: Option<(Uuid, String)> = match (case_id, application_id) {
         (Some(id), _) => cases::table
             .find(id)
