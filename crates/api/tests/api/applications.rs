@@ -231,7 +231,11 @@ async fn identifiable_journey_linking_two_registers() {
         )
         .await;
     assert_eq!(first.status, 201, "{}", first.text);
-    assert_eq!(first.header("etag"), "\"v1\"");
+    assert!(
+        first.header("etag").starts_with("\"v1-"),
+        "{}",
+        first.header("etag")
+    );
     assert_eq!(first.body["status"], "DRAFT");
     assert_eq!(first.body["role"], "OWNER");
     let id = first.body["id"].as_str().unwrap().to_owned();
@@ -517,7 +521,7 @@ async fn anonymous_journey_with_table_specifications() {
     let app = TestApp::spawn().await;
     let owner = token(&app, OWNER);
     let (id, etag) = create(&app, &owner, &json!({})).await;
-    assert_eq!(etag, "\"v1\"");
+    assert!(etag.starts_with("\"v1-"), "{etag}");
     let patched = app
         .patch_json(
             &format!("/api/v1/applications/{id}"),
@@ -527,7 +531,11 @@ async fn anonymous_journey_with_table_specifications() {
         )
         .await;
     assert_eq!(patched.status, 200, "{}", patched.text);
-    assert_eq!(patched.header("etag"), "\"v2\"");
+    assert!(
+        patched.header("etag").starts_with("\"v2-"),
+        "{}",
+        patched.header("etag")
+    );
     let check = app
         .get(&format!("/api/v1/applications/{id}/check"), Some(&owner))
         .await;

@@ -348,3 +348,70 @@ async fn every_read_that_can_change_answers_304_to_its_own_etag() {
         "reads that declare If-None-Match but were not tried: {missing:?}"
     );
 }
+
+/// What the application shows beside its own content moves its ETag: a
+/// caller who sets and verifies an e-mail address (`emailNotifications`
+/// becomes true) gets the new representation, not a 304 for the copy that
+/// said false; `If-Match` still compares the version, which that did not
+/// change.
+#[actix_rt::test]
+async fn email_notifications_move_the_applications_etag() {
+    let app = TestApp::spawn().await;
+    let owner = token(&app, OWNER);
+    let (id, created) = crate::applications::create(&app, &owner, &json!({})).await;
+    let path = format!("/api/v1/applications/{id}");
+    let before = app.get(&path, Some(&owner)).await;
+    assert_eq!(before.body["emailNotifications"], false);
+    assert_eq!(before.etag(), created, "the 201's ETag is the read's");
+    assert!(before.etag().starts_with("\"v1-"), "{}", before.etag());
+
+    crate::notifications::verified(&app, &owner, "ola.nordmann@uio.no", "NB").await;
+    let after = app
+        .json_with(
+            Method::GET,
+            &path,
+            Some(&owner),
+            None,
+            &[("If-None-Match", &before.etag())],
+        )
+        .await;
+    assert_eq!(
+        after.status, 200,
+        "a stale copy is not revalidated: {}",
+        after.text
+    );
+    assert_eq!(after.body["emailNotifications"], true);
+    assert_ne!(after.etag(), before.etag());
+    assert_eq!(after.body["version"], before.body["version"]);
+    let again = app
+        .json_with(
+            Method::GET,
+            &path,
+            Some(&owner),
+            None,
+            &[("If-None-Match", &after.etag())],
+        )
+        .await;
+    assert_eq!(again.status, 304);
+
+    // the content did not change: the ETag read before still allows a change
+    let patched = app
+        .patch_json(
+            &path,
+            Some(&owner),
+            Some(&before.etag()),
+            &json!({"project": crate::applications::identifiable_content()["project"]}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    assert!(patched.etag().starts_with("\"v2-"), "{}", patched.etag());
+    let stale = app
+        .patch_json(
+            &path,
+            Some(&owner),
+            Some(&after.etag()),
+            &json!({"project": null}),
+        )
+        .await;
+    assert_eq!(stale.status, 412, "{}", stale.text);
+}

@@ -57,7 +57,7 @@ async fn verify(app: &TestApp, tok: &str, code: &str) -> Response {
 }
 
 /// Sets and verifies `address` for the person of `tok`.
-async fn verified(app: &TestApp, tok: &str, address: &str, language: &str) {
+pub(crate) async fn verified(app: &TestApp, tok: &str, address: &str, language: &str) {
     let r = set_contact(app, tok, &json!({"email": address, "language": language})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["verified"], false);

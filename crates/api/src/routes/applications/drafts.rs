@@ -65,7 +65,7 @@ pub(super) async fn create_application(
                 let view = view(conn, &row, Access::Owner, &pid)?;
                 let headers = vec![
                     ("Location", format!("/api/v1/applications/{}", row.id)),
-                    ("ETag", etag::of_version(row.version)),
+                    ("ETag", view_etag(&view)?),
                 ];
                 Ok((
                     respond_stored(conn, keyed.as_ref(), 201, headers, &view)?,
@@ -158,7 +158,7 @@ fn parse_cursor(raw: &str) -> Result<(OffsetDateTime, Uuid), ApiError> {
 #[utoipa::path(tag = "applications", operation_id = "get_application", security(("bearerAuth" = ["APPLICANT"])),
     params(("id" = Uuid, Path, description = "The application's id"), IfNoneMatch),
     responses(
-        (status = 200, description = "The application; `ETag: \"v<version>\"`", body = ApplicationView),
+        (status = 200, description = "The application; `ETag: \"v<version>-<hash>\"`: its version (for `If-Match`), and a hash of what this caller sees, which also changes with the case's status and the caller's e-mail notifications", body = ApplicationView),
         (status = 404, response = NotFound),
     ))]
 #[get("/applications/{id}")]
@@ -176,7 +176,7 @@ pub(super) async fn get_application(
             view(conn, &row, access, &pid)
         })
         .await?;
-    etag::json_versioned(&req, &view, view.version, PRIVATE_NO_CACHE)
+    etag::json_versioned_composite(&req, &view, view.version, PRIVATE_NO_CACHE)
 }
 
 /// Change sections of a draft. Each section given replaces the stored one;
@@ -232,5 +232,14 @@ pub(super) async fn update_application(
             })
         })
         .await?;
-    etag::json_versioned(&req, &view, view.version, PRIVATE_NO_CACHE)
+    etag::json_versioned_composite(&req, &view, view.version, PRIVATE_NO_CACHE)
+}
+
+/// The ETag of an application as `view` shows it (as
+/// [`etag::json_versioned_composite`] gives it on a read): its version, and
+/// a hash of what else the caller sees (the case's status, their role,
+/// whether they get e-mail), so a cached copy is not kept when those change.
+fn view_etag(view: &ApplicationView) -> Result<String, ApiError> {
+    let body = serde_json::to_vec(view).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(etag::of_version_and_bytes(view.version, &body))
 }
