@@ -46,6 +46,11 @@ pub struct Config {
     /// after the application was complete; the deadline then moves by the
     /// working days paused (`HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT`, default on).
     pub pause_clock_while_awaiting_applicant: bool,
+    /// How many years after today (Europe/Oslo) a postponement's expected
+    /// date or an agreed delivery date may be; later is 422
+    /// (`HDS_MAX_YEARS_AHEAD`, 1 to 100, default
+    /// [`hds_domain::horizon::DEFAULT_MAX_YEARS_AHEAD`]; the law names no limit).
+    pub max_years_ahead: u16,
     /// Origins browsers may call the API from (CORS), as
     /// [`crate::http::cors::parse_origin`] writes them; `scheme://host:*`
     /// allows any port (`HDS_CORS_ORIGINS`; locally any port of localhost and
@@ -84,6 +89,19 @@ where
                 name,
                 message: format!("cannot parse {raw:?}: {e}"),
             }),
+    }
+}
+
+fn years_ahead() -> Result<u16, ConfigError> {
+    const NAME: &str = "HDS_MAX_YEARS_AHEAD";
+    let years = parse(NAME, hds_domain::horizon::DEFAULT_MAX_YEARS_AHEAD)?;
+    if (1..=100).contains(&years) {
+        Ok(years)
+    } else {
+        Err(ConfigError::Invalid {
+            name: NAME,
+            message: format!("expected 1 to 100 years, got {years}"),
+        })
     }
 }
 
@@ -226,6 +244,7 @@ impl Config {
                 "HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT",
                 true,
             )?,
+            max_years_ahead: years_ahead()?,
             mail: mail_settings(&public_url)?,
             cors_origins,
             metrics: flag("HDS_METRICS", local)?,

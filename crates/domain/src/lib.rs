@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod change_request;
 pub mod disclosure;
 pub mod fees;
+pub mod horizon;
 pub mod identity;
 pub mod notification;
 pub mod statistics;

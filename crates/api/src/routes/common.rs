@@ -31,6 +31,30 @@ pub struct SourceRef {
     pub name_en: String,
 }
 
+/// Refuses a promised date (a postponement's expected date, an agreed
+/// delivery date) more than `state.config.max_years_ahead` years after
+/// today in Europe/Oslo ([`hds_domain::horizon`]): a 422 at `pointer`.
+pub fn refuse_too_far_ahead(
+    date: Date,
+    pointer: &str,
+    state: &crate::state::AppState,
+    problems: &mut Vec<FieldError>,
+) {
+    let today = hds_domain::calendar::oslo_date(state.clock.now());
+    let years = state.config.max_years_ahead;
+    if hds_domain::horizon::too_far_ahead(date, today, years) {
+        let latest = hds_domain::horizon::latest_promised_date(today, years);
+        problems.push(FieldError::new(
+            pointer,
+            "TOO_FAR_AHEAD",
+            Text::new(
+                format!("datoen kan være høyst {years} år fram i tid (senest {latest})"),
+                format!("the date may be at most {years} years ahead (at the latest {latest})"),
+            ),
+        ));
+    }
+}
+
 impl From<CaseError> for ApiError {
     fn from(e: CaseError) -> Self {
         match e {

@@ -688,8 +688,9 @@ async fn refused_transitions_are_409_with_the_reason() {
     };
     let before = counts(&app);
     let version = read(&app, &h, &case_id).await.header("etag").to_owned();
+    let soon = (time::OffsetDateTime::now_utc().date() + time::Duration::days(60)).to_string();
     for (what, body, reason) in [
-        ("postpone", json!({"expectedOn": "2099-01-01", "reason": "Pågang."}), "a submitted case cannot be postponed (allowed now: MARK_COMPLETE, ASK_QUESTION, WITHDRAW)"),
+        ("postpone", json!({"expectedOn": soon, "reason": "Pågang."}), "a submitted case cannot be postponed (allowed now: MARK_COMPLETE, ASK_QUESTION, WITHDRAW)"),
         ("decisions", decision.clone(), "a submitted case cannot be decided"),
         ("appeal/reconsideration", json!({"result": "UPHELD"}), "a submitted case cannot have an appeal reconsidered"),
         ("close", json!({}), "a submitted case cannot be closed"),

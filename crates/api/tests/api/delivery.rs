@@ -501,3 +501,72 @@ async fn a_late_delivery_stays_late_when_hds_postpones_the_rest_afterwards() {
     assert_eq!(available["details"]["madeAvailableOn"], on.to_string());
     assert_eq!(available["details"]["workingDaysLate"], 3);
 }
+
+/// A promised date is at most `HDS_MAX_YEARS_AHEAD` years ahead (default
+/// 3; the law names no limit): a later expected date of the case's or a
+/// source's postponement, or a later agreed delivery date, is a 422 at its
+/// pointer and writes nothing; the last date allowed is accepted.
+#[actix_rt::test]
+async fn dates_further_ahead_than_the_setting_allows_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, case_id) = identifiable_case(&app, "far-ahead").await;
+    let start = today();
+    set_day(&app, start);
+    case_command(&app, &case_id, "complete", &json!({})).await;
+    case_command(
+        &app,
+        &case_id,
+        "decisions",
+        &json!({"decisions": [granted("MFR"), granted("NPR")]}),
+    )
+    .await;
+    let fhi = custodian(&app, FHI);
+    let mfr = task_of(&app, &fhi, "MFR", "DATA_PREPARATION").await;
+    let latest = hds_domain::horizon::latest_promised_date(
+        start,
+        hds_domain::horizon::DEFAULT_MAX_YEARS_AHEAD,
+    );
+    let one_too_far = latest.next_day().unwrap().to_string();
+
+    let before = written(&app);
+    let case_before = case_file(&app, &case_id).await;
+    let task_before = read_task(&app, &fhi, &mfr).await.body;
+    for far in [one_too_far.as_str(), "9999-12-31"] {
+        let postponement = json!({"expectedOn": far, "reason": "Stor pågang hos NPR."});
+        let r = try_case_command(&app, &case_id, "postpone", &postponement).await;
+        assert_eq!(r.problem(422)["errors"][0]["pointer"], "/expectedOn");
+        assert_eq!(r.body["errors"][0]["code"], "TOO_FAR_AHEAD");
+        let r = task_action(&app, &fhi, &mfr, "postponement", &postponement).await;
+        assert_eq!(r.problem(422)["errors"][0]["pointer"], "/expectedOn");
+        assert_eq!(r.body["errors"][0]["code"], "TOO_FAR_AHEAD");
+        let agreed = json!({"agreedOn": far});
+        let r = task_action(&app, &fhi, &mfr, "agreed-delivery-date", &agreed).await;
+        assert_eq!(r.problem(422)["errors"][0]["pointer"], "/agreedOn");
+        assert_eq!(r.body["errors"][0]["code"], "TOO_FAR_AHEAD");
+    }
+    assert_eq!(written(&app), before);
+    let case_after = case_file(&app, &case_id).await;
+    for field in ["version", "dueOn", "postponementExpectedOn"] {
+        assert_eq!(case_after[field], case_before[field], "{field}");
+    }
+    let task_after = read_task(&app, &fhi, &mfr).await.body;
+    assert_eq!(task_after["version"], task_before["version"]);
+    assert_eq!(task_after["deadlines"], task_before["deadlines"]);
+
+    // the last date allowed: the source is postponed to it, and agreed on it
+    let latest = latest.to_string();
+    let postponement = json!({"expectedOn": latest, "reason": "Stor pågang hos NPR."});
+    let r = task_action(&app, &fhi, &mfr, "postponement", &postponement).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["deadlines"]["dueOn"], latest.as_str());
+    let r = task_action(
+        &app,
+        &fhi,
+        &mfr,
+        "agreed-delivery-date",
+        &json!({"agreedOn": latest}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["deadlines"]["agreedDeliveryOn"], latest.as_str());
+}

@@ -485,7 +485,7 @@ async fn hds_postpones_a_decided_case_while_its_data_are_awaited() {
             Some(&h),
         )
         .header("If-Match", read.header("etag"))
-        .json(&json!({"expectedOn": "2099-01-01", "reason": "Igjen."}));
+        .json(&json!({"expectedOn": expected, "reason": "Igjen."}));
     assert_eq!(
         app.send(request).await.problem(409)["detail"],
         "nothing awaits delivery: every granted data source is delivered or reported undeliverable"

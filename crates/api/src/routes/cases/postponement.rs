@@ -11,11 +11,14 @@ use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::field_rules;
+use crate::routes::common::refuse_too_far_ahead;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// Postpone with a preliminary reply (foreløpig svar): the reason and the
-/// new expected date, later than the current due date. The applicant sees both.
+/// new expected date, later than the current due date and at most
+/// `HDS_MAX_YEARS_AHEAD` years ahead (default 3; later is 422). The applicant
+/// sees both.
 #[utoipa::path(tag = "cases", operation_id = "postpone_case", security(("bearerAuth" = ["CASE_HANDLER"])),
     params(
         ("id" = Uuid, Path, description = "The case's id"),
@@ -40,6 +43,9 @@ pub(super) async fn postpone_case(
     let expected_on = parse_date(&body.expected_on, "/expectedOn")
         .map_err(|e| problems.push(e))
         .ok();
+    if let Some(date) = expected_on {
+        refuse_too_far_ahead(date, "/expectedOn", &state, &mut problems);
+    }
     let Some(expected_on) = expected_on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };

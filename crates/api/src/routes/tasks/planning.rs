@@ -13,6 +13,7 @@ use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::field_rules;
+use crate::routes::common::refuse_too_far_ahead;
 use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
@@ -20,7 +21,8 @@ use crate::state::AppState;
 /// svar, helseregisterloven § 19 f): the reason and the date the data will
 /// probably be made available, later than the source's due date. The
 /// applicant sees both on the case's timeline; only this source's due date
-/// moves. The task keeps its state.
+/// moves. The task keeps its state. A date more than `HDS_MAX_YEARS_AHEAD`
+/// years ahead (default 3) is refused (422).
 #[utoipa::path(tag = "tasks", operation_id = "postpone_task_delivery", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
@@ -44,6 +46,9 @@ pub(super) async fn postpone_task_delivery(
     let b = body.0;
     let mut problems = field_rules::check(&b);
     let expected_on = date_problem(&b.expected_on, "/expectedOn", None, &mut problems);
+    if let Some(date) = expected_on {
+        refuse_too_far_ahead(date, "/expectedOn", &state, &mut problems);
+    }
     let Some(expected_on) = expected_on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
@@ -57,7 +62,8 @@ pub(super) async fn postpone_task_delivery(
 /// Set the delivery date agreed with the applicant (avtalt frist, seed 004):
 /// from today up to the source's due date; a later date needs a
 /// postponement first. Setting it again replaces it. The applicant sees it
-/// on the case's timeline. The task keeps its state.
+/// on the case's timeline. The task keeps its state. A date more than
+/// `HDS_MAX_YEARS_AHEAD` years ahead (default 3) is refused (422).
 #[utoipa::path(tag = "tasks", operation_id = "set_agreed_delivery_date", security(("bearerAuth" = ["CUSTODIAN"])),
     params(
         ("id" = Uuid, Path, description = "The task's id"),
@@ -80,6 +86,9 @@ pub(super) async fn set_agreed_delivery_date(
 ) -> Result<HttpResponse, ApiError> {
     let mut problems = Vec::new();
     let agreed_on = date_problem(&body.0.agreed_on, "/agreedOn", None, &mut problems);
+    if let Some(date) = agreed_on {
+        refuse_too_far_ahead(date, "/agreedOn", &state, &mut problems);
+    }
     let Some(agreed_on) = agreed_on.filter(|_| problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
