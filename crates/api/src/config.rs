@@ -92,16 +92,18 @@ where
     }
 }
 
-fn years_ahead() -> Result<u16, ConfigError> {
+/// `HDS_MAX_YEARS_AHEAD` as given (`None`: unset): 1 to 100 years.
+pub fn years_ahead(raw: Option<&str>) -> Result<u16, ConfigError> {
     const NAME: &str = "HDS_MAX_YEARS_AHEAD";
-    let years = parse(NAME, hds_domain::horizon::DEFAULT_MAX_YEARS_AHEAD)?;
-    if (1..=100).contains(&years) {
-        Ok(years)
-    } else {
-        Err(ConfigError::Invalid {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(hds_domain::horizon::DEFAULT_MAX_YEARS_AHEAD);
+    };
+    match raw.parse::<u16>() {
+        Ok(years) if (1..=100).contains(&years) => Ok(years),
+        _ => Err(ConfigError::Invalid {
             name: NAME,
-            message: format!("expected 1 to 100 years, got {years}"),
-        })
+            message: format!("expected 1 to 100 years, got {raw:?}"),
+        }),
     }
 }
 
@@ -244,7 +246,7 @@ impl Config {
                 "HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT",
                 true,
             )?,
-            max_years_ahead: years_ahead()?,
+            max_years_ahead: years_ahead(var("HDS_MAX_YEARS_AHEAD").as_deref())?,
             mail: mail_settings(&public_url)?,
             cors_origins,
             metrics: flag("HDS_METRICS", local)?,
@@ -314,6 +316,19 @@ impl Config {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_ahead_is_1_to_100_and_3_when_unset() {
+        assert_eq!(years_ahead(None).unwrap(), 3);
+        assert_eq!(years_ahead(Some(" ")).unwrap(), 3);
+        assert_eq!(years_ahead(Some("1")).unwrap(), 1);
+        assert_eq!(years_ahead(Some(" 10 ")).unwrap(), 10);
+        assert_eq!(years_ahead(Some("100")).unwrap(), 100);
+        for wrong in ["0", "101", "-1", "ten", "2.5"] {
+            let e = years_ahead(Some(wrong)).unwrap_err().to_string();
+            assert!(e.starts_with("HDS_MAX_YEARS_AHEAD: "), "{e}");
+        }
+    }
 
     #[test]
     fn cors_origins_default_to_localhost_locally_and_to_none_in_production() {
