@@ -307,6 +307,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_history_versions (case_id) {
+        case_id -> Uuid,
+        version -> Int8,
+    }
+}
+
+diesel::joinable!(case_history_versions -> cases (case_id));
+
+diesel::table! {
     case_events (id) {
         id -> Int8,
         case_id -> Uuid,
@@ -832,6 +841,7 @@ diesel::joinable!(overview_withholdings -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    case_history_versions,
     feed_counter,
     feed_events,
     webhook_endpoints,
