@@ -46,6 +46,10 @@ pub struct Config {
     /// after the application was complete; the deadline then moves by the
     /// working days paused (`HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT`, default on).
     pub pause_clock_while_awaiting_applicant: bool,
+    /// The fewest recent cases an expected date is estimated from
+    /// (`HDS_EXPECTED_MINIMUM_SAMPLE`, default 5, at least 1); with fewer
+    /// the answer says there is too little history.
+    pub expected_minimum_sample: usize,
     /// Origins browsers may call the API from (CORS), as
     /// [`crate::http::cors::parse_origin`] writes them; `scheme://host:*`
     /// allows any port (`HDS_CORS_ORIGINS`; locally any port of localhost and
@@ -96,6 +100,18 @@ fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
             name,
             message: format!("expected true or false, got {other:?}"),
         }),
+    }
+}
+
+/// `HDS_EXPECTED_MINIMUM_SAMPLE`: a whole number of at least 1.
+fn minimum_sample() -> Result<usize, ConfigError> {
+    let name = "HDS_EXPECTED_MINIMUM_SAMPLE";
+    match parse(name, 5)? {
+        0 => Err(ConfigError::Invalid {
+            name,
+            message: "an estimate needs at least 1 case".to_owned(),
+        }),
+        n => Ok(n),
     }
 }
 
@@ -226,6 +242,7 @@ impl Config {
                 "HDS_PAUSE_CLOCK_WHILE_AWAITING_APPLICANT",
                 true,
             )?,
+            expected_minimum_sample: minimum_sample()?,
             mail: mail_settings(&public_url)?,
             cors_origins,
             metrics: flag("HDS_METRICS", local)?,
