@@ -236,6 +236,9 @@ pub fn load_all(conn: &mut PgConnection) -> Result<Arc<Vec<CaseHistory>>, StoreE
                     return Ok(Arc::clone(&c.histories));
                 }
             }
+            // reading every history is a few plain scans: compiling them
+            // (JIT) would cost more than it saves
+            diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
             let now: Vec<(Uuid, i64)> = case_history_versions::table
                 .select((
                     case_history_versions::case_id,
