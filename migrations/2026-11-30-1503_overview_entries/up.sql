@@ -48,7 +48,14 @@ CREATE FUNCTION refresh_overview_entry(changed UUID) RETURNS void LANGUAGE sql A
              JOIN case_decisions d ON d.case_id = cs.case_id AND d.data_source_id = cs.data_source_id
                                   AND d.round = c.decision_round
             WHERE cs.case_id = c.id AND d.outcome IN ('GRANTED', 'PARTLY_GRANTED')) g
-     WHERE c.id = changed AND c.decided_on IS NOT NULL AND g.codes IS NOT NULL;
+     WHERE c.id = changed AND c.decided_on IS NOT NULL AND g.codes IS NOT NULL
+    -- two transactions writing the same case at once: the later one's entry
+    ON CONFLICT (case_id) DO UPDATE
+       SET case_number = EXCLUDED.case_number, decided_on = EXCLUDED.decided_on,
+           title = EXCLUDED.title, institution = EXCLUDED.institution,
+           purpose = EXCLUDED.purpose, valid_from = EXCLUDED.valid_from,
+           valid_to = EXCLUDED.valid_to, source_ids = EXCLUDED.source_ids,
+           codes = EXCLUDED.codes, search_text = EXCLUDED.search_text;
 $$;
 
 CREATE FUNCTION overview_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
