@@ -65,6 +65,14 @@ JOIN task_events e ON e.task_id = t.id AND e.kind = 'CANNOT_DELIVER'
 WHERE t.kind = 'DATA_PREPARATION' AND t.state = 'CANNOT_DELIVER'
 ON CONFLICT DO NOTHING;
 
+-- The seeds load with the triggers off: raise every case's history version
+-- as the triggers would have (migration 2026-11-30-1502), so that a server
+-- that kept the histories in memory reads them again.
+INSERT INTO case_history_versions (case_id, version) SELECT id, 1 FROM cases
+ON CONFLICT (case_id) DO UPDATE SET version = case_history_versions.version + 1;
+-- and every decided case's entry in the public overview (migration
+-- 2026-11-30-1503), which its triggers would have kept.
+SELECT count(refresh_overview_entry(id)) FROM cases WHERE decided_on IS NOT NULL;
 ALTER TABLE case_events ENABLE TRIGGER ALL;
 ALTER TABLE task_deliveries ENABLE TRIGGER ALL;
 ALTER TABLE task_events ENABLE TRIGGER ALL;

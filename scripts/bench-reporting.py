@@ -10,9 +10,12 @@ from the release binary, and times each request RUNS times (default 7) with
 one client, after one warm-up; it prints the median and the slowest. Each
 request answers in full (200, no If-None-Match). The reads computed from
 the case histories are timed twice: "cold", with a new case event written
-before each request (so the server reads every history again, as after any
-change), and "warm" (no change since the last read: the histories kept in
-memory). Nothing here asserts: the figures go to docs/benchmarks.md.
+before each request (so the server reads that case's history again, as
+after any change to a case), and "warm" (no change since the last read: the
+histories kept in memory). The statistics are also timed after a change to
+a custodian ("full"), which reads all histories again, as the first read
+after the server starts does. Nothing here asserts: the figures go to
+docs/benchmarks.md.
 
 Environment: ADMIN_URL (postgres://user@host:port, no database), HDS (the
 release binary), CASES, RUNS, PORT (18093).
@@ -154,6 +157,13 @@ def main():
             print(f"{name:45} {status:>6} {size:>10} {statistics.median(times):>10.0f} {max(times):>8.0f}",
                   flush=True)
 
+        custodian = ("UPDATE custodians SET updated_at = now()"
+                     " WHERE id = (SELECT id FROM custodians ORDER BY code LIMIT 1)")
+        first = requests[0]
+        status, seconds, size, _ = get(base + first[1], first[2])
+        print(f"{first[0] + ' (first read after start)':45} {status:>6} {size:>10} {seconds * 1000:>10.0f}",
+              flush=True)
+        timed(first[0] + " (full: a custodian changed)", first[1], first[2], before=custodian)
         for name, path, headers in requests:
             from_histories = "statistics" in path or "expected" in path
             if from_histories:

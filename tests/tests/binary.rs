@@ -212,3 +212,25 @@ fn metrics_are_off_in_production_unless_configured() {
         .unwrap()
         .contains("# TYPE hds_http_requests_total counter"));
 }
+
+#[test]
+fn serve_reads_the_case_histories_for_the_statistics_once_it_is_ready() {
+    let db = TestDatabase::new();
+    let scratch = Scratch::new();
+    let mut server = Server::start(&db.url, &scratch);
+    // without the start-up read the first statistics request pays for it
+    // (docs/benchmarks.md); wait for its log line rather than time anything
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !server
+        .log(&scratch)
+        .contains("case histories read for the statistics")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no start-up read of the case histories in 60 s; log:\n{}",
+            server.log(&scratch)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(server.terminate().success());
+}

@@ -51,6 +51,10 @@ pub struct Config {
     /// (`HDS_MAX_YEARS_AHEAD`, 1 to 100, default
     /// [`hds_domain::horizon::DEFAULT_MAX_YEARS_AHEAD`]; the law names no limit).
     pub max_years_ahead: u16,
+    /// The fewest recent cases an expected date is estimated from
+    /// (`HDS_EXPECTED_MINIMUM_SAMPLE`, default 5, at least 1); with fewer
+    /// the answer says there is too little history.
+    pub expected_minimum_sample: usize,
     /// Origins browsers may call the API from (CORS), as
     /// [`crate::http::cors::parse_origin`] writes them; `scheme://host:*`
     /// allows any port (`HDS_CORS_ORIGINS`; locally any port of localhost and
@@ -116,6 +120,18 @@ fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
             name,
             message: format!("expected true or false, got {other:?}"),
         }),
+    }
+}
+
+/// `HDS_EXPECTED_MINIMUM_SAMPLE`: a whole number of at least 1.
+fn minimum_sample() -> Result<usize, ConfigError> {
+    let name = "HDS_EXPECTED_MINIMUM_SAMPLE";
+    match parse(name, 5)? {
+        0 => Err(ConfigError::Invalid {
+            name,
+            message: "an estimate needs at least 1 case".to_owned(),
+        }),
+        n => Ok(n),
     }
 }
 
@@ -247,6 +263,7 @@ impl Config {
                 true,
             )?,
             max_years_ahead: years_ahead(var("HDS_MAX_YEARS_AHEAD").as_deref())?,
+            expected_minimum_sample: minimum_sample()?,
             mail: mail_settings(&public_url)?,
             cors_origins,
             metrics: flag("HDS_METRICS", local)?,

@@ -23,4 +23,5 @@ pub mod server;
 pub mod spec;
 pub mod state;
 pub mod task_counters;
+pub mod warm_up;
 pub mod webhook_dispatch;

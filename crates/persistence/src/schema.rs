@@ -307,6 +307,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    overview_entries (case_id) {
+        case_id -> Uuid,
+        case_number -> Text,
+        decided_on -> Date,
+        title -> Nullable<Text>,
+        institution -> Nullable<Text>,
+        purpose -> Nullable<Text>,
+        valid_from -> Nullable<Text>,
+        valid_to -> Nullable<Text>,
+        source_ids -> Array<Uuid>,
+        codes -> Array<Text>,
+        search_text -> Text,
+    }
+}
+
+diesel::joinable!(overview_entries -> cases (case_id));
+
+diesel::table! {
+    case_history_versions (case_id) {
+        case_id -> Uuid,
+        version -> Int8,
+    }
+}
+
+diesel::joinable!(case_history_versions -> cases (case_id));
+
+diesel::table! {
     case_events (id) {
         id -> Int8,
         case_id -> Uuid,
@@ -832,6 +859,8 @@ diesel::joinable!(overview_withholdings -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    case_history_versions,
+    overview_entries,
     feed_counter,
     feed_events,
     webhook_endpoints,

@@ -60,6 +60,7 @@ fn declared() -> BTreeMap<(String, String), (String, bool)> {
             "Bytea" => "bytea",
             "TsVector" => "tsvector",
             "Array<Text>" => "_text",
+            "Array<Uuid>" => "_uuid",
             other => panic!("schema test: map the diesel type {other} to a PostgreSQL type"),
         };
         let column = sql_name.take().unwrap_or_else(|| column.trim().to_owned());

@@ -192,7 +192,10 @@ async fn expected(
     only: Option<String>,
 ) -> Result<ExpectedDatesView, ApiError> {
     let today = oslo_date(state.clock.now());
-    let settings = ExpectationSettings::default();
+    let settings = ExpectationSettings {
+        minimum_sample: state.config.expected_minimum_sample,
+        ..ExpectationSettings::default()
+    };
     let config = state.config.clone();
     let number = facts.case_number.clone();
     let sources = state

@@ -1276,6 +1276,8 @@ async fn an_appeal_reversed_gives_a_new_decision_and_preparation_tasks() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["appealDeadline"], day(cal.appeal_deadline(start)));
     assert_eq!(r.body["tasks"], json!([]), "nothing to prepare");
+    let overview = app.get("/api/v1/granted-access", None).await;
+    assert_eq!(overview.body["items"], json!([]), "refused: not published");
     let r = applicant_command(
         &app,
         &owner,
@@ -1317,6 +1319,15 @@ async fn an_appeal_reversed_gives_a_new_decision_and_preparation_tasks() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "DECIDED");
     assert_eq!(r.body["decidedOn"], day(reversed_on));
+    // granted on appeal: published in the overview at once, decided then
+    let overview = app.get("/api/v1/granted-access", None).await;
+    assert_eq!(
+        overview.body["items"][0]["caseNumber"], r.body["caseNumber"],
+        "{}",
+        overview.text
+    );
+    assert_eq!(overview.body["items"][0]["decidedOn"], day(reversed_on));
+    assert_eq!(overview.body["items"][0]["dataSources"][0]["code"], "MFR");
     assert!(
         r.body["appealDeadline"].is_null(),
         "all granted: nothing to appeal"

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use super::events;
 use crate::error::StoreError;
+use crate::schema::case_history_versions;
 
 #[derive(QueryableByName)]
 struct CaseRow {
@@ -98,9 +99,21 @@ SELECT c.id, c.case_number, c.received_on, c.completed_on,
   FROM cases c
   LEFT JOIN application_snapshots s ON s.application_id = c.application_id
   LEFT JOIN case_origins o ON o.case_id = c.id
- WHERE ($1::uuid IS NULL OR c.id = $1 OR EXISTS (
-        SELECT 1 FROM case_sources x JOIN case_sources y ON y.data_source_id = x.data_source_id
-         WHERE x.case_id = $1 AND y.case_id = c.id))";
+ WHERE ($1::uuid[] IS NULL OR c.id = ANY($1))";
+
+/// The case `$1` and the cases that share a data source with it.
+const SHARING_A_SOURCE: &str = "
+SELECT $1 AS id
+ UNION
+SELECT y.case_id AS id
+  FROM case_sources x JOIN case_sources y ON y.data_source_id = x.data_source_id
+ WHERE x.case_id = $1";
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
 
 const SOURCES: &str = "
 SELECT cs.case_id, cs.data_source_id, cs.data_source_code AS data_source,
@@ -161,50 +174,50 @@ struct Building {
     source_ids: Vec<Uuid>,
 }
 
-/// What moves whenever a history can change: every milestone, decision,
-/// state and data report (a delivery part's settlement) is written with a
-/// case event, every task action with a task event, every case is a row of `cases`, and a custodian's code is its
-/// row. Read with the histories in one snapshot. The events are counted as
-/// well as their newest id: an event whose transaction commits after a
-/// later one's (a lower id appearing late) changes the count.
+/// What, besides the cases' own rows, every history is made from: the
+/// database (each test has its own) and the custodians' codes. A change
+/// here reads every history again.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-struct Watermark {
+struct Mark {
     #[diesel(sql_type = Text)]
     database: String,
-    #[diesel(sql_type = Int8)]
-    case_events: i64,
-    #[diesel(sql_type = Int8)]
-    case_event_count: i64,
-    #[diesel(sql_type = Int8)]
-    task_events: i64,
-    #[diesel(sql_type = Int8)]
-    task_event_count: i64,
-    #[diesel(sql_type = Int8)]
-    cases: i64,
     #[diesel(sql_type = Nullable<Text>)]
     custodians: Option<String>,
+    /// The number of cases with a history version and the sum of their
+    /// versions (`case_history_versions`): rows are never removed and a
+    /// version only grows, in the transaction that changes the history, so
+    /// the two are equal in two snapshots only if no history changed
+    /// between them.
+    #[diesel(sql_type = Int8)]
+    versioned: i64,
+    #[diesel(sql_type = Int8)]
+    version_sum: i64,
 }
 
-const WATERMARK: &str = "
+const MARK: &str = "
 SELECT current_database() || ':' || COALESCE(inet_server_port(), 0) AS database,
-       COALESCE((SELECT max(id) FROM case_events), 0) AS case_events,
-       (SELECT count(*) FROM case_events) AS case_event_count,
-       COALESCE((SELECT max(id) FROM task_events), 0) AS task_events,
-       (SELECT count(*) FROM task_events) AS task_event_count,
-       (SELECT count(*) FROM cases) AS cases,
-       (SELECT max(updated_at)::text || count(*) FROM custodians) AS custodians";
+       (SELECT max(updated_at)::text || count(*) FROM custodians) AS custodians,
+       count(*) AS versioned, COALESCE(sum(version), 0)::int8 AS version_sum
+  FROM case_history_versions";
 
-type Cached = Option<(Watermark, Arc<Vec<CaseHistory>>)>;
+/// The histories as read in one snapshot, with each case's version there.
+struct Cached {
+    mark: Mark,
+    versions: HashMap<Uuid, (i64, usize)>,
+    histories: Arc<Vec<CaseHistory>>,
+}
 
-/// The histories last loaded, with the watermark they were loaded at.
-static CACHE: Mutex<Cached> = Mutex::new(None);
+/// The histories last read.
+static CACHE: Mutex<Option<Arc<Cached>>> = Mutex::new(None);
 
 /// Every case's history, as [`load`] with `about = None`, kept in memory
-/// until anything it is made from changes (the [`Watermark`]: the newest
-/// case event and task event, the number of cases, the custodians): a
-/// figure is never computed from a stale history, and a read after no
-/// change does not read the whole history again. Both are read in one
-/// read-only repeatable-read transaction.
+/// and read again only where it changed: each case's version
+/// (`case_history_versions`, raised by the database in the transaction of
+/// any change to what its history is made from) tells which. A figure is
+/// never computed from a stale history, whatever order transactions commit
+/// in, and a read after no change reads no history again. Everything is
+/// read in one read-only repeatable-read transaction, so the histories
+/// returned are those of one snapshot.
 ///
 /// # Errors
 /// A database error, or a stored code the domain does not know.
@@ -213,31 +226,107 @@ pub fn load_all(conn: &mut PgConnection) -> Result<Arc<Vec<CaseHistory>>, StoreE
         .read_only()
         .repeatable_read()
         .run(|conn| {
-            let mark: Watermark = diesel::sql_query(WATERMARK).get_result(conn)?;
-            if let Some((seen, histories)) = CACHE
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .as_ref()
-            {
-                if *seen == mark {
-                    return Ok(Arc::clone(histories));
+            let mark: Mark = diesel::sql_query(MARK).get_result(conn)?;
+            let cached = CACHE.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            let cached = cached.filter(|c| {
+                c.mark.database == mark.database && c.mark.custodians == mark.custodians
+            });
+            if let Some(c) = &cached {
+                if c.mark == mark {
+                    return Ok(Arc::clone(&c.histories));
                 }
             }
-            let histories = Arc::new(load(conn, None)?);
-            *CACHE.lock().unwrap_or_else(PoisonError::into_inner) =
-                Some((mark, Arc::clone(&histories)));
+            // reading every history is a few plain scans: compiling them
+            // (JIT) would cost more than it saves
+            diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
+            let now: Vec<(Uuid, i64)> = case_history_versions::table
+                .select((
+                    case_history_versions::case_id,
+                    case_history_versions::version,
+                ))
+                .load(conn)?;
+            let fresh = refresh(conn, cached.as_deref(), mark, &now)?;
+            let histories = Arc::clone(&fresh.histories);
+            *CACHE.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(fresh));
             Ok(histories)
         })
 }
 
+/// The histories at the versions `now`: those whose version is the one
+/// cached are taken from `cached`, the others read.
+fn refresh(
+    conn: &mut PgConnection,
+    cached: Option<&Cached>,
+    mark: Mark,
+    now: &[(Uuid, i64)],
+) -> Result<Cached, StoreError> {
+    let unchanged = |id: &Uuid, version: i64| {
+        cached
+            .and_then(|c| c.versions.get(id))
+            .filter(|(v, _)| *v == version)
+            .map(|(_, i)| *i)
+    };
+    let changed: Vec<Uuid> = now
+        .iter()
+        .filter(|(id, v)| unchanged(id, *v).is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    let only = cached.map(|_| changed);
+    let mut read: HashMap<Uuid, CaseHistory> =
+        read_histories(conn, only.as_ref())?.into_iter().collect();
+    let mut versions = HashMap::with_capacity(now.len());
+    let mut histories = Vec::with_capacity(now.len());
+    for (id, version) in now {
+        let history = match (unchanged(id, *version), cached) {
+            (Some(i), Some(c)) => c.histories[i].clone(),
+            _ => match read.remove(id) {
+                Some(h) => h,
+                None => continue,
+            },
+        };
+        versions.insert(*id, (*version, histories.len()));
+        histories.push(history);
+    }
+    Ok(Cached {
+        mark,
+        versions,
+        histories: Arc::new(histories),
+    })
+}
+
 /// Every case's history: all of them (`about = None`), or the case `about`
-/// and the cases that share a data source with it (for its expected dates).
+/// and the cases that share a data source with it.
 ///
 /// # Errors
 /// A database error, or a stored code the domain does not know.
 pub fn load(conn: &mut PgConnection, about: Option<Uuid>) -> Result<Vec<CaseHistory>, StoreError> {
+    let only = match about {
+        None => None,
+        Some(case) => Some(
+            diesel::sql_query(SHARING_A_SOURCE)
+                .bind::<SqlUuid, _>(case)
+                .load::<Id>(conn)?
+                .into_iter()
+                .map(|i| i.id)
+                .collect::<Vec<_>>(),
+        ),
+    };
+    Ok(read_histories(conn, only.as_ref())?
+        .into_iter()
+        .map(|(_, h)| h)
+        .collect())
+}
+
+/// The histories of the cases `only` (all cases when `None`), by case id.
+fn read_histories(
+    conn: &mut PgConnection,
+    only: Option<&Vec<Uuid>>,
+) -> Result<Vec<(Uuid, CaseHistory)>, StoreError> {
+    if only.is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     let cases: Vec<CaseRow> = diesel::sql_query(CASES)
-        .bind::<Nullable<SqlUuid>, _>(about)
+        .bind::<Nullable<Array<SqlUuid>>, _>(only)
         .load(conn)?;
     let mut by_id: HashMap<Uuid, Building> = HashMap::with_capacity(cases.len());
     let mut order = Vec::with_capacity(cases.len());
@@ -275,14 +364,11 @@ pub fn load(conn: &mut PgConnection, about: Option<Uuid>) -> Result<Vec<CaseHist
             },
         );
     }
-    // all cases, or only those found
-    let only: Option<Vec<Uuid>> = about.map(|_| order.clone());
-    add_sources(conn, &mut by_id, only.as_ref())?;
-    add_events(conn, &mut by_id, only.as_ref())?;
+    add_sources(conn, &mut by_id, only)?;
+    add_events(conn, &mut by_id, only)?;
     Ok(order
         .into_iter()
-        .filter_map(|id| by_id.remove(&id))
-        .map(|b| b.history)
+        .filter_map(|id| by_id.remove(&id).map(|b| (id, b.history)))
         .collect())
 }
 

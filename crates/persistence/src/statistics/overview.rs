@@ -5,6 +5,8 @@
 //! Nothing personal is read: no national ids, names of persons or e-mail
 //! addresses.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date as SqlDate, Nullable, Text, Uuid as SqlUuid};
 use diesel::PgConnection;
@@ -14,35 +16,49 @@ use uuid::Uuid;
 
 use crate::audit::{self, NewAuditEvent};
 use crate::error::StoreError;
-use crate::schema::{cases, overview_withholdings};
+use crate::schema::{cases, data_sources, overview_withholdings};
 
 /// One published entry.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    #[diesel(sql_type = SqlUuid)]
     pub case_id: Uuid,
-    #[diesel(sql_type = Text)]
     pub case_number: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub title: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     pub institution: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     pub purpose: Option<String>,
     /// The granted sources' codes, in the case's order.
-    #[diesel(sql_type = Array<Text>)]
     pub data_sources: Vec<String>,
     /// Their names in bokmål and English, in the same order.
-    #[diesel(sql_type = Array<Text>)]
     pub names_nb: Vec<String>,
-    #[diesel(sql_type = Array<Text>)]
     pub names_en: Vec<String>,
-    #[diesel(sql_type = SqlDate)]
     pub decided_on: Date,
-    #[diesel(sql_type = Nullable<Text>)]
     pub valid_from: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     pub valid_to: Option<String>,
+}
+
+/// An entry as `overview_entries` holds it: the sources by id.
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = SqlUuid)]
+    case_id: Uuid,
+    #[diesel(sql_type = Text)]
+    case_number: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    title: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    institution: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    purpose: Option<String>,
+    #[diesel(sql_type = Array<SqlUuid>)]
+    source_ids: Vec<Uuid>,
+    #[diesel(sql_type = Array<Text>)]
+    codes: Vec<String>,
+    #[diesel(sql_type = SqlDate)]
+    decided_on: Date,
+    #[diesel(sql_type = Nullable<Text>)]
+    valid_from: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    valid_to: Option<String>,
 }
 
 /// Which entries, from where.
@@ -61,43 +77,35 @@ pub struct Filter {
     pub limit: Option<i64>,
 }
 
+/// The entries kept in `overview_entries` (migration 2026-11-30-1503: the
+/// database keeps each in the transaction that changes what it is made
+/// from), not withheld. Each search word is first matched against the data
+/// sources (a small table) once (`MATERIALIZED`: not again for every
+/// entry); an entry then matches the word when its
+/// title, institution or a code holds it (`search_text`) or it grants a
+/// source whose code or name holds it.
 const ENTRIES: &str = "
-SELECT c.id AS case_id, c.case_number,
-       s.content #>> '{content,project,title}' AS title,
-       s.content #>> '{content,responsibility,institutionName}' AS institution,
-       s.content #>> '{content,purpose}' AS purpose,
-       g.codes AS data_sources, g.names_nb, g.names_en,
-       c.decided_on,
-       s.content #>> '{content,project,startDate}' AS valid_from,
-       s.content #>> '{content,project,endDate}' AS valid_to
-  FROM cases c
-  JOIN application_snapshots s ON s.application_id = c.application_id
-  CROSS JOIN LATERAL (
-        SELECT array_agg(cs.data_source_code ORDER BY cs.position) AS codes,
-               array_agg(ds.name_nb ORDER BY cs.position) AS names_nb,
-               array_agg(ds.name_en ORDER BY cs.position) AS names_en,
-               string_agg(cs.data_source_code || ' ' || ds.name_nb || ' ' || ds.name_en, ' ') AS text
-          FROM case_sources cs
-          JOIN data_sources ds ON ds.id = cs.data_source_id
-          JOIN case_decisions d ON d.case_id = cs.case_id AND d.data_source_id = cs.data_source_id
-                               AND d.round = c.decision_round
-         WHERE cs.case_id = c.id AND d.outcome IN ('GRANTED', 'PARTLY_GRANTED')) g
- WHERE c.decided_on IS NOT NULL
-   AND g.codes IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM overview_withholdings w WHERE w.case_id = c.id)
-   AND ($1::text[] IS NULL OR NOT EXISTS (
-        SELECT 1 FROM unnest($1::text[]) AS word
-         WHERE concat_ws(' ', s.content #>> '{content,project,title}',
-                              s.content #>> '{content,responsibility,institutionName}', g.text)
-               NOT ILIKE '%' || word || '%'))
-   AND ($2::text IS NULL OR $2 = ANY(g.codes))
-   AND ($3::text IS NULL OR s.content #>> '{content,purpose}' = $3)
-   AND ($4::date IS NULL OR (c.decided_on, c.case_number) < ($4, $5::text))
- ORDER BY c.decided_on DESC, c.case_number DESC
+WITH words AS MATERIALIZED (
+       SELECT pattern, ARRAY(SELECT ds.id FROM data_sources ds
+                              WHERE concat_ws(' ', ds.code, ds.name_nb, ds.name_en)
+                                    ILIKE pattern) AS sources
+         FROM unnest($1::text[]) AS word, LATERAL (SELECT '%' || word || '%' AS pattern) p)
+SELECT e.case_id, e.case_number, e.title, e.institution, e.purpose, e.source_ids, e.codes,
+       e.decided_on, e.valid_from, e.valid_to
+  FROM overview_entries e
+ WHERE NOT EXISTS (SELECT 1 FROM overview_withholdings w WHERE w.case_id = e.case_id)
+   AND NOT EXISTS (SELECT 1 FROM words
+                    WHERE e.search_text NOT ILIKE words.pattern
+                      AND NOT (e.source_ids && words.sources))
+   AND ($2::text IS NULL OR $2 = ANY(e.codes))
+   AND ($3::text IS NULL OR e.purpose = $3)
+   AND ($4::date IS NULL OR (e.decided_on, e.case_number) < ($4, $5::text))
+ ORDER BY e.decided_on DESC, e.case_number DESC
  LIMIT $6";
 
 /// The published entries, newest decision first (then case number,
-/// descending), filtered and paged as `filter` says.
+/// descending), filtered and paged as `filter` says. The sources' names
+/// are read once from `data_sources` and put in here.
 ///
 /// # Errors
 /// A database error.
@@ -121,14 +129,53 @@ pub fn entries(conn: &mut PgConnection, filter: &Filter) -> Result<Vec<Entry>, S
         Some((on, number)) => (Some(*on), Some(number.clone())),
         None => (None, None),
     };
-    Ok(diesel::sql_query(ENTRIES)
-        .bind::<Nullable<Array<Text>>, _>(words)
-        .bind::<Nullable<Text>, _>(filter.data_source.clone())
-        .bind::<Nullable<Text>, _>(filter.purpose.clone())
-        .bind::<Nullable<SqlDate>, _>(after_on)
-        .bind::<Nullable<Text>, _>(after_number)
-        .bind::<Nullable<BigInt>, _>(filter.limit)
-        .load(conn)?)
+    conn.build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run(|conn| {
+            // every entry (the CSV) is sorted in memory, not on disk
+            diesel::sql_query("SET LOCAL work_mem = '64MB'").execute(conn)?;
+            let names: HashMap<Uuid, (String, String)> = data_sources::table
+                .select((
+                    data_sources::id,
+                    data_sources::name_nb,
+                    data_sources::name_en,
+                ))
+                .load::<(Uuid, String, String)>(conn)?
+                .into_iter()
+                .map(|(id, nb, en)| (id, (nb, en)))
+                .collect();
+            let rows: Vec<Row> = diesel::sql_query(ENTRIES)
+                .bind::<Nullable<Array<Text>>, _>(words)
+                .bind::<Nullable<Text>, _>(filter.data_source.clone())
+                .bind::<Nullable<Text>, _>(filter.purpose.clone())
+                .bind::<Nullable<SqlDate>, _>(after_on)
+                .bind::<Nullable<Text>, _>(after_number)
+                .bind::<Nullable<BigInt>, _>(filter.limit)
+                .load(conn)?;
+            Ok(rows.into_iter().map(|r| entry(r, &names)).collect())
+        })
+}
+
+fn entry(r: Row, names: &HashMap<Uuid, (String, String)>) -> Entry {
+    let (names_nb, names_en) = r
+        .source_ids
+        .iter()
+        .map(|id| names.get(id).cloned().unwrap_or_default())
+        .unzip();
+    Entry {
+        case_id: r.case_id,
+        case_number: r.case_number,
+        title: r.title,
+        institution: r.institution,
+        purpose: r.purpose,
+        data_sources: r.codes,
+        names_nb,
+        names_en,
+        decided_on: r.decided_on,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+    }
 }
 
 /// A withheld entry.

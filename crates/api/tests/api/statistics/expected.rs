@@ -124,3 +124,37 @@ async fn expected_dates_are_the_median_and_90th_percentile_of_the_last_twelve_mo
         .starts_with("Too little history"));
     assert!(decision.get("likelyOn").is_none());
 }
+
+/// The fewest cases an estimate rests on is the operator's setting
+/// (`HDS_EXPECTED_MINIMUM_SAMPLE`): with 2, two decided cases are enough
+/// (the default, 5, would say too little history). Decided after 3 and 5
+/// working days from completion on 2 March: median the 1st (3), 90th
+/// percentile the 2nd (5).
+#[actix_rt::test]
+async fn the_minimum_sample_of_an_estimate_is_a_setting() {
+    let app = TestApp::spawn_with(|c| c.expected_minimum_sample = 2).await;
+    for (i, decided) in [d(3, 5), d(3, 9)].into_iter().enumerate() {
+        let (_, case_id) = case_for(&app, "MFR", &format!("history-{i}")).await;
+        complete(&app, &case_id, d(3, 2)).await;
+        decide(&app, &case_id, "MFR", "GRANTED", decided).await;
+    }
+    let (_, f) = case_for(&app, "MFR", "case-f").await;
+    complete(&app, &f, d(3, 22)).await;
+    on(&app, d(4, 12));
+    let r = app
+        .get(
+            &format!("/api/v1/cases/{f}/expected-dates"),
+            Some(&staff(&app)),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["minimumSample"], 2);
+    let decision = &source(&r.body, "MFR")["decision"];
+    assert_eq!(decision["status"], "ESTIMATED", "{}", r.text);
+    assert_eq!(decision["sampleSize"], 2);
+    assert_eq!(decision["medianWorkingDays"], 3);
+    assert_eq!(decision["p90WorkingDays"], 5);
+    let data = &source(&r.body, "MFR")["data"];
+    assert_eq!(data["status"], "TOO_LITTLE_HISTORY");
+    assert_eq!(data["minimumSample"], 2);
+}

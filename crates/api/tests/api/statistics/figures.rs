@@ -5,7 +5,7 @@ use hds_api::auth::Role;
 use hds_domain::statistics::tables::REPORT_COLUMNS;
 use serde_json::json;
 
-use super::{deliver, group, known_cases, staff, Known};
+use super::{case_for, deliver, group, known_cases, sql, staff, Known};
 use crate::support::TestApp;
 
 #[actix_rt::test]
@@ -124,6 +124,105 @@ async fn the_figures_of_a_period_are_counted_from_the_events_across_easter() {
         json!({"clockStopped": 3, "withinDeadline": 2, "withinDeadlinePercent": 66.7,
                "postponed": 0, "overdueAtEnd": 0})
     );
+}
+
+/// The histories kept in memory are read again only for the cases that
+/// changed (`case_history_versions`): each kind of change after a cached
+/// read shows in the next figures, also one committed after a later event.
+#[actix_rt::test]
+async fn the_kept_histories_follow_every_change_to_any_case() {
+    let app = TestApp::spawn().await;
+    let Known { a, d } = known_cases(&app).await;
+    let h = staff(&app);
+    let period = "/api/v1/statistics?period=2027-03-01..2027-04-30";
+    let overall = |r: &crate::support::Response| r.body["overall"].clone();
+    let before = app.get(period, Some(&h)).await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    assert_eq!(overall(&before)["received"], 4);
+    assert_eq!(overall(&before)["withdrawn"], 1);
+
+    // a new case (received 1 March like the others)
+    let (_, e) = case_for(&app, "MFR", "case-e").await;
+    let r = app.get(period, Some(&h)).await;
+    assert_eq!(overall(&r)["received"], 5, "{}", r.text);
+    assert_eq!(overall(&r)["withdrawn"], 1);
+
+    // E is withdrawn in a transaction that commits after a later event on
+    // another case (a lower event id appearing after a higher one was read)
+    let mut slow = app.db.connect();
+    let exec = |conn: &mut diesel::PgConnection, statement: &str| {
+        diesel::RunQueryDsl::execute(diesel::sql_query(statement), conn).unwrap();
+    };
+    exec(&mut slow, "BEGIN");
+    exec(
+        &mut slow,
+        &format!(
+            "INSERT INTO case_events (case_id, kind, occurred_at, actor, visible_to_applicant, \
+             status_before, status_after) VALUES ('{e}', 'WITHDRAWN', '2027-03-15T10:00:00Z', \
+             'test', true, 'SUBMITTED', 'WITHDRAWN')"
+        ),
+    );
+    sql(
+        &app,
+        &format!(
+            "INSERT INTO case_events (case_id, kind, actor, visible_to_applicant, status_before, \
+             status_after) SELECT id, 'NOTE_ADDED', 'test', false, status, status FROM cases \
+             WHERE id = '{a}'"
+        ),
+    );
+    let r = app.get(period, Some(&h)).await;
+    assert_eq!(overall(&r)["withdrawn"], 1, "not committed yet: {}", r.text);
+    exec(&mut slow, "COMMIT");
+    let r = app.get(period, Some(&h)).await;
+    assert_eq!(overall(&r)["withdrawn"], 2, "{}", r.text);
+    assert_eq!(overall(&r)["received"], 5);
+
+    // a change to a case's own row, with no event: B found complete on
+    // 2 March instead of 8 March (1 working day instead of 5)
+    let complete =
+        |r: &crate::support::Response| overall(r)["processingTimes"]["receivedToComplete"].clone();
+    assert_eq!(complete(&r), json!({"count": 3, "median": 2, "p90": 5}));
+    sql(
+        &app,
+        &format!(
+            "UPDATE cases SET completed_on = '2027-03-02' WHERE id = '{}'",
+            known_id(&app, "case-b")
+        ),
+    );
+    let r = app.get(period, Some(&h)).await;
+    assert_eq!(
+        complete(&r),
+        json!({"count": 3, "median": 1, "p90": 2}),
+        "{}",
+        r.text
+    );
+
+    // and a decision written on one case moves only its figures
+    deliver(&app, &d, super::d(4, 20)).await;
+    let r = app.get(period, Some(&h)).await;
+    assert_eq!(overall(&r)["dataMadeAvailable"], 2, "{}", r.text);
+    assert_eq!(overall(&r)["received"], 5);
+    assert_eq!(overall(&r)["withdrawn"], 2);
+}
+
+/// The id of the known case submitted with idempotency key `key`.
+fn known_id(app: &TestApp, key: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let rows: Vec<Id> = diesel::RunQueryDsl::load(
+        diesel::sql_query(format!(
+            "SELECT c.id::text AS id FROM cases c JOIN application_snapshots s \
+             ON s.application_id = c.application_id \
+             WHERE s.content #>> '{{content,project,title}}' = 'Prosjekt {key}'"
+        )),
+        &mut app.db.connect(),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1, "one case titled Prosjekt {key}");
+    rows[0].id.clone()
 }
 
 #[actix_rt::test]

@@ -7,9 +7,9 @@
 //! Good Friday 26 March and Easter Monday 29 March 2027 are holidays).
 //! Submission is dated by the system clock, so each case's received day is
 //! then set to 1 March 2027 (`cases.received_on`, the one column the
-//! statistics read it from), before any statistics are read (the histories
-//! kept in memory are reloaded on a new event, not on this direct write);
-//! every later step is dated by the clock.
+//! statistics read it from; the database raises the case's history version
+//! with it, so the histories kept in memory follow); every later step is
+//! dated by the clock.
 
 mod expected;
 mod figures;

@@ -57,6 +57,23 @@ async fn the_overview_lists_granted_access_only_and_hides_a_withheld_entry() {
     assert_eq!(numbers(&r.body), vec!["Prosjekt case-a"]);
     let r = app.get("/api/v1/granted-access?dataSource=DAR", None).await;
     assert_eq!(numbers(&r.body), vec!["Prosjekt case-d"]);
+    // a word found in a granted source's name (bokmål or English); every
+    // word must be found, each in the title, institution or a source
+    let r = app
+        .get("/api/v1/granted-access?q=F%C3%98DSELSREGISTER", None)
+        .await;
+    assert_eq!(numbers(&r.body), vec!["Prosjekt case-a"], "{}", r.text);
+    let r = app
+        .get("/api/v1/granted-access?q=death%20registry%20oslo", None)
+        .await;
+    assert_eq!(numbers(&r.body), vec!["Prosjekt case-d"], "{}", r.text);
+    let r = app
+        .get(
+            "/api/v1/granted-access?q=f%C3%B8dselsregister%20case-d",
+            None,
+        )
+        .await;
+    assert_eq!(numbers(&r.body), Vec::<String>::new(), "{}", r.text);
     let first = app.get("/api/v1/granted-access?limit=1", None).await;
     assert_eq!(numbers(&first.body), vec!["Prosjekt case-d"]);
     let cursor = first.body["nextCursor"].as_str().unwrap().to_owned();

@@ -1,0 +1,12 @@
+DROP TABLE case_history_versions;
+DROP TRIGGER case_origins_history_version ON case_origins;
+DROP TRIGGER case_delivery_parts_history_version ON case_delivery_parts;
+DROP TRIGGER case_decisions_history_version ON case_decisions;
+DROP TRIGGER case_sources_history_version ON case_sources;
+DROP TRIGGER case_events_history_version ON case_events;
+DROP TRIGGER cases_history_version_update ON cases;
+DROP TRIGGER cases_history_version ON cases;
+DROP FUNCTION refuse_history_version_change();
+DROP FUNCTION case_row_changed();
+DROP FUNCTION case_history_changed();
+DROP FUNCTION raise_case_history_version(UUID);
