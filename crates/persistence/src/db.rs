@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::r2d2::{self, ConnectionManager, ManageConnection, Pool, PooledConnection, R2D2Connection};
+use diesel::r2d2::{
+    self, ConnectionManager, ManageConnection, Pool, PooledConnection, R2D2Connection,
+};
 use diesel::PgConnection;
 
 use crate::StoreError;

@@ -39,7 +39,11 @@ fn a_connection_closed_by_the_server_while_idle_is_replaced_before_use() {
     let mut conn = pool.conn().unwrap();
     let second = backend_pid(&mut conn);
     assert_ne!(first, second, "the dead connection was handed out again");
-    assert_eq!(pool.stats().connections, 1, "the dead one is closed, not kept");
+    assert_eq!(
+        pool.stats().connections,
+        1,
+        "the dead one is closed, not kept"
+    );
 }
 
 #[test]
