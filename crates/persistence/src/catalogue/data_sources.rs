@@ -23,7 +23,7 @@ use crate::sql::{Bind, Sql};
 /// by position (by name, diesel looks each of the 25 columns up among the
 /// row's names: in the catalogue list's profile that was as much as the
 /// rest of decoding).
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct DataSourceRow {
     pub id: Uuid,
     pub code: String,
