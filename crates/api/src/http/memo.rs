@@ -33,6 +33,12 @@ struct Memo<R> {
     etag: String,
 }
 
+impl<R: PartialEq> Default for ResponseMemo<R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<R: PartialEq> ResponseMemo<R> {
     pub const fn new() -> Self {
         Self {
