@@ -781,6 +781,10 @@ async fn a_list_answered_before_shows_a_change_at_once() {
     assert_eq!(retired.status, 200, "{}", retired.text);
 
     let after = app.get(path, None).await;
-    assert!(after.body["items"].as_array().unwrap().is_empty(), "{}", after.text);
+    assert!(
+        after.body["items"].as_array().unwrap().is_empty(),
+        "{}",
+        after.text
+    );
     assert_ne!(after.etag(), first.etag());
 }
