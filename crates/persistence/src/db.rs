@@ -43,7 +43,8 @@ impl Db {
     /// (and `/health/ready` answers 503) even while PostgreSQL is down.
     ///
     /// A connection idle for [`CHECK_AFTER_IDLE`] or longer is checked
-    /// (`SELECT 1`) as it leaves the pool, and a dead one is replaced before
+    /// (`SELECT 1`) as it leaves the pool, as is one never handed out before
+    /// or one whose last work failed, and a dead one is replaced before
     /// the caller sees it: after PostgreSQL restarts, idle connections are
     /// all closed, and without the check each would fail one request. A
     /// connection handed out less than that ago is not checked: under load
@@ -102,7 +103,9 @@ impl Db {
     pub fn ping(&self) -> Result<(), StoreError> {
         use diesel::RunQueryDsl;
         let mut conn = self.conn()?;
-        diesel::sql_query("SELECT 1").execute(&mut conn)?;
+        let result = diesel::sql_query("SELECT 1").execute(&mut conn);
+        check_next_time_if_failed(&mut conn, &result);
+        result?;
         Ok(())
     }
 
@@ -120,9 +123,10 @@ impl Db {
 /// When a connection was last handed out (kept with the connection in the pool).
 struct HandedOut(Instant);
 
-/// Notes that `conn` is handed out now; true when it was last handed out
-/// [`CHECK_AFTER_IDLE`] ago or longer. A new connection has just connected:
-/// false.
+/// Notes that `conn` is handed out now; true when it must be checked first:
+/// it was last handed out [`CHECK_AFTER_IDLE`] ago or longer, or never (the
+/// pool may have connected it in the background long ago, before a
+/// restart), or work on it failed since ([`check_next_time_if_failed`]).
 fn handed_out_after_idle(conn: &mut DbConn) -> bool {
     let now = Instant::now();
     let extensions = PooledConnection::extensions_mut(conn);
@@ -132,7 +136,17 @@ fn handed_out_after_idle(conn: &mut DbConn) -> bool {
         idle
     } else {
         extensions.insert(HandedOut(now));
-        false
+        true
+    }
+}
+
+/// When `result` (of work on `conn`) is an error, the connection is checked
+/// the next time it is handed out, however soon: the error may have been
+/// the connection's (PostgreSQL closed it), and without a check the next
+/// caller would get the dead connection. Call it before dropping `conn`.
+pub fn check_next_time_if_failed<T, E>(conn: &mut DbConn, result: &Result<T, E>) {
+    if result.is_err() {
+        PooledConnection::extensions_mut(conn).remove::<HandedOut>();
     }
 }
 
