@@ -66,7 +66,9 @@ pub async fn run_once(state: &AppState) {
     let at = state.clock.now();
     let result = web::block(move || {
         let mut conn = db.conn()?;
-        run(&config, &mut conn, at)
+        let result = run(&config, &mut conn, at);
+        hds_persistence::db::check_next_time_if_failed(&mut conn, &result);
+        result
     })
     .await;
     state

@@ -86,7 +86,9 @@ impl AppState {
         let db = self.db.clone();
         web::block(move || {
             let mut conn = db.conn()?;
-            work(&mut conn)
+            let result = work(&mut conn);
+            hds_persistence::db::check_next_time_if_failed(&mut conn, &result);
+            result
         })
         .await?
     }

@@ -104,8 +104,9 @@ impl TaskCounters {
         let orgnr = orgnr.to_owned();
         actix_web::web::block(move || {
             let mut conn = db.conn()?;
-            let mut found = repo::poll_states(&mut conn, &[orgnr])?;
-            Ok::<_, ApiError>(found.pop().map(|(_, state)| state))
+            let found = repo::poll_states(&mut conn, &[orgnr]);
+            hds_persistence::db::check_next_time_if_failed(&mut conn, &found);
+            Ok::<_, ApiError>(found?.pop().map(|(_, state)| state))
         })
         .await?
     }
@@ -129,7 +130,9 @@ fn read_while_polled(db: &Db, waiting: &Mutex<mpsc::Receiver<Poll>>) {
             .conn()
             .map_err(|e| Failure::Unavailable(e.to_string()))
             .and_then(|mut conn| {
-                repo::poll_states(&mut conn, &orgnrs).map_err(|e| match e {
+                let read = repo::poll_states(&mut conn, &orgnrs);
+                hds_persistence::db::check_next_time_if_failed(&mut conn, &read);
+                read.map_err(|e| match e {
                     StoreError::Unavailable(cause) => Failure::Unavailable(cause),
                     other => Failure::Failed(other.to_string()),
                 })

@@ -1,21 +1,29 @@
 //! The connection pool.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel::r2d2::{
+    self, ConnectionManager, ManageConnection, Pool, PooledConnection, R2D2Connection,
+};
 use diesel::PgConnection;
 
 use crate::StoreError;
 
 /// A pooled connection, as repositories take it.
-pub type DbConn = PooledConnection<ConnectionManager<PgConnection>>;
+pub type DbConn = PooledConnection<Manager>;
+
+/// A connection that has not been handed out for this long is checked
+/// (`SELECT 1`) before a caller gets it; one handed out more recently is
+/// not (see [`Db::connect_lazy`]).
+pub const CHECK_AFTER_IDLE: Duration = Duration::from_millis(100);
 
 /// The database: an r2d2 pool of PostgreSQL connections. Cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<ConnectionManager<PgConnection>>,
+    pool: Pool<Manager>,
     /// Callers waiting for a connection right now.
     waiting: Arc<AtomicU64>,
 }
@@ -34,17 +42,25 @@ impl Db {
     /// Builds the pool without waiting for the database: the service starts
     /// (and `/health/ready` answers 503) even while PostgreSQL is down.
     ///
-    /// Every connection is checked (`SELECT 1`) as it leaves the pool, and a
-    /// dead one is replaced before the caller sees it: after PostgreSQL
-    /// restarts, idle connections are all closed, and without the check each
-    /// would fail one request.
+    /// A connection idle for [`CHECK_AFTER_IDLE`] or longer is checked
+    /// (`SELECT 1`) as it leaves the pool, as is one never handed out before
+    /// or one whose last work failed, and a dead one is replaced before
+    /// the caller sees it: after PostgreSQL restarts, idle connections are
+    /// all closed, and without the check each would fail one request. A
+    /// connection handed out less than that ago is not checked: under load
+    /// every connection is, and the check would be one more round trip per
+    /// request (issue 16: it cost the catalogue list and the task poll a
+    /// second statement). For such a connection to be dead, PostgreSQL would
+    /// have to have closed it since, in under 100 ms (a restart takes longer:
+    /// a shutdown checkpoint, a start); a request in flight at that moment
+    /// fails with or without the check.
     pub fn connect_lazy(url: &str, max_size: u32) -> Result<Self, StoreError> {
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
-            .test_on_check_out(true)
-            .build_unchecked(ConnectionManager::new(url));
+            .test_on_check_out(false)
+            .build_unchecked(Manager(ConnectionManager::new(url)));
         Ok(Self {
             pool,
             waiting: Arc::default(),
@@ -54,16 +70,42 @@ impl Db {
     /// A connection from the pool; `Unavailable` when none can be had in time.
     pub fn conn(&self) -> Result<DbConn, StoreError> {
         self.waiting.fetch_add(1, Ordering::Relaxed);
-        let conn = self.pool.get();
+        let conn = self.live_conn();
         self.waiting.fetch_sub(1, Ordering::Relaxed);
-        conn.map_err(|e| StoreError::Unavailable(e.to_string()))
+        conn
+    }
+
+    /// A connection from the pool, checked first when it has been idle for
+    /// [`CHECK_AFTER_IDLE`]; a dead one is dropped and the next one taken
+    /// (at most once per connection the pool can hold, then a new one).
+    fn live_conn(&self) -> Result<DbConn, StoreError> {
+        let mut last_error = String::from("no live connection");
+        for _ in 0..=self.pool.max_size() {
+            let mut conn = self
+                .pool
+                .get()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            if !handed_out_after_idle(&mut conn) {
+                return Ok(conn);
+            }
+            match conn.ping() {
+                Ok(()) => return Ok(conn),
+                Err(e) => {
+                    last_error = e.to_string();
+                    discard(conn);
+                }
+            }
+        }
+        Err(StoreError::Unavailable(last_error))
     }
 
     /// Checks that the database answers a trivial query.
     pub fn ping(&self) -> Result<(), StoreError> {
         use diesel::RunQueryDsl;
         let mut conn = self.conn()?;
-        diesel::sql_query("SELECT 1").execute(&mut conn)?;
+        let result = diesel::sql_query("SELECT 1").execute(&mut conn);
+        check_next_time_if_failed(&mut conn, &result);
+        result?;
         Ok(())
     }
 
@@ -75,5 +117,69 @@ impl Db {
             idle: state.idle_connections,
             waiting: self.waiting.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// When a connection was last handed out (kept with the connection in the pool).
+struct HandedOut(Instant);
+
+/// Notes that `conn` is handed out now; true when it must be checked first:
+/// it was last handed out [`CHECK_AFTER_IDLE`] ago or longer, or never (the
+/// pool may have connected it in the background long ago, before a
+/// restart), or work on it failed since ([`check_next_time_if_failed`]).
+fn handed_out_after_idle(conn: &mut DbConn) -> bool {
+    let now = Instant::now();
+    let extensions = PooledConnection::extensions_mut(conn);
+    if let Some(last) = extensions.get_mut::<HandedOut>() {
+        let idle = now.duration_since(last.0) >= CHECK_AFTER_IDLE;
+        last.0 = now;
+        idle
+    } else {
+        extensions.insert(HandedOut(now));
+        true
+    }
+}
+
+/// When `result` (of work on `conn`) is an error, the connection is checked
+/// the next time it is handed out, however soon: the error may have been
+/// the connection's (PostgreSQL closed it), and without a check the next
+/// caller would get the dead connection. Call it before dropping `conn`.
+pub fn check_next_time_if_failed<T, E>(conn: &mut DbConn, result: &Result<T, E>) {
+    if result.is_err() {
+        PooledConnection::extensions_mut(conn).remove::<HandedOut>();
+    }
+}
+
+thread_local! {
+    /// Set while [`discard`] drops a connection: the pool then closes it.
+    static DISCARDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Closes a dead connection instead of returning it to the pool (r2d2 asks
+/// [`Manager::has_broken`] in the drop, on this thread).
+fn discard(conn: DbConn) {
+    DISCARDING.with(|d| d.set(true));
+    drop(conn);
+    DISCARDING.with(|d| d.set(false));
+}
+
+/// diesel's connection manager, plus: a connection [`discard`]ed is closed.
+#[derive(Debug)]
+pub struct Manager(ConnectionManager<PgConnection>);
+
+impl ManageConnection for Manager {
+    type Connection = PgConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<PgConnection, r2d2::Error> {
+        self.0.connect()
+    }
+
+    fn is_valid(&self, conn: &mut PgConnection) -> Result<(), r2d2::Error> {
+        self.0.is_valid(conn)
+    }
+
+    fn has_broken(&self, conn: &mut PgConnection) -> bool {
+        DISCARDING.with(Cell::get) || self.0.has_broken(conn)
     }
 }

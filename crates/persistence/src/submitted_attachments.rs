@@ -30,28 +30,35 @@ pub struct SubmittedAttachment {
     pub submitted_at: OffsetDateTime,
 }
 
+crate::prepared_sql! {
+    /// Both copies in one statement (one round trip, prepared): the bytes
+    /// in the `WITH` part, the metadata in the main part, whose foreign key
+    /// to `attachment_blobs` is checked at the statement's end, when the
+    /// bytes are there.
+    struct Freeze<'a> { application_id: &'a Uuid, at: &'a OffsetDateTime }
+    sql = [
+        "WITH blobs AS (INSERT INTO attachment_blobs (sha256, size_bytes, content) \
+         SELECT DISTINCT ON (sha256) sha256, size_bytes, content FROM application_attachments \
+         WHERE application_id = " {application_id as SqlUuid} " ORDER BY sha256 ON CONFLICT DO NOTHING) \
+         INSERT INTO submitted_attachments (application_id, attachment_id, kind, title, \
+         filename, content_type, size_bytes, sha256, uploaded_at, submitted_at) \
+         SELECT application_id, id, kind, title, filename, content_type, size_bytes, sha256, \
+         uploaded_at, " {at as Timestamptz} " FROM application_attachments WHERE application_id = "
+        {application_id as SqlUuid}
+    ];
+}
+
 /// Freezes the application's attachments as submitted at `at`. Call it in
-/// the submit transaction.
+/// the submit transaction. Returns how many were frozen.
 pub fn freeze(
     conn: &mut PgConnection,
     application_id: Uuid,
     at: OffsetDateTime,
 ) -> Result<usize, StoreError> {
-    diesel::sql_query(
-        "INSERT INTO attachment_blobs (sha256, size_bytes, content) \
-         SELECT DISTINCT ON (sha256) sha256, size_bytes, content FROM application_attachments \
-         WHERE application_id = $1 ORDER BY sha256 ON CONFLICT DO NOTHING",
-    )
-    .bind::<SqlUuid, _>(application_id)
-    .execute(conn)?;
-    Ok(diesel::sql_query(
-        "INSERT INTO submitted_attachments (application_id, attachment_id, kind, title, \
-         filename, content_type, size_bytes, sha256, uploaded_at, submitted_at) \
-         SELECT application_id, id, kind, title, filename, content_type, size_bytes, sha256, \
-         uploaded_at, $2 FROM application_attachments WHERE application_id = $1",
-    )
-    .bind::<SqlUuid, _>(application_id)
-    .bind::<Timestamptz, _>(at)
+    Ok(Freeze {
+        application_id: &application_id,
+        at: &at,
+    }
     .execute(conn)?)
 }
 

@@ -10,7 +10,7 @@ use hds_persistence::feed::{self, NewFeedEvent, PageReader};
 use hds_persistence::idempotency::{self, KeyedRequest, StoredResponse};
 use hds_persistence::tasks::{self, TaskFilter};
 use hds_persistence::test_support::TestDatabase;
-use hds_persistence::{applications, audit, StoreError};
+use hds_persistence::{applications, audit, submitted_attachments, StoreError};
 use serde_json::json;
 
 #[derive(QueryableByName)]
@@ -50,6 +50,7 @@ fn journeys_writes(c: &mut PgConnection) {
     applications::touch(c, app.id).unwrap();
     let now = time::OffsetDateTime::now_utc();
     applications::mark_submitted(c, app.id, now).unwrap();
+    assert_eq!(submitted_attachments::freeze(c, app.id, now).unwrap(), 1);
     let case = applications::insert_case(
         c,
         app.id,
@@ -163,6 +164,10 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
         ("case number", "INSERT INTO case_number_counters"),
         ("submitted", "UPDATE applications SET status = 'SUBMITTED'"),
         ("attachment", "INSERT INTO application_attachments"),
+        (
+            "files frozen at submission",
+            "WITH blobs AS (INSERT INTO attachment_blobs",
+        ),
         (
             "version bump",
             "UPDATE applications SET version = version + 1",

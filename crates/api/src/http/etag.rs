@@ -7,8 +7,10 @@
 //!   (412 otherwise). A resource's ETag is `"v<version>"`, so a client can
 //!   also compare versions.
 
+use actix_web::body::MessageBody;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -89,9 +91,19 @@ pub fn json_with_etag<T: Serialize>(
     value: &T,
     cache_control: &'static str,
 ) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))?;
+    let body = json_body(value)?;
     let etag = of_bytes(&body);
     Ok(respond(req, &etag, cache_control, body))
+}
+
+/// The JSON of a list or composite, written into a buffer large enough for
+/// a typical page (a catalogue page is 17 KB): growing from empty, the
+/// buffer is reallocated and copied a dozen times (in the catalogue list's
+/// profile, copying and freeing came to about 5 % of the request).
+fn json_body<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::with_capacity(32 * 1024);
+    serde_json::to_writer(&mut body, value).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(body)
 }
 
 /// A JSON response for a versioned resource (`ETag: "v<version>"`).
@@ -118,11 +130,29 @@ pub fn json_versioned_composite<T: Serialize>(
     Ok(respond(req, &etag, cache_control, body))
 }
 
+/// A JSON response whose body and `ETag` are already made (see
+/// [`crate::http::memo`]), or a bodiless 304 when the client already has it.
+pub fn json_bytes_with_etag(
+    req: &HttpRequest,
+    body: Bytes,
+    etag: &str,
+    cache_control: &'static str,
+) -> HttpResponse {
+    respond(req, etag, cache_control, body)
+}
+
+/// The body of [`json_with_etag`] and its `ETag`, for keeping.
+pub fn json_and_etag<T: Serialize>(value: &T) -> Result<(Bytes, String), ApiError> {
+    let body = json_body(value)?;
+    let etag = of_bytes(&body);
+    Ok((Bytes::from(body), etag))
+}
+
 fn respond(
     req: &HttpRequest,
     etag: &str,
     cache_control: &'static str,
-    body: Vec<u8>,
+    body: impl MessageBody + 'static,
 ) -> HttpResponse {
     let etag_value = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
     // a change answers with the new representation, whatever If-None-Match says

@@ -756,3 +756,35 @@ async fn an_admin_creates_a_custodian_and_a_variable() {
         .await;
     response.problem(405);
 }
+
+/// The list keeps its last answer to a query with the rows it was made from
+/// (`http::memo`): a change is still seen by the very next request.
+#[actix_rt::test]
+async fn a_list_answered_before_shows_a_change_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Role::Admin);
+    let path = "/api/v1/data-sources?custodian=NTNU&limit=7";
+    let first = app.get(path, None).await;
+    assert_eq!(first.body["items"][0]["code"], "HUNT");
+    let again = app.get(path, None).await;
+    assert_eq!(again.text, first.text);
+    assert_eq!(again.etag(), first.etag());
+
+    let hunt = app.get("/api/v1/data-sources/HUNT", None).await;
+    let retired = app
+        .post_if_match(
+            "/api/v1/data-sources/HUNT/retire",
+            Some(&admin),
+            Some(&hunt.etag()),
+        )
+        .await;
+    assert_eq!(retired.status, 200, "{}", retired.text);
+
+    let after = app.get(path, None).await;
+    assert!(
+        after.body["items"].as_array().unwrap().is_empty(),
+        "{}",
+        after.text
+    );
+    assert_ne!(after.etag(), first.etag());
+}

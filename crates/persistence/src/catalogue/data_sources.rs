@@ -2,7 +2,7 @@
 //! and its custodian history; admin writes, which keep that history.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Float4, Nullable, Text, Untyped};
+use diesel::sql_types::{Array, Float4, Int4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::catalogue::{self as rules, Channel, Problem, MAX_NAME_LEN, MAX_TEXT_LEN};
 use serde_json::{json, Value};
@@ -18,9 +18,12 @@ use super::search::{After, Search};
 use super::{record, rfc3339, verdict, Actor, CatalogueError};
 use crate::sql::{Bind, Sql};
 
-/// A data source with its custodian and purposes, as the list and fetch queries return it.
-#[derive(Debug, Clone, QueryableByName)]
-#[diesel(table_name = data_sources)]
+/// A data source with its custodian and purposes, as the list and fetch
+/// queries return it: the columns of [`SOURCE_COLUMNS`] and the rank, read
+/// by position (by name, diesel looks each of the 25 columns up among the
+/// row's names: in the catalogue list's profile that was as much as the
+/// rest of decoding).
+#[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct DataSourceRow {
     pub id: Uuid,
     pub code: String,
@@ -42,18 +45,42 @@ pub struct DataSourceRow {
     pub version: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
-    #[diesel(sql_type = Text)]
     pub custodian_code: String,
-    #[diesel(sql_type = Text)]
     pub custodian_name: String,
-    #[diesel(sql_type = Text)]
     pub custodian_short_name: String,
-    #[diesel(sql_type = Array<Text>)]
     pub purposes: Vec<String>,
     /// The search rank (`ts_rank`), when the list is a search.
-    #[diesel(sql_type = Nullable<Float4>)]
     pub rank: Option<f32>,
 }
+
+/// The SQL types of a [`DataSourceRow`], in its order.
+type SourceSqlRow = (
+    SqlUuid,
+    Text,
+    Text,
+    Text,
+    Text,
+    SqlUuid,
+    Text,
+    Text,
+    Array<Text>,
+    Text,
+    Text,
+    Nullable<Text>,
+    Nullable<Int4>,
+    Nullable<Int4>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Timestamptz>,
+    Int4,
+    Timestamptz,
+    Timestamptz,
+    Text,
+    Text,
+    Text,
+    Array<Text>,
+    Nullable<Float4>,
+);
 
 impl DataSourceRow {
     fn audit_json(&self) -> Value {
@@ -108,7 +135,7 @@ pub fn list_data_sources(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<DataSourceRow>, StoreError> {
-    let mut query = Sql::<Untyped>::new(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, "));
+    let mut query = Sql::<SourceSqlRow>::new(format!("SELECT * FROM (SELECT {SOURCE_COLUMNS}, "));
     query = match &filter.search {
         Some(search) => query
             .push(format!(

@@ -18,8 +18,10 @@ use crate::auth::{Principal, Role};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::http::etag::{
-    json_versioned_composite, json_with_etag, required_version, PRIVATE_NO_CACHE, PUBLIC_CACHE,
+    json_and_etag, json_bytes_with_etag, json_versioned_composite, required_version,
+    PRIVATE_NO_CACHE, PUBLIC_CACHE,
 };
+use crate::http::memo::ResponseMemo;
 use crate::http::pagination::{limit, Page};
 use crate::spec::{Conflict, IfMatch, IfNoneMatch, NotFound};
 use crate::state::AppState;
@@ -218,6 +220,11 @@ pub(super) async fn list_data_sources(
             )?)
         })
         .await?;
+    // the same rows as the last time this query was answered: the same answer
+    if let Some((body, etag)) = LIST_MEMO.get(req.query_string(), &rows) {
+        return Ok(json_bytes_with_etag(&req, body, &etag, PUBLIC_CACHE));
+    }
+    let kept = rows.clone();
     let (rows, next_cursor) = cut(rows, limit, |r| {
         if ranked {
             After::Ranked(r.rank.unwrap_or_default(), r.code.clone(), None)
@@ -229,8 +236,14 @@ pub(super) async fn list_data_sources(
         .into_iter()
         .map(|r| to_dto(r, None))
         .collect::<Result<_, _>>()?;
-    json_with_etag(&req, &Page { items, next_cursor }, PUBLIC_CACHE)
+    let (body, etag) = json_and_etag(&Page { items, next_cursor })?;
+    LIST_MEMO.put(req.query_string(), kept, body.clone(), etag.clone());
+    Ok(json_bytes_with_etag(&req, body, &etag, PUBLIC_CACHE))
 }
+
+/// The last answer to each query of the list, with its rows (see
+/// [`crate::http::memo`]).
+static LIST_MEMO: ResponseMemo<DataSourceRow> = ResponseMemo::new();
 
 pub(super) async fn load(state: &AppState, code: String) -> Result<DataSource, ApiError> {
     let (row, history) = state
