@@ -203,6 +203,22 @@ async fn the_kept_histories_follow_every_change_to_any_case() {
     assert_eq!(overall(&r)["dataMadeAvailable"], 2, "{}", r.text);
     assert_eq!(overall(&r)["received"], 5);
     assert_eq!(overall(&r)["withdrawn"], 2);
+
+    // the kept histories carry their custodians' codes, which therefore
+    // never change: the database refuses it (an edit of a custodian's other
+    // fields reads no history again)
+    let mut admin = app.db.connect();
+    let renamed = diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE custodians SET code = 'FHI2' WHERE code = 'FHI'"),
+        &mut admin,
+    );
+    assert!(renamed.is_err(), "a custodian's code was changed");
+    sql(
+        &app,
+        "UPDATE custodians SET name = name || ' (ny)' WHERE code = 'FHI'",
+    );
+    let r = app.get(period, Some(&h)).await;
+    assert_eq!(overall(&r)["received"], 5, "{}", r.text);
 }
 
 /// The id of the known case submitted with idempotency key `key`.
