@@ -39,7 +39,7 @@ INSERT INTO case_number_counters AS k (year, last_value) VALUES (:year, 1) ON CO
 INSERT INTO "application_snapshots" ("application_id", "content", "submitted_at", "submitted_by") VALUES (:app_id, :snapshot, :now, :actor);
 INSERT INTO "cases" ("application_id", "case_number", "status", "received_at", "received_on") VALUES (:app_id, :casenumber, :st_submitted, :now, :today) RETURNING "cases"."id", "cases"."application_id", "cases"."case_number", "cases"."status", "cases"."received_at", "cases"."received_on", "cases"."version", "cases"."created_at", "cases"."updated_at" \gset case_
 INSERT INTO case_events (case_id, kind, occurred_at, actor, visible_to_applicant, status_before, status_after, data, request_id) VALUES (:case_id, :st_submitted, :now, :actor, :vtrue, :none, :st_submitted, :event_data, :request_id);
-SELECT "cases"."application_id", "cases"."case_number" FROM "cases" WHERE ("cases"."id" = :case_id) LIMIT :one;
+SELECT "cases"."application_id", "cases"."case_number", EXISTS (SELECT "case_origins"."case_id", "case_origins"."kind", "case_origins"."original_case_id", "case_origins"."created_at" FROM "case_origins" WHERE (("case_origins"."case_id" = :case_id) AND ("case_origins"."kind" = :change_request))) FROM "cases" WHERE ("cases"."id" = :case_id) LIMIT :one;
 SELECT "applications"."owner_pid" FROM "applications" WHERE ("applications"."id" = :app_id) LIMIT :one;
 SELECT "application_members"."pid" FROM "application_members" WHERE ("application_members"."application_id" = :app_id) ORDER BY "application_members"."added_at" ASC;
 SELECT "person_contacts"."email", "person_contacts"."language" FROM "person_contacts" WHERE (("person_contacts"."person_key" = :pkey) AND ("person_contacts"."email" IS NOT NULL)) LIMIT :one;

@@ -327,6 +327,7 @@ def journey_defines(ctx):
         "headers_create": '{"ETag": "\\"v1\\"", "Location": "/api/v1/applications/' + fake_app + '"}',
         "body_create": body_of(900),
         "one": "1",
+        "change_request": "CHANGE_REQUEST",
         "kind": "PROJECT_DESCRIPTION",
         "title": "Prosjektbeskrivelse",
         "filename": "prosjekt.pdf",

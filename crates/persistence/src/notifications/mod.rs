@@ -55,23 +55,20 @@ pub enum About<'a> {
     },
 }
 
-/// Whether `case_id` is a change request's case (the fact
-/// [`notice_for`] needs).
-fn case_kind(conn: &mut PgConnection, case_id: Option<Uuid>) -> Result<CaseKind, StoreError> {
-    let Some(id) = case_id else {
-        return Ok(CaseKind::Application);
-    };
-    let change_request: bool = diesel::select(diesel::dsl::exists(
+/// The case origin that makes a case a change request's.
+type ChangeRequestOrigin = diesel::dsl::Filter<
+    diesel::dsl::Filter<case_origins::table, diesel::dsl::Eq<case_origins::case_id, Uuid>>,
+    diesel::dsl::Eq<case_origins::kind, &'static str>,
+>;
+
+/// Whether a case is a change request's (the fact [`notice_for`] needs),
+/// read with the case itself: no statement of its own.
+fn is_change_request(case_id: Uuid) -> diesel::dsl::exists<ChangeRequestOrigin> {
+    diesel::dsl::exists(
         case_origins::table
-            .filter(case_origins::case_id.eq(id))
+            .filter(case_origins::case_id.eq(case_id))
             .filter(case_origins::kind.eq("CHANGE_REQUEST")),
-    ))
-    .get_result(conn)?;
-    Ok(if change_request {
-        CaseKind::ChangeRequest
-    } else {
-        CaseKind::Application
-    })
+    )
 }
 
 struct Row<'a> {
@@ -98,21 +95,46 @@ pub fn enqueue(
         About::Member { application_id, .. } => (None, Some(application_id), None),
         About::Contact { .. } => (None, None, None),
     };
-    let Some(notice) = notice_for(event_kind, case_kind(conn, case_id)?) else {
-        return Ok(0);
+    // about a case: the case, and whether it is a change request's, in one
+    // statement; about an application or a contact: the case only when
+    // there is something to tell
+    let (notice, case): (Option<Notice>, Option<(Uuid, String)>) = match (case_id, application_id) {
+        (Some(id), _) => {
+            let case: Option<(Uuid, String, bool)> = cases::table
+                .find(id)
+                .select((
+                    cases::application_id,
+                    cases::case_number,
+                    is_change_request(id),
+                ))
+                .first(conn)
+                .optional()?;
+            let kind = match case {
+                Some((_, _, true)) => CaseKind::ChangeRequest,
+                _ => CaseKind::Application,
+            };
+            (
+                notice_for(event_kind, kind),
+                case.map(|(application, number, _)| (application, number)),
+            )
+        }
+        (None, application) => {
+            let Some(notice) = notice_for(event_kind, CaseKind::Application) else {
+                return Ok(0);
+            };
+            let case = match application {
+                Some(app) => cases::table
+                    .filter(cases::application_id.eq(app))
+                    .select((cases::application_id, cases::case_number))
+                    .first(conn)
+                    .optional()?,
+                None => None,
+            };
+            (Some(notice), case)
+        }
     };
-    let case: Option<(Uuid, String)> = match (case_id, application_id) {
-        (Some(id), _) => cases::table
-            .find(id)
-            .select((cases::application_id, cases::case_number))
-            .first(conn)
-            .optional()?,
-        (None, Some(app)) => cases::table
-            .filter(cases::application_id.eq(app))
-            .select((cases::application_id, cases::case_number))
-            .first(conn)
-            .optional()?,
-        (None, None) => None,
+    let Some(notice) = notice else {
+        return Ok(0);
     };
     let application_id = application_id.or(case.as_ref().map(|c| c.0));
     let case_number = case.map(|c| c.1);
