@@ -186,6 +186,10 @@ def main():
                 timed(name + " (warm)", path, headers)
             else:
                 timed(name, path, headers)
+        with open(f"/proc/{server.pid}/status") as f:
+            rss = next(line.split()[1] for line in f if line.startswith("VmRSS"))
+        print(f"server RSS after the run (histories of {CASES} cases in memory): {int(rss) // 1024} MB",
+              flush=True)
         status, _, _, body = get(base + f"/api/v1/statistics?period={year}", staff)
         overall = json.loads(body)["overall"] if status == 200 else {}
         print("figures of", year, "overall:", json.dumps(

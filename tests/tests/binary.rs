@@ -233,4 +233,19 @@ fn serve_reads_the_case_histories_for_the_statistics_once_it_is_ready() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert!(server.terminate().success());
+
+    // an operator may leave it to the first request
+    let scratch = Scratch::new();
+    let port = hds_blackbox::free_port();
+    let mut server = Server::start_with(
+        &db.url,
+        &scratch,
+        port,
+        &[("HDS_STATISTICS_AT_START", "false")],
+    );
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(server.terminate().success());
+    let log = server.log(&scratch);
+    assert!(log.contains("ready"), "{log}");
+    assert!(!log.contains("case histories"), "{log}");
 }

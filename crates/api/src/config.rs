@@ -55,6 +55,11 @@ pub struct Config {
     /// (`HDS_EXPECTED_MINIMUM_SAMPLE`, default 5, at least 1); with fewer
     /// the answer says there is too little history.
     pub expected_minimum_sample: usize,
+    /// Read every case's history for the statistics when the server starts
+    /// (`HDS_STATISTICS_AT_START`, default on): the first statistics,
+    /// backlog or expected-dates request then waits for no full read, at
+    /// the cost of the histories' memory from the start (docs/reporting.md).
+    pub statistics_at_start: bool,
     /// Origins browsers may call the API from (CORS), as
     /// [`crate::http::cors::parse_origin`] writes them; `scheme://host:*`
     /// allows any port (`HDS_CORS_ORIGINS`; locally any port of localhost and
@@ -264,6 +269,7 @@ impl Config {
             )?,
             max_years_ahead: years_ahead(var("HDS_MAX_YEARS_AHEAD").as_deref())?,
             expected_minimum_sample: minimum_sample()?,
+            statistics_at_start: flag("HDS_STATISTICS_AT_START", true)?,
             mail: mail_settings(&public_url)?,
             cors_origins,
             metrics: flag("HDS_METRICS", local)?,

@@ -104,7 +104,9 @@ pub async fn serve(
     crate::jobs::spawn_every_minute(state.clone());
     crate::webhook_dispatch::spawn_every_two_seconds(state.clone());
     crate::mail::spawn_every_two_seconds(state.clone());
-    crate::warm_up::spawn_case_histories(state.clone());
+    if state.config.statistics_at_start {
+        crate::warm_up::spawn_case_histories(state.clone());
+    }
     http_server(state, listener, true)?.await
 }
 

@@ -102,8 +102,12 @@ fn deliver(
             .map_err(|e| short(&format!("SMTP: {e}")));
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the mail folder: {e}"))?;
-    let path = dir.join(format!("{id}.eml"));
-    std::fs::write(&path, message.formatted())
+    // written beside it, then renamed: whoever watches the folder (a mail
+    // viewer, a test) never reads half a message
+    let partial = dir.join(format!("{id}.eml.partial"));
+    std::fs::write(&partial, message.formatted())
+        .map_err(|e| format!("cannot write the .eml file: {e}"))?;
+    std::fs::rename(&partial, dir.join(format!("{id}.eml")))
         .map_err(|e| format!("cannot write the .eml file: {e}"))
 }
 

@@ -52,6 +52,7 @@ pub fn test_config(database_url: &str, port: u16) -> Config {
         pause_clock_while_awaiting_applicant: true,
         max_years_ahead: hds_domain::horizon::DEFAULT_MAX_YEARS_AHEAD,
         expected_minimum_sample: 5,
+        statistics_at_start: true,
         // the local default: any port of localhost and 127.0.0.1
         cors_origins: hds_api::config::cors_origins(Mode::Local, None).unwrap(),
         metrics: true,
