@@ -14,6 +14,24 @@ use crate::auth::{Principal, Role, Subject};
 use crate::error::{ApiError, Text};
 use crate::state::AppState;
 
+/// Is the caller HDS staff (a case handler or an administrator)?
+pub(crate) fn is_staff(principal: &Principal) -> bool {
+    principal.has(Role::CaseHandler) || principal.has(Role::Admin)
+}
+
+/// 403 unless the caller is HDS staff: what only HDS reads (fees of every
+/// case, statistics, a case's expected dates).
+pub(crate) fn staff(principal: &Principal) -> Result<(), ApiError> {
+    if is_staff(principal) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(Text::new(
+            "dette krever rollen CASE_HANDLER eller ADMIN, som tokenet ditt ikke gir",
+            "this needs the CASE_HANDLER or ADMIN role, which your token does not give",
+        )))
+    }
+}
+
 /// The caller's national identity number: applicants are persons.
 pub(crate) fn applicant(principal: &Principal) -> Result<String, ApiError> {
     principal.require(Role::Applicant)?;

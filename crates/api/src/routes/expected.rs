@@ -22,8 +22,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::access::{applicant, custodian_of};
-use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Text};
+use crate::auth::Principal;
+use crate::error::ApiError;
 use crate::http::etag::{json_with_etag, PRIVATE_NO_CACHE};
 use crate::spec::{IfNoneMatch, NotFound};
 use crate::state::{case_rules, AppState};
@@ -309,12 +309,7 @@ async fn case_expected_dates(
     principal: Principal,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    if !(principal.has(Role::CaseHandler) || principal.has(Role::Admin)) {
-        return Err(ApiError::forbidden(Text::new(
-            "dette krever rollen CASE_HANDLER eller ADMIN, som tokenet ditt ikke gir",
-            "this needs the CASE_HANDLER or ADMIN role, which your token does not give",
-        )));
-    }
+    crate::access::staff(&principal)?;
     let id = id.into_inner();
     let facts = state.run(move |conn| Ok(repo::by_case(conn, id)?)).await?;
     let view = expected(&state, facts, None).await?;

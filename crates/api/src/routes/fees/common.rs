@@ -50,22 +50,7 @@ pub(super) enum Reader {
     Applicant(String),
 }
 
-/// HDS staff read every case's fees.
-pub(super) fn is_staff(principal: &Principal) -> bool {
-    principal.has(Role::CaseHandler) || principal.has(Role::Admin)
-}
-
-/// 403 unless the caller is HDS staff.
-pub(super) fn staff(principal: &Principal) -> Result<(), ApiError> {
-    if is_staff(principal) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(Text::new(
-            "dette krever rollen CASE_HANDLER eller ADMIN, som tokenet ditt ikke gir",
-            "this needs the CASE_HANDLER or ADMIN role, which your token does not give",
-        )))
-    }
-}
+pub(super) use crate::access::{is_staff, staff};
 
 /// Who reads: HDS staff, a registered custodian, or an applicant (403 otherwise).
 pub(super) async fn reader(

@@ -10,25 +10,14 @@ use hds_persistence::statistics::{histories, invoiced};
 use super::mapping::{backlog_view, statistics_view};
 use super::query::{age_buckets, day, dimensions, period, BacklogQuery, FiguresQuery};
 use super::views::{BacklogView, StatisticsView};
-use crate::auth::{Principal, Role};
-use crate::error::{ApiError, Text};
+use crate::access::staff;
+use crate::auth::Principal;
+use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http::etag::PRIVATE_NO_CACHE;
 use crate::http::negotiate::{accepts, respond_bytes, CSV};
 use crate::spec::IfNoneMatch;
 use crate::state::{case_rules, AppState};
-
-/// 403 unless the caller is HDS staff (CASE_HANDLER or ADMIN).
-fn staff(principal: &Principal) -> Result<(), ApiError> {
-    if principal.has(Role::CaseHandler) || principal.has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(Text::new(
-            "dette krever rollen CASE_HANDLER eller ADMIN, som tokenet ditt ikke gir",
-            "this needs the CASE_HANDLER or ADMIN role, which your token does not give",
-        )))
-    }
-}
 
 fn csv_options(bom: Option<bool>, decimal_comma: Option<bool>) -> CsvOptions {
     CsvOptions {
@@ -37,8 +26,26 @@ fn csv_options(bom: Option<bool>, decimal_comma: Option<bool>) -> CsvOptions {
     }
 }
 
-fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(value).map_err(|e| ApiError::internal(e.to_string()))
+/// The CSV (as a download named `name`) when the caller accepts
+/// `text/csv`, else the JSON view; never cached by others.
+fn csv_or_json<V: serde::Serialize>(
+    req: &HttpRequest,
+    csv: impl FnOnce() -> String,
+    name: &str,
+    view: impl FnOnce() -> V,
+) -> Result<HttpResponse, ApiError> {
+    if accepts(req, "text/csv") {
+        let text = csv().into_bytes();
+        return Ok(respond_bytes(req, text, CSV, PRIVATE_NO_CACHE, Some(name)));
+    }
+    let body = serde_json::to_vec(&view()).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(respond_bytes(
+        req,
+        body,
+        "application/json",
+        PRIVATE_NO_CACHE,
+        None,
+    ))
 }
 
 /// The figures of a period (year, quarter, month or dates), overall and per
@@ -74,25 +81,12 @@ pub(super) async fn figures(
             Ok((report(&cases, period, &dimensions, &rules), invoices))
         })
         .await?;
-    if accepts(&req, "text/csv") {
-        let text = write_csv(&report_table(&report), csv_options(q.bom, q.decimal_comma));
-        let name = format!("statistikk-{period}.csv");
-        return Ok(respond_bytes(
-            &req,
-            text.into_bytes(),
-            CSV,
-            PRIVATE_NO_CACHE,
-            Some(&name),
-        ));
-    }
-    let body = json_bytes(&statistics_view(&report, &invoices))?;
-    Ok(respond_bytes(
+    csv_or_json(
         &req,
-        body,
-        "application/json",
-        PRIVATE_NO_CACHE,
-        None,
-    ))
+        || write_csv(&report_table(&report), csv_options(q.bom, q.decimal_comma)),
+        &format!("statistikk-{period}.csv"),
+        || statistics_view(&report, &invoices),
+    )
 }
 
 /// The backlog (restanser) at the end of a day (default today), as it stood
@@ -128,23 +122,10 @@ pub(super) async fn backlog(
             Ok(backlog_report(&cases, on, &dimensions, &rules, &buckets))
         })
         .await?;
-    if accepts(&req, "text/csv") {
-        let text = write_csv(&backlog_table(&report), csv_options(q.bom, q.decimal_comma));
-        let name = format!("restanser-{on}.csv");
-        return Ok(respond_bytes(
-            &req,
-            text.into_bytes(),
-            CSV,
-            PRIVATE_NO_CACHE,
-            Some(&name),
-        ));
-    }
-    let body = json_bytes(&backlog_view(&report))?;
-    Ok(respond_bytes(
+    csv_or_json(
         &req,
-        body,
-        "application/json",
-        PRIVATE_NO_CACHE,
-        None,
-    ))
+        || write_csv(&backlog_table(&report), csv_options(q.bom, q.decimal_comma)),
+        &format!("restanser-{on}.csv"),
+        || backlog_view(&report),
+    )
 }
