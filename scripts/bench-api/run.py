@@ -21,7 +21,7 @@ ones, see docs/benchmarks.md).
 
 Environment: ADMIN_URL (postgres://user@host:port, no database), HDS (the
 release binary), SCALES, PAIRS (3), DURATION (10), CONNECTIONS (16),
-SCENARIOS (poll304 poll200 catalogue journey), PORT (18099),
+SCENARIOS (poll304 poll200 pollfirst catalogue journey), PORT (18099),
 RESULTS (target/bench-api), CHECK_ONLY=1 (only compare the statements).
 """
 
@@ -44,10 +44,11 @@ FHI = "983744516"
 APPLICANT_PID = "15058510170"  # the dev issuer's default person
 SEED_OWNER = "15058550040"  # owner of the seeded applications
 LIST_PATH = "/api/v1/tasks?state=ASSIGNED,ACKNOWLEDGED,IN_PREPARATION&limit=50"
-ALL_SCENARIOS = ["poll304", "poll200", "catalogue", "journey"]
+ALL_SCENARIOS = ["poll304", "poll200", "pollfirst", "catalogue", "journey"]
 TITLES = {
     "poll304": "custodian task list poll, unchanged (304)",
     "poll200": "the same poll after a change (200, 50 tasks)",
+    "pollfirst": "the same list, first poll (no ETag: 200, 50 tasks)",
     "catalogue": "catalogue data-sources, first page",
     "journey": "create draft + upload attachment + submit",
 }
@@ -275,6 +276,8 @@ def wrk_command(scenario, ctx):
         return common + auth + ["-H", "If-None-Match: " + ctx.etag, base + LIST_PATH], {}
     if scenario == "poll200":
         return common + auth + ["-H", 'If-None-Match: "stale"', base + LIST_PATH], {}
+    if scenario == "pollfirst":
+        return common + auth + [base + LIST_PATH], {}
     if scenario == "catalogue":
         return common + [base + "/api/v1/data-sources"], {}
     if scenario == "journey":
@@ -289,7 +292,9 @@ def pgbench_defines(scenario, ctx):
         return {"orgnrs": "{" + FHI + "}"}
     if scenario == "poll200":
         return {"orgnrs": "{" + FHI + "}", "custodian": ctx.custodian_id,
-                "states": "{ACKNOWLEDGED,ASSIGNED,IN_PREPARATION}", "limit": "51"}
+                "states": "{ACKNOWLEDGED,ASSIGNED,IN_PREPARATION}"}
+    if scenario == "pollfirst":
+        return {"orgnr": FHI, "states": "{ACKNOWLEDGED,ASSIGNED,IN_PREPARATION}"}
     if scenario == "catalogue":
         return {"limit": "51"}
     if scenario == "journey":
@@ -477,6 +482,8 @@ def one_request(scenario, server, ctx):
         etag = ctx.etag if scenario == "poll304" else '"stale"'
         http("GET", server.base + LIST_PATH,
              {"Authorization": "Bearer " + ctx.custodian_token, "If-None-Match": etag})
+    elif scenario == "pollfirst":
+        http("GET", server.base + LIST_PATH, {"Authorization": "Bearer " + ctx.custodian_token})
     elif scenario == "catalogue":
         http("GET", server.base + "/api/v1/data-sources")
     else:
@@ -607,7 +614,7 @@ def main():
     # what a poll costs at the largest scale against the smallest (API time per request)
     by = {(scale, scenario): api for scale, scenario, _, _, _, api, _ in summary}
     small, large = min(SCALES), max(SCALES)
-    for scenario in ("poll304", "poll200"):
+    for scenario in ("poll304", "poll200", "pollfirst"):
         if (small, scenario) in by and (large, scenario) in by and small != large:
             growth = by[(small, scenario)] / by[(large, scenario)]
             line = (f"{TITLES[scenario]}: at {large:,} cases a request costs {growth:.2f}x "

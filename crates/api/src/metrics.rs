@@ -51,6 +51,7 @@ pub struct Metrics {
     pool_connections: Gauge,
     pool_idle: Gauge,
     pool_waiting: Gauge,
+    db_statements: Counter,
     job_runs: Family<Kind, Counter>,
     job_actions: Family<Kind, Counter>,
     webhook_outbox: Gauge,
@@ -99,6 +100,12 @@ impl Metrics {
             "db_pool_waiting",
             "Callers waiting for a database connection",
             pool_waiting.clone(),
+        );
+        let db_statements = Counter::default();
+        registry.register(
+            "db_statements",
+            "Statements sent to PostgreSQL (BEGIN and COMMIT included, connection checks not)",
+            db_statements.clone(),
         );
         let job_runs = Family::<Kind, Counter>::default();
         registry.register(
@@ -154,6 +161,7 @@ impl Metrics {
             pool_connections,
             pool_idle,
             pool_waiting,
+            db_statements,
             job_runs,
             job_actions,
             webhook_outbox,
@@ -248,6 +256,10 @@ pub async fn serve(state: web::Data<AppState>) -> HttpResponse {
     metrics.pool_connections.set(gauge(pool.connections));
     metrics.pool_idle.set(gauge(pool.idle));
     metrics.pool_waiting.set(gauge(pool.waiting));
+    metrics
+        .db_statements
+        .inner()
+        .store(pool.statements, std::sync::atomic::Ordering::Relaxed);
     // the outbox needs the database; without it the last figure stays
     if let Ok(depth) = state
         .run(|conn| Ok(hds_persistence::webhooks::outbox_depth(conn)?))

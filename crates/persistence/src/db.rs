@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use diesel::connection::{Connection, InstrumentationEvent};
 use diesel::r2d2::{
     self, ConnectionManager, ManageConnection, Pool, PooledConnection, R2D2Connection,
 };
@@ -26,6 +27,8 @@ pub struct Db {
     pool: Pool<Manager>,
     /// Callers waiting for a connection right now.
     waiting: Arc<AtomicU64>,
+    /// Statements sent by the pool's connections (see [`PoolStats`]).
+    statements: Arc<AtomicU64>,
 }
 
 /// The pool right now (for metrics).
@@ -36,6 +39,11 @@ pub struct PoolStats {
     pub idle: u32,
     /// Callers waiting for a connection.
     pub waiting: u64,
+    /// Statements sent since the pool was built, by every connection it
+    /// made (`BEGIN` and `COMMIT` included, the checks of idle connections
+    /// not): round trips to PostgreSQL, which `make bench-api` and the
+    /// tests hold requests to.
+    pub statements: u64,
 }
 
 impl Db {
@@ -55,15 +63,20 @@ impl Db {
     /// a shutdown checkpoint, a start); a request in flight at that moment
     /// fails with or without the check.
     pub fn connect_lazy(url: &str, max_size: u32) -> Result<Self, StoreError> {
+        let statements = Arc::<AtomicU64>::default();
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
             .test_on_check_out(false)
-            .build_unchecked(Manager(ConnectionManager::new(url)));
+            .build_unchecked(Manager {
+                connections: ConnectionManager::new(url),
+                statements: statements.clone(),
+            });
         Ok(Self {
             pool,
             waiting: Arc::default(),
+            statements,
         })
     }
 
@@ -88,7 +101,7 @@ impl Db {
             if !handed_out_after_idle(&mut conn) {
                 return Ok(conn);
             }
-            match conn.ping() {
+            match uncounted(|| conn.ping()) {
                 Ok(()) => return Ok(conn),
                 Err(e) => {
                     last_error = e.to_string();
@@ -116,6 +129,7 @@ impl Db {
             connections: state.connections,
             idle: state.idle_connections,
             waiting: self.waiting.load(Ordering::Relaxed),
+            statements: self.statements.load(Ordering::Relaxed),
         }
     }
 }
@@ -153,6 +167,16 @@ pub fn check_next_time_if_failed<T, E>(conn: &mut DbConn, result: &Result<T, E>)
 thread_local! {
     /// Set while [`discard`] drops a connection: the pool then closes it.
     static DISCARDING: Cell<bool> = const { Cell::new(false) };
+    /// Set while a connection is checked: its `SELECT 1` is not counted.
+    static CHECKING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `check` without counting its statements.
+fn uncounted<T>(check: impl FnOnce() -> T) -> T {
+    CHECKING.with(|c| c.set(true));
+    let result = check();
+    CHECKING.with(|c| c.set(false));
+    result
 }
 
 /// Closes a dead connection instead of returning it to the pool (r2d2 asks
@@ -163,23 +187,35 @@ fn discard(conn: DbConn) {
     DISCARDING.with(|d| d.set(false));
 }
 
-/// diesel's connection manager, plus: a connection [`discard`]ed is closed.
+/// diesel's connection manager, plus: a connection [`discard`]ed is closed,
+/// and every connection counts the statements it sends.
 #[derive(Debug)]
-pub struct Manager(ConnectionManager<PgConnection>);
+pub struct Manager {
+    connections: ConnectionManager<PgConnection>,
+    statements: Arc<AtomicU64>,
+}
 
 impl ManageConnection for Manager {
     type Connection = PgConnection;
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<PgConnection, r2d2::Error> {
-        self.0.connect()
+        let mut conn = self.connections.connect()?;
+        let statements = self.statements.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if matches!(event, InstrumentationEvent::StartQuery { .. }) && !CHECKING.with(Cell::get)
+            {
+                statements.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut PgConnection) -> Result<(), r2d2::Error> {
-        self.0.is_valid(conn)
+        uncounted(|| self.connections.is_valid(conn))
     }
 
     fn has_broken(&self, conn: &mut PgConnection) -> bool {
-        DISCARDING.with(Cell::get) || self.0.has_broken(conn)
+        DISCARDING.with(Cell::get) || self.connections.has_broken(conn)
     }
 }

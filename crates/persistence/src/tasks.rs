@@ -145,13 +145,25 @@ pub struct TaskListRow {
 /// says, so an ETag made from it is never newer than the page).
 #[derive(Debug, Clone)]
 pub struct TaskPage {
+    pub custodian_id: Uuid,
     pub changes: i64,
     pub rows: Vec<TaskListRow>,
 }
 
-/// The row of [`page`]: the counter, and a task when the page has any.
+/// Whose tasks a page lists.
+#[derive(Debug, Clone)]
+pub enum TaskOwner {
+    /// A custodian known to be registered (its poll state was read).
+    Id(Uuid),
+    /// The registered custodian with this organisation number, found by the
+    /// page's own statement: a first poll (no ETag yet) is one statement.
+    Orgnr(String),
+}
+
+/// The row of [`page`]: the custodian, its counter, and a task when the page
+/// has any.
 type PageRow = (
-    i64,
+    (Uuid, i64),
     (
         Option<Uuid>,
         Option<Uuid>,
@@ -173,7 +185,7 @@ type PageRow = (
 );
 
 type PageSqlRow = (
-    BigInt,
+    (SqlUuid, BigInt),
     (
         Nullable<SqlUuid>,
         Nullable<SqlUuid>,
@@ -218,32 +230,39 @@ fn list_row((_, task, source): PageRow) -> Option<TaskListRow> {
     })
 }
 
+/// Page sizes written into the page's statement as they are, so that
+/// PostgreSQL knows the `LIMIT` when it plans the statement once for every
+/// execution (its generic plan): with `LIMIT $n` it assumes a tenth of the
+/// custodian's tasks, finds the generic plan dear, and plans the statement
+/// anew on every execution (a quarter of a millisecond at 10,000 cases,
+/// more than running it). Other sizes are bound as parameters. A short
+/// list, because each size is a statement of its own that every connection
+/// keeps prepared.
+const PLANNED_PAGE_SIZES: [i64; 5] = [10, 20, 50, 100, 500];
+
 /// One page of a custodian's tasks by `(updated_at, id)`, after the keyset
-/// `after` (`limit + 1` rows when there are more), with the custodian's
-/// change counter: ONE prepared statement per combination of filters. The
+/// `after` (`limit + 1` rows when there are more), with the custodian and
+/// its change counter: ONE prepared statement per combination of filters.
+/// The custodian is found by id or orgnr (registered, not retired); the
 /// page is a range of the `custodian_tasks_poll` index; each task's case
-/// number and source by primary key.
+/// number and source by primary key. None: no such custodian.
 pub fn page(
     conn: &mut PgConnection,
-    custodian_id: Uuid,
+    owner: &TaskOwner,
     filter: &TaskFilter,
     after: Option<(OffsetDateTime, Uuid)>,
     limit: i64,
-) -> std::result::Result<TaskPage, StoreError> {
+) -> std::result::Result<Option<TaskPage>, StoreError> {
     let mut sql = Sql::<PageSqlRow>::new(
-        "SELECT COALESCE(k.changes, 0), p.id, p.case_id, p.custodian_id, p.data_source_id, p.kind, \
-         p.state, p.state_reason, p.version, p.created_at, p.updated_at, p.case_number, \
+        "SELECT c.id, COALESCE(k.changes, 0), p.id, p.case_id, p.custodian_id, p.data_source_id, \
+         p.kind, p.state, p.state_reason, p.version, p.created_at, p.updated_at, p.case_number, \
          p.source_code, p.source_name_nb, p.source_name_en \
-         FROM (SELECT ",
-    )
-    .bind(Bind::Uuid(custodian_id))
-    .push(
-        "::uuid AS id) c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id \
-         LEFT JOIN (SELECT t.*, cs.case_number, d.code AS source_code, d.name_nb AS source_name_nb, \
-         d.name_en AS source_name_en FROM custodian_tasks t JOIN cases cs ON cs.id = t.case_id \
-         JOIN data_sources d ON d.id = t.data_source_id WHERE t.custodian_id = ",
-    )
-    .bind(Bind::Uuid(custodian_id));
+         FROM custodians c LEFT JOIN custodian_task_counters k ON k.custodian_id = c.id \
+         LEFT JOIN LATERAL (SELECT t.*, cs.case_number, d.code AS source_code, \
+         d.name_nb AS source_name_nb, d.name_en AS source_name_en FROM custodian_tasks t \
+         JOIN cases cs ON cs.id = t.case_id JOIN data_sources d ON d.id = t.data_source_id \
+         WHERE t.custodian_id = c.id",
+    );
     if let Some(since) = filter.updated_since {
         sql = sql.push(" AND t.updated_at >= ").bind(Bind::Instant(since));
     }
@@ -268,16 +287,29 @@ pub fn page(
             .bind(Bind::Uuid(id))
             .push(")");
     }
+    sql = if PLANNED_PAGE_SIZES.contains(&limit) {
+        sql.push(format!(" ORDER BY t.updated_at, t.id LIMIT {}", limit + 1))
+    } else {
+        sql.push(" ORDER BY t.updated_at, t.id LIMIT ")
+            .bind(Bind::BigInt(limit + 1))
+    };
+    sql = match owner {
+        TaskOwner::Id(id) => sql.push(") p ON true WHERE c.id = ").bind(Bind::Uuid(*id)),
+        TaskOwner::Orgnr(orgnr) => sql
+            .push(") p ON true WHERE c.orgnr = ")
+            .bind(Bind::Text(orgnr.clone())),
+    };
     let rows: Vec<PageRow> = sql
-        .push(" ORDER BY t.updated_at, t.id LIMIT ")
-        .bind(Bind::BigInt(limit + 1))
-        .push(") p ON true ORDER BY p.updated_at, p.id")
+        .push(" AND c.retired_at IS NULL ORDER BY p.updated_at, p.id")
         .load(conn)?;
-    let changes = rows.first().map_or(0, |row| row.0);
-    Ok(TaskPage {
+    let Some(&((custodian_id, changes), _, _)) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(TaskPage {
+        custodian_id,
         changes,
         rows: rows.into_iter().filter_map(list_row).collect(),
-    })
+    }))
 }
 
 // ------------------------------------------------------------------ reading

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use hds_persistence::feed::{self, NewFeedEvent, PageReader};
 use hds_persistence::idempotency::{self, KeyedRequest, StoredResponse};
-use hds_persistence::tasks::{self, TaskFilter};
+use hds_persistence::tasks::{self, TaskFilter, TaskOwner};
 use hds_persistence::test_support::TestDatabase;
 use hds_persistence::{applications, audit, submitted_attachments, StoreError};
 use serde_json::json;
@@ -136,7 +136,14 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
         updated_since: None,
     };
     let after = Some((time::OffsetDateTime::now_utc(), uuid::Uuid::nil()));
-    tasks::page(&mut conn, poll.custodian_id, &filter, after, 50).unwrap();
+    tasks::page(
+        &mut conn,
+        &TaskOwner::Id(poll.custodian_id),
+        &filter,
+        after,
+        50,
+    )
+    .unwrap();
     feed::page(&mut conn, PageReader::Orgnr("983744516"), 0, 100).unwrap();
     feed::page(&mut conn, PageReader::Everything, 0, 100).unwrap();
     // the writes of create, upload and submit, rolled back

@@ -26,6 +26,7 @@ async fn metrics_count_requests_by_route_template_and_show_every_family() {
         "# TYPE hds_db_pool_connections gauge",
         "# TYPE hds_db_pool_idle_connections gauge",
         "# TYPE hds_db_pool_waiting gauge",
+        "# TYPE hds_db_statements_total counter",
         "# TYPE hds_job_runs_total counter",
         "# TYPE hds_job_actions_total counter",
         "# TYPE hds_webhook_outbox_pending gauge",

@@ -3,7 +3,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use hds_domain::task::{TaskKind, TaskState};
-use hds_persistence::tasks::{self as repo, PollState, TaskFilter};
+use hds_persistence::tasks::{self as repo, PollState, TaskFilter, TaskOwner};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -162,51 +162,93 @@ pub(super) async fn list_tasks(
         filter.updated_since.map(micros),
         after.map(|(t, id)| (micros(t), id)),
     );
-    let tag = |poll: &PollState| {
-        etag::of_bytes(
-            format!("tasks|{}|{}|{query_key}", poll.custodian_id, poll.changes).as_bytes(),
-        )
-    };
-    // ONE statement for the polls arriving together: the custodian and its
-    // task change counter, read after this poll arrived
-    // (a linked person's poll reads its custodian's counter by id)
-    let poll = match member_of {
+    // Whose page: a linked person's custodian by id (checked registered and
+    // not retired); a system's by its orgnr. A poll with an ETag first reads
+    // the custodian's change counter in ONE statement, shared by the polls
+    // arriving together (an unchanged list is a 304 after it); a first poll
+    // (no ETag to compare) is ONE statement: the page finds the custodian.
+    let owner = match member_of {
         Some(id) => {
-            state
+            let poll = state
                 .run(move |conn| Ok(repo::poll_state_by_id(conn, id)?))
                 .await?
+                .ok_or_else(|| not_a_custodian(&orgnr))?;
+            if let Some(response) = not_modified(&req, &poll, &query_key) {
+                return Ok(response);
+            }
+            TaskOwner::Id(poll.custodian_id)
         }
-        None => state.task_counters.read(&state.db, &orgnr).await?,
+        None if !req.headers().contains_key(header::IF_NONE_MATCH) => TaskOwner::Orgnr(orgnr),
+        None => {
+            let poll = state
+                .task_counters
+                .read(&state.db, &orgnr)
+                .await?
+                .ok_or_else(|| not_a_custodian(&orgnr))?;
+            if let Some(response) = not_modified(&req, &poll, &query_key) {
+                return Ok(response);
+            }
+            TaskOwner::Id(poll.custodian_id)
+        }
     };
-    let Some(poll) = poll else {
-        return Err(ApiError::forbidden(Text::new(
-            format!("virksomheten {orgnr} er ikke registrert som registerforvalter; be HDS registrere den"),
-            format!("organisation {orgnr} is not a registered custodian; ask HDS to register it"),
-        )));
-    };
-    let unchanged = tag(&poll);
-    if etag::none_match(&req, &unchanged) {
-        return Ok(HttpResponse::NotModified()
+    page_of(&state, owner, filter, after, limit, &query_key).await
+}
+
+/// A 304 when the request's ETag is the list's current one.
+fn not_modified(req: &HttpRequest, poll: &PollState, query_key: &str) -> Option<HttpResponse> {
+    let unchanged = tag(poll, query_key);
+    etag::none_match(req, &unchanged).then(|| {
+        HttpResponse::NotModified()
             .insert_header((header::ETAG, header_value(&unchanged)))
             .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
-            .finish());
-    }
-    // ONE statement: the page and the counter it was read with
-    let custodian = poll.custodian_id;
+            .finish()
+    })
+}
+
+/// The list's ETag: the custodian, its change counter, the query.
+fn tag(poll: &PollState, query_key: &str) -> String {
+    etag::of_bytes(format!("tasks|{}|{}|{query_key}", poll.custodian_id, poll.changes).as_bytes())
+}
+
+fn not_a_custodian(orgnr: &str) -> ApiError {
+    ApiError::forbidden(Text::new(
+        format!(
+            "virksomheten {orgnr} er ikke registrert som registerforvalter; be HDS registrere den"
+        ),
+        format!("organisation {orgnr} is not a registered custodian; ask HDS to register it"),
+    ))
+}
+
+/// ONE statement: the page, with the custodian and the counter it was read
+/// with (the ETag).
+async fn page_of(
+    state: &web::Data<AppState>,
+    owner: TaskOwner,
+    filter: TaskFilter,
+    after: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
+    query_key: &str,
+) -> Result<HttpResponse, ApiError> {
+    let orgnr = match &owner {
+        TaskOwner::Orgnr(orgnr) => orgnr.clone(),
+        TaskOwner::Id(_) => String::new(),
+    };
     let page = state
-        .run(move |conn| Ok(repo::page(conn, custodian, &filter, after, limit)?))
-        .await?;
+        .run(move |conn| Ok(repo::page(conn, &owner, &filter, after, limit)?))
+        .await?
+        .ok_or_else(|| not_a_custodian(&orgnr))?;
+    let etag = tag(
+        &PollState {
+            custodian_id: page.custodian_id,
+            changes: page.changes,
+        },
+        query_key,
+    );
     let items: Vec<TaskSummary> = page.rows.into_iter().map(summary).collect();
     let body = serde_json::to_vec(&pagination::page(items, limit, cursor_key))
         .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(HttpResponse::Ok()
-        .insert_header((
-            header::ETAG,
-            header_value(&tag(&PollState {
-                changes: page.changes,
-                ..poll
-            })),
-        ))
+        .insert_header((header::ETAG, header_value(&etag)))
         .insert_header((header::CACHE_CONTROL, PRIVATE_NO_CACHE))
         .insert_header((header::VARY, "Authorization"))
         .content_type("application/json")

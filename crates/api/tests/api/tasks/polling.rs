@@ -205,3 +205,46 @@ async fn the_task_detail_changes_its_etag_when_only_the_case_changes() {
         "If-Match still compares the version"
     );
 }
+
+/// Round trips to PostgreSQL per poll (issue 16), counted by the pool: a
+/// first poll (no ETag) is one statement, the page finding its custodian;
+/// an unchanged poll is one (the counter); a poll after a change is two
+/// (the counter, then the page).
+#[actix_rt::test]
+async fn a_first_poll_and_an_unchanged_poll_are_one_statement_each() {
+    let app = TestApp::spawn().await;
+    decided_case(&app, "round-trips").await;
+    let fhi = custodian(&app, FHI);
+    // the token's first check and the connections' first use are not counted
+    list(&app, &fhi, "").await;
+    let statements = || app.state.db.stats().statements;
+    let poll = |etag: Option<String>| {
+        let fhi = fhi.clone();
+        let app = &app;
+        async move {
+            let request = app.request(Method::GET, "/api/v1/tasks", Some(&fhi));
+            let request = match etag {
+                Some(etag) => request.header("If-None-Match", etag),
+                None => request,
+            };
+            app.send(request).await
+        }
+    };
+
+    let before = statements();
+    let first = poll(None).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(statements() - before, 1, "a first poll");
+
+    let etag = first.header("etag").to_owned();
+    let before = statements();
+    assert_eq!(poll(Some(etag.clone())).await.status, 304);
+    assert_eq!(statements() - before, 1, "an unchanged poll");
+
+    let before = statements();
+    let changed = poll(Some("\"stale\"".into())).await;
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.header("etag"), etag, "the same list, the same ETag");
+    assert_eq!(statements() - before, 2, "a poll after a change");
+}

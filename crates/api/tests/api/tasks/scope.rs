@@ -68,19 +68,36 @@ async fn each_custodian_sees_only_its_own_tasks_and_another_custodians_task_is_4
 async fn an_unknown_orgnr_is_403_with_a_clear_detail_and_other_roles_are_403() {
     let app = TestApp::spawn().await;
     let stranger = custodian(&app, UNKNOWN_ORG);
-    for path in [
-        "/api/v1/tasks",
-        "/api/v1/tasks/00000000-0000-0000-0000-000000000000",
-    ] {
-        let r = app.get(path, Some(&stranger)).await;
-        let p = r.problem(403);
-        assert!(
-            p["detail"]
-                .as_str()
-                .unwrap()
-                .contains("not a registered custodian"),
-            "{p}"
-        );
+    // a retired custodian is no longer one
+    sql(
+        &app,
+        &format!("UPDATE custodians SET retired_at = now() WHERE orgnr = '{HDIR}'"),
+    );
+    let retired = custodian(&app, HDIR);
+    for who in [&stranger, &retired] {
+        for path in [
+            "/api/v1/tasks",
+            "/api/v1/tasks/00000000-0000-0000-0000-000000000000",
+        ] {
+            // a first poll and one with an ETag take different ways to the
+            // custodian
+            for etag in [None, Some("\"stale\"")] {
+                let request = app.request(Method::GET, path, Some(who));
+                let request = match etag {
+                    Some(etag) => request.header("If-None-Match", etag),
+                    None => request,
+                };
+                let response = app.send(request).await;
+                let p = response.problem(403);
+                assert!(
+                    p["detail"]
+                        .as_str()
+                        .unwrap()
+                        .contains("not a registered custodian"),
+                    "{path} {etag:?}: {p}"
+                );
+            }
+        }
     }
     let handler = app.token(Role::CaseHandler);
     list(&app, &handler, "").await.problem(403);
