@@ -23,6 +23,7 @@ pub mod schema;
 pub mod seed;
 mod sql;
 pub mod statistics;
+pub mod submission;
 pub mod submitted_attachments;
 pub mod task_context;
 pub mod task_delivery;
