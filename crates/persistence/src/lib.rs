@@ -11,6 +11,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod change_requests;
 pub mod db;
+pub mod draft_writes;
 pub mod error;
 pub mod feed;
 pub mod fees;

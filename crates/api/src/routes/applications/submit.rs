@@ -4,9 +4,10 @@
 //! Every submit of a year takes its case number from the year's one counter
 //! row, whose lock is held until the transaction commits: submits queue on
 //! it. So the number is taken as late as it can be, after every check and
-//! every write that does not contain it; what follows it (snapshot, case,
-//! its events, the feed event, the audit event, the stored response) all
-//! carry the number.
+//! every write that does not contain it, in the statement that writes the
+//! snapshot and the case carrying it; what follows (its event with its
+//! notices, the feed event, the audit event, the stored response) is two
+//! or three statements more (`hds_persistence::submission`).
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
