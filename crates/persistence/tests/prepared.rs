@@ -10,7 +10,9 @@ use hds_persistence::feed::{self, NewFeedEvent, PageReader};
 use hds_persistence::idempotency::{self, KeyedRequest, StoredResponse};
 use hds_persistence::tasks::{self, TaskFilter};
 use hds_persistence::test_support::TestDatabase;
-use hds_persistence::{applications, audit, submission, submitted_attachments, StoreError};
+use hds_persistence::{
+    applications, audit, draft_writes, submission, submitted_attachments, StoreError,
+};
 use serde_json::json;
 
 #[derive(QueryableByName)]
@@ -29,9 +31,13 @@ fn prepared(conn: &mut PgConnection) -> Vec<String> {
 }
 
 fn journeys_writes(c: &mut PgConnection) {
-    let app = applications::create(c, "15058550040", &json!({})).unwrap();
+    let by = draft_writes::Actor {
+        actor: "person:150585*****",
+        request_id: None,
+    };
+    let (app, _) = draft_writes::create(c, "15058550040", &json!({}), &by).unwrap();
     applications::catalogue_facts(c, &["MFR".to_owned()]).unwrap();
-    applications::insert_attachment(
+    draft_writes::add_attachment(
         c,
         &applications::NewAttachment {
             application_id: app.id,
@@ -44,8 +50,10 @@ fn journeys_writes(c: &mut PgConnection) {
             content: b"x",
             uploaded_by: "person:150585*****",
         },
+        &by,
     )
     .unwrap();
+    // members and change requests bump the version on their own
     applications::touch(c, app.id).unwrap();
     let now = time::OffsetDateTime::now_utc();
     submission::mark_submitted_and_freeze(c, app.id, now).unwrap();
@@ -188,10 +196,17 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
             "submitted, with its files frozen",
             "WITH app AS (UPDATE applications SET status = 'SUBMITTED'",
         ),
-        ("attachment", "INSERT INTO application_attachments"),
+        (
+            "draft, its audit event and the address check",
+            "WITH app AS (INSERT INTO applications",
+        ),
+        (
+            "attachment, version bump and audit event",
+            "WITH file AS (INSERT INTO application_attachments",
+        ),
         (
             "version bump",
-            "UPDATE applications SET version = version + 1",
+            "UPDATE applications SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = $1 RETURNING version",
         ),
         (
             "case event, audit event and feed event",
