@@ -64,7 +64,7 @@ fn a_new_draft_has_its_audit_event_and_knows_whether_its_owner_has_an_address() 
     );
 }
 
-fn attachment<'a>(application_id: uuid::Uuid, kind: &'a str) -> NewAttachment<'a> {
+fn attachment(application_id: uuid::Uuid, kind: &str) -> NewAttachment<'_> {
     NewAttachment {
         application_id,
         kind,

@@ -55,13 +55,20 @@ fn journeys_writes(c: &mut PgConnection) {
     .unwrap();
     // members and change requests bump the version on their own
     applications::touch(c, app.id).unwrap();
+    submits_writes(c, app.id);
+}
+
+fn submits_writes(c: &mut PgConnection, application: uuid::Uuid) {
     let now = time::OffsetDateTime::now_utc();
-    submission::mark_submitted_and_freeze(c, app.id, now).unwrap();
-    assert_eq!(submitted_attachments::list(c, app.id).unwrap().len(), 1);
+    submission::mark_submitted_and_freeze(c, application, now).unwrap();
+    assert_eq!(
+        submitted_attachments::list(c, application).unwrap().len(),
+        1
+    );
     let case = submission::open_case(
         c,
         &submission::NewCase {
-            application_id: app.id,
+            application_id: application,
             snapshot: &json!({"content": {}}),
             submitted_by: "person:150585*****",
             status: "SUBMITTED",
@@ -95,7 +102,7 @@ fn journeys_writes(c: &mut PgConnection) {
             actor: "person:150585*****",
             action: "APPLICATION_SUBMITTED",
             entity_type: "application",
-            entity_id: &app.id.to_string(),
+            entity_id: &application.to_string(),
             before_state: None,
             after_state: Some(json!({})),
             request_id: None,
@@ -108,7 +115,7 @@ fn journeys_writes(c: &mut PgConnection) {
             actor: "person:150585*****",
             action: "APPLICATION_CREATED",
             entity_type: "application",
-            entity_id: &app.id.to_string(),
+            entity_id: &application.to_string(),
             before_state: None,
             after_state: Some(json!({})),
             request_id: None,
