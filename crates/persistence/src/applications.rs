@@ -10,7 +10,8 @@
 //!   never written to the audit trail (which gets the masked form).
 //! - Attachments are stored in PostgreSQL (`BYTEA`) with their SHA-256, in
 //!   the same transaction as their metadata: a failed upload leaves nothing.
-//! - Case numbers come from `case_number_counters` (see [`next_case_number`]).
+//! - Case numbers come from `case_number_counters`, taken with the snapshot
+//!   and the case in one statement (`crate::submission::open_case`).
 //! - The statements of submit are prepared (`crate::prepared_sql!` where the
 //!   query builder would not let diesel keep them).
 //!
@@ -27,7 +28,6 @@ use diesel::PgConnection;
 use hds_domain::application::{
     CatalogueFacts, Channel, DataKind, Purpose, SourceFacts, VariableFacts,
 };
-use hds_domain::case::CaseNumber;
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -509,30 +509,6 @@ pub fn catalogue_facts(
 }
 
 // ------------------------------------------------------------ submission
-
-crate::prepared_sql! {
-    /// The year's counter, raised (or started at 1) under its row lock.
-    struct NextSerial<'a> { year: &'a i32 }
-    returns Integer;
-    sql = [
-        "INSERT INTO case_number_counters AS k (year, last_value) VALUES (" {year as Integer}
-        ", 1) ON CONFLICT (year) DO UPDATE SET last_value = k.last_value + 1 RETURNING last_value"
-    ];
-}
-
-/// The next case number of `year` ([`CaseNumber`]: `HDS-<year>-<serial>`,
-/// six digits up to 999,999, then seven).
-///
-/// `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on the year's counter
-/// row: the row lock makes concurrent submits wait for each other (never the
-/// same number), and a rolled-back submit undoes its increment (no gaps).
-/// Call it inside the submit transaction.
-pub fn next_case_number(conn: &mut PgConnection, year: i32) -> Result<String, StoreError> {
-    let serial: i32 = NextSerial { year: &year }.get_result(conn)?;
-    CaseNumber::new(year, i64::from(serial))
-        .map(|n| n.to_string())
-        .map_err(|e| StoreError::Database(diesel::result::Error::QueryBuilderError(e.into())))
-}
 
 /// Freezes the submitted version (append-only).
 pub fn insert_snapshot(

@@ -6,7 +6,6 @@
 //! custodians read the files from here.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Timestamptz, Uuid as SqlUuid};
 use diesel::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -28,38 +27,6 @@ pub struct SubmittedAttachment {
     pub sha256: String,
     pub uploaded_at: OffsetDateTime,
     pub submitted_at: OffsetDateTime,
-}
-
-crate::prepared_sql! {
-    /// Both copies in one statement (one round trip, prepared): the bytes
-    /// in the `WITH` part, the metadata in the main part, whose foreign key
-    /// to `attachment_blobs` is checked at the statement's end, when the
-    /// bytes are there.
-    struct Freeze<'a> { application_id: &'a Uuid, at: &'a OffsetDateTime }
-    sql = [
-        "WITH blobs AS (INSERT INTO attachment_blobs (sha256, size_bytes, content) \
-         SELECT DISTINCT ON (sha256) sha256, size_bytes, content FROM application_attachments \
-         WHERE application_id = " {application_id as SqlUuid} " ORDER BY sha256 ON CONFLICT DO NOTHING) \
-         INSERT INTO submitted_attachments (application_id, attachment_id, kind, title, \
-         filename, content_type, size_bytes, sha256, uploaded_at, submitted_at) \
-         SELECT application_id, id, kind, title, filename, content_type, size_bytes, sha256, \
-         uploaded_at, " {at as Timestamptz} " FROM application_attachments WHERE application_id = "
-        {application_id as SqlUuid}
-    ];
-}
-
-/// Freezes the application's attachments as submitted at `at`. Call it in
-/// the submit transaction. Returns how many were frozen.
-pub fn freeze(
-    conn: &mut PgConnection,
-    application_id: Uuid,
-    at: OffsetDateTime,
-) -> Result<usize, StoreError> {
-    Ok(Freeze {
-        application_id: &application_id,
-        at: &at,
-    }
-    .execute(conn)?)
 }
 
 /// The submitted attachments of an application, in upload order.

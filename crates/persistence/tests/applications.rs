@@ -7,9 +7,30 @@
 use diesel::prelude::*;
 use hds_persistence::applications as repo;
 use hds_persistence::idempotency::{self, Claim, KeyedRequest, StoredResponse};
+use hds_persistence::submission::{self, NewCase};
 use hds_persistence::test_support::TestDatabase;
 use serde_json::json;
 use time::macros::date;
+
+/// A new application's case, opened in `year` (the way submit opens it):
+/// its case number.
+fn open_case_in(conn: &mut PgConnection, year: i32) -> String {
+    let app = repo::create(conn, "15058550040", &json!({})).unwrap();
+    let on = time::Date::from_calendar_date(year, time::Month::January, 2).unwrap();
+    submission::open_case(
+        conn,
+        &NewCase {
+            application_id: app.id,
+            snapshot: &json!({"content": {}}),
+            submitted_by: "person:150585*****",
+            status: "SUBMITTED",
+            received_at: time::OffsetDateTime::now_utc(),
+            received_on: on,
+        },
+    )
+    .unwrap()
+    .case_number
+}
 
 #[test]
 fn case_numbers_are_sequential_distinct_and_gapless_under_concurrency() {
@@ -24,7 +45,7 @@ fn case_numbers_are_sequential_distinct_and_gapless_under_concurrency() {
                     // Every third transaction rolls back after taking a number.
                     let rollback = (t + i) % 3 == 0;
                     let result = conn.transaction::<_, diesel::result::Error, _>(|c| {
-                        let n = repo::next_case_number(c, 2031).unwrap();
+                        let n = open_case_in(c, 2031);
                         if rollback {
                             Err(diesel::result::Error::RollbackTransaction)
                         } else {
@@ -53,10 +74,7 @@ fn case_numbers_are_sequential_distinct_and_gapless_under_concurrency() {
     );
     // Another year starts from 1.
     let mut conn = db.connect();
-    assert_eq!(
-        repo::next_case_number(&mut conn, 2032).unwrap(),
-        "HDS-2032-000001"
-    );
+    assert_eq!(open_case_in(&mut conn, 2032), "HDS-2032-000001");
 }
 
 #[test]
@@ -200,11 +218,8 @@ fn the_millionth_case_number_of_a_year_has_seven_digits() {
     diesel::sql_query("INSERT INTO case_number_counters (year, last_value) VALUES (2026, 999998)")
         .execute(&mut conn)
         .unwrap();
-    assert_eq!(
-        repo::next_case_number(&mut conn, 2026).unwrap(),
-        "HDS-2026-999999"
-    );
-    let millionth = repo::next_case_number(&mut conn, 2026).unwrap();
+    assert_eq!(open_case_in(&mut conn, 2026), "HDS-2026-999999");
+    let millionth = open_case_in(&mut conn, 2026);
     assert_eq!(millionth, "HDS-2026-1000000");
     assert_eq!(
         millionth
@@ -228,11 +243,11 @@ fn the_millionth_case_number_of_a_year_has_seven_digits() {
         )
     };
     case_with(&mut conn, "HDS-2026-100000").unwrap();
-    case_with(&mut conn, &millionth).unwrap();
-    assert_eq!(
-        repo::next_case_number(&mut conn, 2026).unwrap(),
-        "HDS-2026-1000001"
+    assert!(
+        case_with(&mut conn, &millionth).is_err(),
+        "already a case's"
     );
+    assert_eq!(open_case_in(&mut conn, 2026), "HDS-2026-1000001");
     // one spelling per number: no leading zero beyond six digits
     assert!(case_with(&mut conn, "HDS-2026-0100000").is_err());
     assert!(case_with(&mut conn, "HDS-2026-00001").is_err());

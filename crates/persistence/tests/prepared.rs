@@ -10,7 +10,9 @@ use hds_persistence::feed::{self, NewFeedEvent, PageReader};
 use hds_persistence::idempotency::{self, KeyedRequest, StoredResponse};
 use hds_persistence::tasks::{self, TaskFilter, TaskOwner};
 use hds_persistence::test_support::TestDatabase;
-use hds_persistence::{applications, audit, submitted_attachments, StoreError};
+use hds_persistence::{
+    applications, audit, draft_writes, submission, submitted_attachments, StoreError,
+};
 use serde_json::json;
 
 #[derive(QueryableByName)]
@@ -29,10 +31,13 @@ fn prepared(conn: &mut PgConnection) -> Vec<String> {
 }
 
 fn journeys_writes(c: &mut PgConnection) {
-    let app = applications::create(c, "15058550040", &json!({})).unwrap();
+    let by = draft_writes::Actor {
+        actor: "person:150585*****",
+        request_id: None,
+    };
+    let (app, _) = draft_writes::create(c, "15058550040", &json!({}), &by).unwrap();
     applications::catalogue_facts(c, &["MFR".to_owned()]).unwrap();
-    applications::next_case_number(c, 2031).unwrap();
-    applications::insert_attachment(
+    draft_writes::add_attachment(
         c,
         &applications::NewAttachment {
             application_id: app.id,
@@ -45,22 +50,34 @@ fn journeys_writes(c: &mut PgConnection) {
             content: b"x",
             uploaded_by: "person:150585*****",
         },
+        &by,
     )
     .unwrap();
+    // members and change requests bump the version on their own
     applications::touch(c, app.id).unwrap();
+    submits_writes(c, app.id);
+}
+
+fn submits_writes(c: &mut PgConnection, application: uuid::Uuid) {
     let now = time::OffsetDateTime::now_utc();
-    applications::mark_submitted(c, app.id, now).unwrap();
-    assert_eq!(submitted_attachments::freeze(c, app.id, now).unwrap(), 1);
-    let case = applications::insert_case(
+    submission::mark_submitted_and_freeze(c, application, now).unwrap();
+    assert_eq!(
+        submitted_attachments::list(c, application).unwrap().len(),
+        1
+    );
+    let case = submission::open_case(
         c,
-        app.id,
-        "HDS-2031-000001",
-        "SUBMITTED",
-        now,
-        time::macros::date!(2031 - 01 - 02),
+        &submission::NewCase {
+            application_id: application,
+            snapshot: &json!({"content": {}}),
+            submitted_by: "person:150585*****",
+            status: "SUBMITTED",
+            received_at: now,
+            received_on: time::macros::date!(2031 - 01 - 02),
+        },
     )
     .unwrap();
-    applications::record_case_event(
+    submission::record_with_feed_and_audit(
         c,
         &applications::NewCaseEvent {
             case_id: case.id,
@@ -73,15 +90,32 @@ fn journeys_writes(c: &mut PgConnection) {
             data: json!({}),
             request_id: None,
         },
+        &NewFeedEvent {
+            event_type: "no.helsedata.case.received",
+            source: "/test",
+            subject: Some(&case.case_number),
+            data: json!({}),
+            custodian_id: None,
+            case_id: Some(case.id),
+        },
+        &audit::NewAuditEvent {
+            actor: "person:150585*****",
+            action: "APPLICATION_SUBMITTED",
+            entity_type: "application",
+            entity_id: &application.to_string(),
+            before_state: None,
+            after_state: Some(json!({})),
+            request_id: None,
+        },
     )
     .unwrap();
     audit::record(
         c,
         &audit::NewAuditEvent {
             actor: "person:150585*****",
-            action: "APPLICATION_SUBMITTED",
+            action: "APPLICATION_CREATED",
             entity_type: "application",
-            entity_id: &app.id.to_string(),
+            entity_id: &application.to_string(),
             before_state: None,
             after_state: Some(json!({})),
             request_id: None,
@@ -168,19 +202,34 @@ fn the_poll_the_task_page_the_feed_page_and_the_journeys_writes_are_prepared() {
         ("custodian's feed page", "JOIN custodians c ON c.orgnr = $1"),
         ("staff feed page", "FROM feed_counter k LEFT JOIN LATERAL"),
         ("catalogue facts", "ARRAY(SELECT p.purpose_code"),
-        ("case number", "INSERT INTO case_number_counters"),
-        ("submitted", "UPDATE applications SET status = 'SUBMITTED'"),
-        ("attachment", "INSERT INTO application_attachments"),
         (
-            "files frozen at submission",
-            "WITH blobs AS (INSERT INTO attachment_blobs",
+            "case number, snapshot and case",
+            "WITH n AS (INSERT INTO case_number_counters",
+        ),
+        (
+            "submitted, with its files frozen",
+            "WITH app AS (UPDATE applications SET status = 'SUBMITTED'",
+        ),
+        (
+            "draft, its audit event and the address check",
+            "WITH app AS (INSERT INTO applications",
+        ),
+        (
+            "attachment, version bump and audit event",
+            "WITH file AS (INSERT INTO application_attachments",
         ),
         (
             "version bump",
-            "UPDATE applications SET version = version + 1",
+            "UPDATE applications SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = $1 RETURNING version",
         ),
-        ("case", r#"INSERT INTO "cases""#),
-        ("case event", "INSERT INTO case_events"),
+        (
+            "case event, audit event and feed event",
+            "WITH event AS (INSERT INTO case_events",
+        ),
+        (
+            "the case and its applicants, for the notices",
+            "FROM applicant_recipients(c.application_id)",
+        ),
         ("audit event", "INSERT INTO audit_events"),
         ("feed append", "SELECT append_feed_event($1"),
         ("idempotency", "UPDATE idempotency_keys SET status"),

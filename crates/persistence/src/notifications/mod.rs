@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod outbox;
 
 use diesel::prelude::*;
+use diesel::sql_types::{Array, Bool, Text, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::notification::{notice_for, Audience, CaseKind, Language, Notice};
 use serde_json::{json, Value};
@@ -21,8 +22,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::schema::{
-    application_members, applications, case_origins, cases, custodian_notification_addresses,
-    custodians, notifications, person_contacts,
+    cases, custodian_notification_addresses, custodians, notifications, person_contacts,
 };
 use crate::StoreError;
 
@@ -55,21 +55,41 @@ pub enum About<'a> {
     },
 }
 
-/// The case origin that makes a case a change request's.
-type ChangeRequestOrigin = diesel::dsl::Filter<
-    diesel::dsl::Filter<case_origins::table, diesel::dsl::Eq<case_origins::case_id, Uuid>>,
-    diesel::dsl::Eq<case_origins::kind, &'static str>,
->;
-
-/// Whether a case is a change request's (the fact [`notice_for`] needs),
-/// read with the case itself: no statement of its own.
-fn is_change_request(case_id: Uuid) -> diesel::dsl::exists<ChangeRequestOrigin> {
-    diesel::dsl::exists(
-        case_origins::table
-            .filter(case_origins::case_id.eq(case_id))
-            .filter(case_origins::kind.eq("CHANGE_REQUEST")),
-    )
+crate::prepared_sql! {
+    /// What [`enqueue`] needs to know about a case, in one statement: its
+    /// application and number, whether it is a change request's (the fact
+    /// [`notice_for`] needs), and, when `applicants`, its applicants'
+    /// verified addresses in order (`applicant_recipients`, migration
+    /// `one_statement_helpers`). Every case event an applicant sees runs it.
+    struct CaseFacts<'a> { case_id: &'a Uuid, applicants: bool }
+    returns (SqlUuid, Text, Bool, Array<Text>, Array<Text>, Array<Text>);
+    sql = [
+        "SELECT c.application_id, c.case_number, EXISTS (SELECT 1 FROM case_origins o \
+         WHERE o.case_id = c.id AND o.kind = 'CHANGE_REQUEST'), COALESCE(r.audiences, '{}'), \
+         COALESCE(r.emails, '{}'), COALESCE(r.languages, '{}') FROM cases c LEFT JOIN LATERAL \
+         (SELECT array_agg(x.audience ORDER BY x.ordinal) AS audiences, \
+         array_agg(x.email ORDER BY x.ordinal) AS emails, \
+         array_agg(x.language ORDER BY x.ordinal) AS languages \
+         FROM applicant_recipients(c.application_id) x WHERE " {applicants as Bool} ") r ON true \
+         WHERE c.id = " {case_id as SqlUuid}
+    ];
 }
+
+crate::prepared_sql! {
+    /// An application's applicants' verified addresses in order, for a
+    /// notice to applicants about something that is not a case.
+    struct ApplicantsOf<'a> { application_id: &'a Uuid }
+    returns (Text, Text, Text);
+    sql = [
+        "SELECT x.audience, x.email, x.language FROM applicant_recipients("
+        {application_id as SqlUuid} ") x ORDER BY x.ordinal"
+    ];
+}
+
+/// An applicant's verified address: (audience, address, language).
+type Applicant = (String, String, String);
+
+type CaseFactsRow = (Uuid, String, bool, Vec<String>, Vec<String>, Vec<String>);
 
 struct Row<'a> {
     audience: &'static str,
@@ -95,28 +115,47 @@ pub fn enqueue(
         About::Member { application_id, .. } => (None, Some(application_id), None),
         About::Contact { .. } => (None, None, None),
     };
-    // about a case: the case, and whether it is a change request's, in one
-    // statement; about an application or a contact: the case only when
-    // there is something to tell
+    // about a case: the case, whether it is a change request's and its
+    // applicants' addresses, in one statement, and none when the event
+    // tells nobody whatever the case is; about an application or a
+    // contact: the case only when there is something to tell
+    let mut applicants: Option<Vec<Applicant>> = None;
     let (notice, case): (Option<Notice>, Option<(Uuid, String)>) = match (case_id, application_id) {
         (Some(id), _) => {
-            let case: Option<(Uuid, String, bool)> = cases::table
-                .find(id)
-                .select((
-                    cases::application_id,
-                    cases::case_number,
-                    is_change_request(id),
-                ))
-                .first(conn)
-                .optional()?;
-            let kind = match case {
-                Some((_, _, true)) => CaseKind::ChangeRequest,
-                _ => CaseKind::Application,
-            };
-            (
-                notice_for(event_kind, kind),
-                case.map(|(application, number, _)| (application, number)),
-            )
+            let possible = [CaseKind::Application, CaseKind::ChangeRequest]
+                .map(|kind| notice_for(event_kind, kind));
+            if possible.iter().all(Option::is_none) {
+                return Ok(0);
+            }
+            let to_applicants = possible
+                .iter()
+                .flatten()
+                .any(|n| n.audience() == Audience::Applicants);
+            let facts: Option<CaseFactsRow> = CaseFacts {
+                case_id: &id,
+                applicants: to_applicants,
+            }
+            .get_result(conn)
+            .optional()?;
+            match facts {
+                Some((application, number, change_request, audiences, emails, languages)) => {
+                    applicants = Some(
+                        audiences
+                            .into_iter()
+                            .zip(emails)
+                            .zip(languages)
+                            .map(|((audience, email), language)| (audience, email, language))
+                            .collect(),
+                    );
+                    let kind = if change_request {
+                        CaseKind::ChangeRequest
+                    } else {
+                        CaseKind::Application
+                    };
+                    (notice_for(event_kind, kind), Some((application, number)))
+                }
+                None => (notice_for(event_kind, CaseKind::Application), None),
+            }
         }
         (None, application) => {
             let Some(notice) = notice_for(event_kind, CaseKind::Application) else {
@@ -138,7 +177,7 @@ pub fn enqueue(
     };
     let application_id = application_id.or(case.as_ref().map(|c| c.0));
     let case_number = case.map(|c| c.1);
-    let recipients = recipients(conn, notice, about, application_id)?;
+    let recipients = recipients(conn, notice, about, application_id, applicants)?;
     let data = match about {
         About::Contact { code, .. } => json!({"code": code}),
         _ => Value::Object(serde_json::Map::new()),
@@ -190,6 +229,7 @@ fn recipients<'a>(
     notice: Notice,
     about: About<'a>,
     application_id: Option<Uuid>,
+    applicants: Option<Vec<Applicant>>,
 ) -> Result<Vec<Row<'a>>, StoreError> {
     let lang = |code: String| -> &'a str {
         if code == Language::En.as_str() {
@@ -201,29 +241,26 @@ fn recipients<'a>(
     let mut out = Vec::new();
     match (notice.audience(), about) {
         (Audience::Applicants, _) => {
-            let Some(app) = application_id else {
-                return Ok(out);
+            let applicants = match (applicants, application_id) {
+                (Some(read_with_the_case), _) => read_with_the_case,
+                (None, Some(app)) => ApplicantsOf {
+                    application_id: &app,
+                }
+                .load(conn)?,
+                (None, None) => return Ok(out),
             };
-            let owner: String = applications::table
-                .find(app)
-                .select(applications::owner_pid)
-                .first(conn)?;
-            let members: Vec<String> = application_members::table
-                .filter(application_members::application_id.eq(app))
-                .order(application_members::added_at.asc())
-                .select(application_members::pid)
-                .load(conn)?;
-            for (audience, pid) in std::iter::once(("APPLICANT", owner))
-                .chain(members.into_iter().map(|m| ("CO_APPLICANT", m)))
-            {
-                if let Some((to, language)) = verified_contact(conn, &pid)? {
-                    if !out.iter().any(|r: &Row<'_>| r.to == to) {
-                        out.push(Row {
-                            audience,
-                            to,
-                            language: lang(language),
-                        });
-                    }
+            // the owner first, then co-applicants; an address once
+            for (audience, to, language) in applicants {
+                if !out.iter().any(|r: &Row<'_>| r.to == to) {
+                    out.push(Row {
+                        audience: if audience == "APPLICANT" {
+                            "APPLICANT"
+                        } else {
+                            "CO_APPLICANT"
+                        },
+                        to,
+                        language: lang(language),
+                    });
                 }
             }
         }

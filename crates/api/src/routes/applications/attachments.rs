@@ -16,6 +16,7 @@ use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use hds_domain::application as rules;
 use hds_persistence::applications::{self as repo, NewAttachment};
+use hds_persistence::draft_writes::{self, Actor};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -97,7 +98,8 @@ pub(super) async fn upload_attachment(
                     return Err(not_draft());
                 }
                 check_version(Some(version), app.version)?;
-                let meta = repo::insert_attachment(
+                // the file, the draft's new version and the audit event: one statement
+                let (meta, _new_version) = draft_writes::add_attachment(
                     conn,
                     &NewAttachment {
                         application_id: id,
@@ -110,20 +112,17 @@ pub(super) async fn upload_attachment(
                         content: &bytes,
                         uploaded_by: &actor,
                     },
-                )?;
-                let version = repo::touch(conn, id)?;
-                audit(
-                    conn,
-                    &actor,
-                    "ATTACHMENT_ADDED",
-                    "application",
-                    &id.to_string(),
-                    json!({"attachmentId": meta.id, "kind": kind, "sha256": meta.sha256, "version": version}),
-                    request_id.as_deref(),
+                    &Actor {
+                        actor: &actor,
+                        request_id: request_id.as_deref(),
+                    },
                 )?;
                 let view = AttachmentView::from_meta(&meta);
                 let headers = vec![("Location", view.download_url.clone())];
-                Ok((respond_stored(conn, keyed.as_ref(), 201, headers, &view)?, false))
+                Ok((
+                    respond_stored(conn, keyed.as_ref(), 201, headers, &view)?,
+                    false,
+                ))
             })
         })
         .await?;

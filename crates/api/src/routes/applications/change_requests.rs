@@ -304,7 +304,6 @@ fn record(
     let now = OffsetDateTime::now_utc();
     let received_on = hds_domain::calendar::oslo_date(now);
     let submitted = Case::submit(received_on);
-    let case_number = repo::next_case_number(conn, received_on.year())?;
     let attachments = repo::list_attachments(conn, new_row.id)?;
     let snapshot = json!({
         "applicationId": new_row.id,
@@ -314,13 +313,23 @@ fn record(
             "id": a.id, "kind": a.kind, "title": a.title, "filename": a.filename,
             "contentType": a.content_type, "sizeBytes": a.size_bytes, "sha256": a.sha256,
         })).collect::<Vec<_>>(),
-        "caseNumber": case_number,
         "changeRequestOf": made.original_case.case_number,
     });
-    repo::insert_snapshot(conn, new_row.id, &snapshot, now, made.actor)?;
     repo::mark_submitted(conn, new_row.id, now)?;
     let status = submitted.case.state.as_str();
-    let case = repo::insert_case(conn, new_row.id, &case_number, status, now, received_on)?;
+    // the case number, the snapshot carrying it and the case: one statement
+    let case = hds_persistence::submission::open_case(
+        conn,
+        &hds_persistence::submission::NewCase {
+            application_id: new_row.id,
+            snapshot: &snapshot,
+            submitted_by: made.actor,
+            status,
+            received_at: now,
+            received_on,
+        },
+    )?;
+    let case_number = &case.case_number;
     let named: Vec<String> = named_sources(&to_domain(
         &serde_json::from_value(proposed.clone()).map_err(|e| ApiError::internal(e.to_string()))?,
     ));

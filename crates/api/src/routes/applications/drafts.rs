@@ -3,14 +3,15 @@
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
-use hds_persistence::applications::{self as repo, Access};
+use hds_persistence::applications as repo;
+use hds_persistence::draft_writes::{self, Actor};
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::common::{audit, check_version, not_draft};
 use super::content::{ApplicationContent, ApplicationPatch, ALL_SECTIONS};
-use super::mapping::{content_json, stored_content, view};
+use super::mapping::{content_json, new_draft_view, stored_content, view};
 use super::requests::ListApplicationsQuery;
 use super::validation::validate_for_saving;
 use super::views::{ApplicationRole, ApplicationStatus, ApplicationSummary, ApplicationView};
@@ -52,17 +53,12 @@ pub(super) async fn create_application(
                     return Ok((stored, true));
                 }
                 validate_for_saving(conn, &content, &ALL_SECTIONS)?;
-                let row = repo::create(conn, &pid, &json)?;
-                audit(
-                    conn,
-                    &actor,
-                    "APPLICATION_CREATED",
-                    "application",
-                    &row.id.to_string(),
-                    json!({"version": row.version}),
-                    request_id.as_deref(),
-                )?;
-                let view = view(conn, &row, Access::Owner, &pid)?;
+                let by = Actor {
+                    actor: &actor,
+                    request_id: request_id.as_deref(),
+                };
+                let (row, email) = draft_writes::create(conn, &pid, &json, &by)?;
+                let view = new_draft_view(&row, email)?;
                 let headers = vec![
                     ("Location", format!("/api/v1/applications/{}", row.id)),
                     ("ETag", view_etag(&view)?),

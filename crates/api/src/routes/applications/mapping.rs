@@ -176,6 +176,28 @@ pub(super) fn view(
         None
     };
     let attachments = repo::list_attachments(conn, row.id)?;
+    let email_notifications =
+        hds_persistence::notifications::contacts::has_verified_address(conn, caller_pid)?;
+    view_of(row, access, case, &attachments, email_notifications)
+}
+
+/// The view of a draft created in this transaction, by its owner: it has no
+/// case and no attachments yet (no one else sees the row before the
+/// commit), so nothing more is read.
+pub(super) fn new_draft_view(
+    row: &ApplicationRow,
+    email_notifications: bool,
+) -> Result<ApplicationView, ApiError> {
+    view_of(row, Access::Owner, None, &[], email_notifications)
+}
+
+fn view_of(
+    row: &ApplicationRow,
+    access: Access,
+    case: Option<repo::CaseRow>,
+    attachments: &[repo::AttachmentMeta],
+    email_notifications: bool,
+) -> Result<ApplicationView, ApiError> {
     Ok(ApplicationView {
         id: row.id,
         status: case
@@ -190,9 +212,7 @@ pub(super) fn view(
         created_at: row.created_at,
         updated_at: row.updated_at,
         submitted_at: row.submitted_at,
-        email_notifications: hds_persistence::notifications::contacts::has_verified_address(
-            conn, caller_pid,
-        )?,
+        email_notifications,
     })
 }
 

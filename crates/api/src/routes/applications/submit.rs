@@ -4,9 +4,10 @@
 //! Every submit of a year takes its case number from the year's one counter
 //! row, whose lock is held until the transaction commits: submits queue on
 //! it. So the number is taken as late as it can be, after every check and
-//! every write that does not contain it; what follows it (snapshot, case,
-//! its events, the feed event, the audit event, the stored response) all
-//! carry the number.
+//! every write that does not contain it, in the statement that writes the
+//! snapshot and the case carrying it; what follows (its event with its
+//! notices, the feed event, the audit event, the stored response) is two
+//! or three statements more (`hds_persistence::submission`).
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use diesel::Connection;
@@ -14,13 +15,15 @@ use hds_domain::case::Case;
 use hds_persistence::applications::{
     self as repo, Access, ApplicationRow, AttachmentMeta, CaseRow,
 };
-use hds_persistence::feed::{self, NewFeedEvent};
+use hds_persistence::audit::NewAuditEvent;
+use hds_persistence::feed::NewFeedEvent;
+use hds_persistence::submission::{self, NewCase};
 use hds_persistence::DbConn;
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::common::{audit, check_version, not_draft, owner_only};
+use super::common::{check_version, not_draft, owner_only};
 use super::mapping::{stored_content, to_domain};
 use super::validation::{check_with, field_error};
 use super::views::CaseView;
@@ -34,7 +37,9 @@ use crate::spec::{Conflict, IfMatch, NotFound};
 use crate::state::AppState;
 
 /// The writes of a submission, inside the submit transaction after every
-/// check passed: case number, frozen snapshot, status, case, its events.
+/// check passed, in three statements (`hds_persistence::submission`):
+/// status and frozen files; case number, frozen snapshot and case; its
+/// event (with its notices), the feed event and the audit event.
 fn record_submission(
     conn: &mut DbConn,
     row: &ApplicationRow,
@@ -46,11 +51,8 @@ fn record_submission(
     let now = OffsetDateTime::now_utc();
     let received_on = hds_domain::calendar::oslo_date(now);
     let submitted = Case::submit(received_on);
-    repo::mark_submitted(conn, id, now)?;
     // the files as submitted, kept whatever later happens to the draft's
-    hds_persistence::submitted_attachments::freeze(conn, id, now)?;
-    // from here to the commit, other submits of the year wait (see above)
-    let case_number = repo::next_case_number(conn, received_on.year())?;
+    submission::mark_submitted_and_freeze(conn, id, now)?;
     let snapshot = json!({
         "applicationId": id,
         "version": row.version,
@@ -59,38 +61,51 @@ fn record_submission(
             "id": a.id, "kind": a.kind, "title": a.title, "filename": a.filename,
             "contentType": a.content_type, "sizeBytes": a.size_bytes, "sha256": a.sha256,
         })).collect::<Vec<_>>(),
-        "caseNumber": case_number,
     });
-    repo::insert_snapshot(conn, id, &snapshot, now, actor)?;
     let status = submitted.case.state.as_str();
-    let case = repo::insert_case(conn, id, &case_number, status, now, received_on)?;
-    for event in &submitted.events {
-        repo::record_case_event(
-            conn,
-            &repo::NewCaseEvent {
-                case_id: case.id,
-                kind: event.kind().as_str(),
-                occurred_at: now,
-                actor,
-                visible_to_applicant: true,
-                status_before: None,
-                status_after: Some(status),
-                data: json!({"caseNumber": case_number, "receivedOn": received_on.to_string()}),
-                request_id,
-            },
-        )?;
-    }
+    // from here to the commit, other submits of the year wait (see above)
+    let case = submission::open_case(
+        conn,
+        &NewCase {
+            application_id: id,
+            snapshot: &snapshot,
+            submitted_by: actor,
+            status,
+            received_at: now,
+            received_on,
+        },
+    )?;
+    let case_number = &case.case_number;
     let sources: Vec<String> = to_domain(&stored_content(row)?)
         .data_sources
         .into_iter()
         .map(|s| s.code)
         .collect();
-    feed::append(
+    let event = |kind: &'static str| repo::NewCaseEvent {
+        case_id: case.id,
+        kind,
+        occurred_at: now,
+        actor,
+        visible_to_applicant: true,
+        status_before: None,
+        status_after: Some(status),
+        data: json!({"caseNumber": case_number, "receivedOn": received_on.to_string()}),
+        request_id,
+    };
+    // the last event goes with the feed and audit events (one statement)
+    let Some((last, earlier)) = submitted.events.split_last() else {
+        return Err(ApiError::internal("a submission records its case event"));
+    };
+    for earlier in earlier {
+        repo::record_case_event(conn, &event(earlier.kind().as_str()))?;
+    }
+    submission::record_with_feed_and_audit(
         conn,
+        &event(last.kind().as_str()),
         &NewFeedEvent {
             event_type: "no.helsedata.case.received",
             source: &format!("/api/v1/cases/{}", case.id),
-            subject: Some(&case_number),
+            subject: Some(case_number),
             data: json!({
                 "caseId": case.id,
                 "caseNumber": case_number,
@@ -104,15 +119,15 @@ fn record_submission(
             custodian_id: None,
             case_id: Some(case.id),
         },
-    )?;
-    audit(
-        conn,
-        actor,
-        "APPLICATION_SUBMITTED",
-        "application",
-        &id.to_string(),
-        json!({"caseId": case.id, "caseNumber": case_number}),
-        request_id,
+        &NewAuditEvent {
+            actor,
+            action: "APPLICATION_SUBMITTED",
+            entity_type: "application",
+            entity_id: &id.to_string(),
+            before_state: None,
+            after_state: Some(json!({"caseId": case.id, "caseNumber": case_number})),
+            request_id,
+        },
     )?;
     Ok(case)
 }
