@@ -184,3 +184,55 @@ async fn two_editors_with_one_etag_one_wins_the_other_gets_412() {
         .await;
     assert_eq!(cached.status, 304);
 }
+
+/// Round trips to PostgreSQL (issue 16), counted by the pool, `BEGIN` and
+/// `COMMIT` included: a create with an `Idempotency-Key` is 6 statements, an
+/// upload 6, a submit 11 (each its transaction's work, the notices' look-up
+/// one statement, the case with its number and snapshot one, its events one).
+#[actix_rt::test]
+async fn create_upload_and_submit_send_no_more_statements_than_their_work_needs() {
+    let app = TestApp::spawn().await;
+    let t = token(&app, OWNER);
+    // the token's first check and the connections' first use are not counted
+    complete_identifiable(&app, &t).await;
+    let statements = || app.state.db.stats().statements;
+
+    let before = statements();
+    let created = app
+        .send(
+            app.request(Method::POST, "/api/v1/applications", Some(&t))
+                .header("Idempotency-Key", "create-once")
+                .json(&crate::applications::identifiable_content()),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(statements() - before, 6, "create");
+
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    for (kind, file) in [("PROJECT_DESCRIPTION", "p.pdf"), ("REK_DECISION", "r.pdf")] {
+        let etag = etag_of(&app, &t, &id).await;
+        let before = statements();
+        let uploaded = app
+            .send(
+                app.request(
+                    Method::POST,
+                    &format!("/api/v1/applications/{id}/attachments"),
+                    Some(&t),
+                )
+                .query(&[("kind", kind), ("title", "Vedlegg"), ("filename", file)])
+                .header("Content-Type", "application/octet-stream")
+                .header("If-Match", etag)
+                .header("Idempotency-Key", format!("upload-{kind}"))
+                .body(crate::applications::PDF.to_vec()),
+            )
+            .await;
+        assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+        assert_eq!(statements() - before, 6, "upload");
+    }
+
+    let etag = etag_of(&app, &t, &id).await;
+    let before = statements();
+    let submitted = submit(&app, &t, &id, &etag, "submit-once").await;
+    assert_eq!(submitted.status, 201, "{}", submitted.text);
+    assert_eq!(statements() - before, 11, "submit");
+}
