@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::mapping::summary;
 use super::requests::TaskQuery;
 use super::views::TaskSummary;
-use crate::access::acting_custodian;
-use crate::auth::{Principal, Role, Subject};
+use crate::access::{acting_custodian, custodian_orgnr, not_registered};
+use crate::auth::{Principal, Subject};
 use crate::error::{ApiError, FieldError, Text};
 use crate::extract::ApiQuery;
 use crate::http::etag::{self, PRIVATE_NO_CACHE};
@@ -138,17 +138,7 @@ pub(super) async fn list_tasks(
         let acting = acting_custodian(&state, &principal).await?;
         (String::new(), Some(acting.id))
     } else {
-        principal.require(Role::Custodian)?;
-        let orgnr = principal
-            .orgnr()
-            .map(|o| o.as_str().to_owned())
-            .ok_or_else(|| {
-                ApiError::forbidden(Text::new(
-                    "rollen CUSTODIAN krever et virksomhetstoken",
-                    "the CUSTODIAN role needs an organisation token",
-                ))
-            })?;
-        (orgnr, None)
+        (custodian_orgnr(&principal)?, None)
     };
     let query = query.0;
     let filter = list_filter(&query)?;
@@ -172,7 +162,7 @@ pub(super) async fn list_tasks(
             let poll = state
                 .run(move |conn| Ok(repo::poll_state_by_id(conn, id)?))
                 .await?
-                .ok_or_else(|| not_a_custodian(&orgnr))?;
+                .ok_or_else(|| not_registered(&orgnr))?;
             if let Some(response) = not_modified(&req, &poll, &query_key) {
                 return Ok(response);
             }
@@ -184,7 +174,7 @@ pub(super) async fn list_tasks(
                 .task_counters
                 .read(&state.db, &orgnr)
                 .await?
-                .ok_or_else(|| not_a_custodian(&orgnr))?;
+                .ok_or_else(|| not_registered(&orgnr))?;
             if let Some(response) = not_modified(&req, &poll, &query_key) {
                 return Ok(response);
             }
@@ -210,15 +200,6 @@ fn tag(poll: &PollState, query_key: &str) -> String {
     etag::of_bytes(format!("tasks|{}|{}|{query_key}", poll.custodian_id, poll.changes).as_bytes())
 }
 
-fn not_a_custodian(orgnr: &str) -> ApiError {
-    ApiError::forbidden(Text::new(
-        format!(
-            "virksomheten {orgnr} er ikke registrert som registerforvalter; be HDS registrere den"
-        ),
-        format!("organisation {orgnr} is not a registered custodian; ask HDS to register it"),
-    ))
-}
-
 /// ONE statement: the page, with the custodian and the counter it was read
 /// with (the ETag).
 async fn page_of(
@@ -236,7 +217,7 @@ async fn page_of(
     let page = state
         .run(move |conn| Ok(repo::page(conn, &owner, &filter, after, limit)?))
         .await?
-        .ok_or_else(|| not_a_custodian(&orgnr))?;
+        .ok_or_else(|| not_registered(&orgnr))?;
     let etag = tag(
         &PollState {
             custodian_id: page.custodian_id,
