@@ -21,7 +21,31 @@ pub fn hds_bin() -> PathBuf {
         "{} not built: run `cargo build --bin hds` (make test does)",
         bin.display()
     );
+    // cargo builds a test's own package, not another package's binary: a
+    // change to the server's code since the binary was built would be tested
+    // against the old server. cargo lists the files the binary was built
+    // from beside it (`hds.d`).
+    if let Some(newer) = changed_since_built(&bin) {
+        panic!(
+            "{} is older than {}: run `cargo build --bin hds` (make test does)",
+            bin.display(),
+            newer.display()
+        );
+    }
     bin
+}
+
+/// A file the binary was built from that changed after it was, if any.
+fn changed_since_built(bin: &std::path::Path) -> Option<PathBuf> {
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified());
+    let built = modified(bin).ok()?;
+    let deps = std::fs::read_to_string(bin.with_extension("d")).ok()?;
+    let (_, files) = deps.lines().next()?.split_once(": ")?;
+    files
+        .replace("\\ ", "\0")
+        .split_whitespace()
+        .map(|file| PathBuf::from(file.replace('\0', " ")))
+        .find(|file| modified(file).is_ok_and(|at| at > built))
 }
 
 pub fn free_port() -> u16 {
