@@ -305,7 +305,7 @@ fn refresh(
         .collect();
     let only = (cached.is_some() && changed.len() <= by_id_up_to).then_some(changed.as_slice());
     let mut codes = cached.map(|c| c.codes.clone()).unwrap_or_default();
-    let mut read = read_histories(conn, only, &mut codes)?;
+    let mut read = read_histories(conn, only, now.len(), &mut codes)?;
     read.sort_unstable_by_key(|(id, _)| *id);
     let mut read = read.into_iter().peekable();
     let mut versions = Vec::with_capacity(now.len());
@@ -348,18 +348,19 @@ pub fn load(conn: &mut PgConnection, about: Option<Uuid>) -> Result<Vec<CaseHist
         ),
     };
     Ok(
-        read_histories(conn, only.as_deref(), &mut Codes::default())?
+        read_histories(conn, only.as_deref(), 0, &mut Codes::default())?
             .into_iter()
             .map(|(_, h)| h)
             .collect(),
     )
 }
 
-/// The histories of the cases `only` (all cases when `None`), by case id,
-/// naming their codes from `codes`.
+/// The histories of the cases `only` (all cases when `None`, about
+/// `expected` of them), by case id, naming their codes from `codes`.
 fn read_histories(
     conn: &mut PgConnection,
     only: Option<&[Uuid]>,
+    expected: usize,
     codes: &mut Codes,
 ) -> Result<Vec<(Uuid, CaseHistory)>, StoreError> {
     if only.is_some_and(<[Uuid]>::is_empty) {
@@ -368,7 +369,8 @@ fn read_histories(
     let cases = diesel::sql_query(CASES)
         .bind::<Nullable<Array<SqlUuid>>, _>(only)
         .load_iter::<CaseRow, PgRowByRowLoadingMode>(conn)?;
-    let mut by_id: HashMap<Uuid, Building> = HashMap::with_capacity(only.map_or(0, <[Uuid]>::len));
+    let mut by_id: HashMap<Uuid, Building> =
+        HashMap::with_capacity(only.map_or(expected, <[Uuid]>::len));
     let mut order = Vec::with_capacity(by_id.capacity());
     for c in cases {
         let c = c?;
@@ -409,35 +411,16 @@ fn read_histories(
     add_events(conn, &mut by_id, only)?;
     Ok(order
         .into_iter()
-        .filter_map(|id| by_id.remove(&id).map(|b| (id, exact_lists(b.history))))
+        .filter_map(|id| by_id.remove(&id).map(|b| (id, b.history)))
         .collect())
 }
 
-/// The history with every list exactly as long as it is: the lists grew
-/// row by row, with room to spare, and the history is kept as it is.
-fn exact_lists(h: CaseHistory) -> CaseHistory {
-    fn exact<T>(list: Vec<T>) -> Vec<T> {
-        let mut out = Vec::with_capacity(list.len());
-        out.extend(list);
-        out
-    }
-    CaseHistory {
-        sources: exact(
-            h.sources
-                .into_iter()
-                .map(|s| SourceHistory {
-                    decisions: exact(s.decisions),
-                    ..s
-                })
-                .collect(),
-        ),
-        deadlines: exact(h.deadlines),
-        postponed_on: exact(h.postponed_on),
-        rejected_no_reply_on: exact(h.rejected_no_reply_on),
-        appeals: exact(h.appeals),
-        states: exact(h.states),
-        ..h
-    }
+/// Adds `item` to `list`, which is then exactly as long as it is: the
+/// histories are kept as read, and a list grown the usual way has room
+/// for up to four.
+fn push_exact<T>(list: &mut Vec<T>, item: T) {
+    list.reserve_exact(1);
+    list.push(item);
 }
 
 fn source_mut(
@@ -462,14 +445,17 @@ fn add_sources(
     for s in sources {
         let s = s?;
         if let Some(b) = by_id.get_mut(&s.case_id) {
-            b.source_ids.push(s.data_source_id);
-            b.history.sources.push(SourceHistory {
-                data_source: codes.code(&s.data_source),
-                custodian: codes.code(&s.custodian),
-                authority: authority(&s.authority),
-                decisions: Vec::new(),
-                delivery: None,
-            });
+            push_exact(&mut b.source_ids, s.data_source_id);
+            push_exact(
+                &mut b.history.sources,
+                SourceHistory {
+                    data_source: codes.code(&s.data_source),
+                    custodian: codes.code(&s.custodian),
+                    authority: authority(&s.authority),
+                    decisions: Vec::new(),
+                    delivery: None,
+                },
+            );
         }
     }
     let decisions = diesel::sql_query(DECISIONS)
@@ -482,10 +468,13 @@ fn add_sources(
             .parse::<DecisionOutcome>()
             .map_err(|_| invalid("decision outcome", &d.outcome))?;
         if let Some(s) = source_mut(by_id, d.case_id, d.data_source_id) {
-            s.decisions.push(SourceDecisionOn {
-                on: d.decided_on,
-                outcome,
-            });
+            push_exact(
+                &mut s.decisions,
+                SourceDecisionOn {
+                    on: d.decided_on,
+                    outcome,
+                },
+            );
         }
     }
     let deliveries = diesel::sql_query(DELIVERIES)
@@ -534,22 +523,25 @@ fn add_event(h: &mut CaseHistory, e: &EventRow) -> Result<(), StoreError> {
     match e.kind.as_str() {
         events::MARKED_COMPLETE | events::CLOCK_RESUMED => {
             if let Some(due_on) = e.due_on {
-                h.deadlines.push(DeadlineSet { on, due_on });
+                push_exact(&mut h.deadlines, DeadlineSet { on, due_on });
             }
         }
-        events::POSTPONED => h.postponed_on.push(on),
-        events::REJECTED_NO_REPLY => h.rejected_no_reply_on.push(on),
+        events::POSTPONED => push_exact(&mut h.postponed_on, on),
+        events::REJECTED_NO_REPLY => push_exact(&mut h.rejected_no_reply_on, on),
         events::WITHDRAWN => h.withdrawn_on = Some(on),
         events::APPEALED => {
             let code = e.against.as_deref().unwrap_or_default();
             let against = code
                 .parse::<AppealedAct>()
                 .map_err(|_| invalid("appealed act", code))?;
-            h.appeals.push(AppealHistory {
-                received_on: on,
-                against,
-                resolved: None,
-            });
+            push_exact(
+                &mut h.appeals,
+                AppealHistory {
+                    received_on: on,
+                    against,
+                    resolved: None,
+                },
+            );
         }
         events::APPEAL_REVERSED => resolve(h, on, AppealResult::Reversed),
         events::REJECTION_LIFTED => resolve(h, on, AppealResult::RejectionLifted),
@@ -566,7 +558,7 @@ fn add_event(h: &mut CaseHistory, e: &EventRow) -> Result<(), StoreError> {
         } else {
             on
         };
-        h.states.push(StateEntered { on, state });
+        push_exact(&mut h.states, StateEntered { on, state });
     }
     Ok(())
 }

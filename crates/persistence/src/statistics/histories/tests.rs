@@ -74,7 +74,7 @@ fn case_ids(conn: &mut PgConnection) -> Vec<Uuid> {
 
 /// Every history in one read, by case id.
 fn one_read(conn: &mut PgConnection) -> Vec<(Uuid, CaseHistory)> {
-    let mut read = read_histories(conn, None, &mut Codes::default()).unwrap();
+    let mut read = read_histories(conn, None, 0, &mut Codes::default()).unwrap();
     read.sort_unstable_by_key(|(id, _)| *id);
     read
 }
@@ -98,17 +98,31 @@ fn a_read_of_every_case_and_reads_by_id_agree() {
     assert!(some(&|h| !h.postponed_on.is_empty()));
     assert!(some(&|h| h.appeals.iter().any(|a| a.resolved.is_some())));
 
-    let mut by_ids = read_histories(conn, Some(&ids), &mut Codes::default()).unwrap();
+    // every list exactly as long as it is: no room kept for more
+    for (_, h) in &whole {
+        let exact = |len: usize, capacity: usize| len == capacity;
+        assert!(exact(h.sources.len(), h.sources.capacity()));
+        assert!(h
+            .sources
+            .iter()
+            .all(|s| exact(s.decisions.len(), s.decisions.capacity())));
+        assert!(exact(h.states.len(), h.states.capacity()));
+        assert!(exact(h.deadlines.len(), h.deadlines.capacity()));
+        assert!(exact(h.postponed_on.len(), h.postponed_on.capacity()));
+        assert!(exact(h.appeals.len(), h.appeals.capacity()));
+    }
+
+    let mut by_ids = read_histories(conn, Some(&ids), 0, &mut Codes::default()).unwrap();
     by_ids.sort_unstable_by_key(|(id, _)| *id);
     assert_eq!(by_ids, whole, "all ids at once");
     let mut codes = Codes::default();
     let one_by_one: Vec<(Uuid, CaseHistory)> = ids
         .iter()
-        .flat_map(|id| read_histories(conn, Some(&[*id]), &mut codes).unwrap())
+        .flat_map(|id| read_histories(conn, Some(&[*id]), 0, &mut codes).unwrap())
         .collect();
     assert_eq!(one_by_one, whole, "one id at a time");
     // a case asked for that has no row is left out
-    let read = read_histories(conn, Some(&[Uuid::nil(), ids[2]]), &mut codes).unwrap();
+    let read = read_histories(conn, Some(&[Uuid::nil(), ids[2]]), 0, &mut codes).unwrap();
     assert_eq!(read, vec![whole[2].clone()]);
 }
 
@@ -118,10 +132,10 @@ fn each_code_is_held_once() {
     let conn = &mut db.connect();
     seed(conn, 5);
     let mut codes = Codes::default();
-    let mut read = read_histories(conn, None, &mut codes).unwrap();
+    let mut read = read_histories(conn, None, 0, &mut codes).unwrap();
     // and once more across reads through the same codes
     let two = &case_ids(conn)[..2];
-    read.extend(read_histories(conn, Some(two), &mut codes).unwrap());
+    read.extend(read_histories(conn, Some(two), 0, &mut codes).unwrap());
     let held = |pick: fn(&SourceHistory) -> &str, code: &str| -> Vec<*const u8> {
         read.iter()
             .flat_map(|(_, h)| h.sources.iter())
