@@ -178,8 +178,10 @@ fn invalid(what: &str, code: &str) -> StoreError {
     ))
 }
 
+/// A history while its rows are read: already in the `Arc` it is kept in
+/// (not yet shared, so changed in place), and the ids of its sources.
 struct Building {
-    history: CaseHistory,
+    history: Arc<CaseHistory>,
     source_ids: Vec<Uuid>,
 }
 
@@ -316,7 +318,7 @@ fn refresh(
         let fresh = read.next_if(|(r, _)| *r == id).map(|(_, h)| h);
         let history = match (kept(id, version), fresh) {
             (Some(h), _) => Arc::clone(h),
-            (None, Some(h)) => Arc::new(h),
+            (None, Some(h)) => h,
             (None, None) => continue,
         };
         versions.push((id, version));
@@ -350,7 +352,7 @@ pub fn load(conn: &mut PgConnection, about: Option<Uuid>) -> Result<Vec<CaseHist
     Ok(
         read_histories(conn, only.as_deref(), 0, &mut Codes::default())?
             .into_iter()
-            .map(|(_, h)| h)
+            .map(|(_, h)| Arc::unwrap_or_clone(h))
             .collect(),
     )
 }
@@ -362,7 +364,7 @@ fn read_histories(
     only: Option<&[Uuid]>,
     expected: usize,
     codes: &mut Codes,
-) -> Result<Vec<(Uuid, CaseHistory)>, StoreError> {
+) -> Result<Vec<(Uuid, Arc<CaseHistory>)>, StoreError> {
     if only.is_some_and(<[Uuid]>::is_empty) {
         return Ok(Vec::new());
     }
@@ -389,7 +391,7 @@ fn read_histories(
         by_id.insert(
             c.id,
             Building {
-                history: CaseHistory {
+                history: Arc::new(CaseHistory {
                     case_id: c.case_number,
                     kind,
                     purpose,
@@ -402,7 +404,7 @@ fn read_histories(
                     withdrawn_on: None,
                     appeals: Vec::new(),
                     states: Vec::new(),
-                },
+                }),
                 source_ids: Vec::new(),
             },
         );
@@ -430,7 +432,7 @@ fn source_mut(
 ) -> Option<&mut SourceHistory> {
     let b = by_id.get_mut(&case_id)?;
     let i = b.source_ids.iter().position(|s| *s == source_id)?;
-    b.history.sources.get_mut(i)
+    Arc::make_mut(&mut b.history).sources.get_mut(i)
 }
 
 fn add_sources(
@@ -447,7 +449,7 @@ fn add_sources(
         if let Some(b) = by_id.get_mut(&s.case_id) {
             push_exact(&mut b.source_ids, s.data_source_id);
             push_exact(
-                &mut b.history.sources,
+                &mut Arc::make_mut(&mut b.history).sources,
                 SourceHistory {
                     data_source: codes.code(&s.data_source),
                     custodian: codes.code(&s.custodian),
@@ -507,7 +509,7 @@ fn add_events(
         let Some(b) = by_id.get_mut(&e.case_id) else {
             continue;
         };
-        add_event(&mut b.history, &e)?;
+        add_event(Arc::make_mut(&mut b.history), &e)?;
     }
     Ok(())
 }

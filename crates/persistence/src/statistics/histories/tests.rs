@@ -73,7 +73,7 @@ fn case_ids(conn: &mut PgConnection) -> Vec<Uuid> {
 }
 
 /// Every history in one read, by case id.
-fn one_read(conn: &mut PgConnection) -> Vec<(Uuid, CaseHistory)> {
+fn one_read(conn: &mut PgConnection) -> Vec<(Uuid, Arc<CaseHistory>)> {
     let mut read = read_histories(conn, None, 0, &mut Codes::default()).unwrap();
     read.sort_unstable_by_key(|(id, _)| *id);
     read
@@ -116,7 +116,7 @@ fn a_read_of_every_case_and_reads_by_id_agree() {
     by_ids.sort_unstable_by_key(|(id, _)| *id);
     assert_eq!(by_ids, whole, "all ids at once");
     let mut codes = Codes::default();
-    let one_by_one: Vec<(Uuid, CaseHistory)> = ids
+    let one_by_one: Vec<(Uuid, Arc<CaseHistory>)> = ids
         .iter()
         .flat_map(|id| read_histories(conn, Some(&[*id]), 0, &mut codes).unwrap())
         .collect();
@@ -175,7 +175,7 @@ fn a_change_reads_its_case_again_and_shares_the_others() {
     for (i, ((id, fresh), (old, new))) in
         whole.iter().zip(first.iter().zip(after.iter())).enumerate()
     {
-        assert_eq!(**new, *fresh, "case {i} as read anew");
+        assert_eq!(new, fresh, "case {i} as read anew");
         if *id == changed {
             assert!(!Arc::ptr_eq(old, new), "the changed case is read again");
             assert_eq!(new.postponed_on.len(), old.postponed_on.len() + 1);
@@ -214,7 +214,7 @@ fn many_changes_are_read_in_one_pass_over_every_case() {
     let whole = one_read(conn);
     assert_eq!(fresh.versions.len(), 5);
     for (i, (id, h)) in whole.iter().enumerate() {
-        assert_eq!(*fresh.histories[i], *h);
+        assert_eq!(fresh.histories[i], *h);
         let shared = Arc::ptr_eq(&fresh.histories[i], &first[i]);
         assert_eq!(shared, *id != ids[0] && *id != ids[3], "case {i}");
     }
