@@ -116,6 +116,7 @@ mod tests {
         assert_eq!(code, String::from("MOBA"));
         assert_ne!(code, "MFR");
         assert_eq!(format!("{code} {code:?}"), "MOBA \"MOBA\"");
-        assert!(Code::from("KREFT") < Code::from("NPR"));
+        let (kreft, npr) = (Code::from("KREFT"), Code::from("NPR"));
+        assert!(kreft < npr);
     }
 }

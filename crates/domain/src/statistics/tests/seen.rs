@@ -40,6 +40,9 @@ fn seen_on_a_day_is_the_history_as_of_that_day() {
     assert!(whole > 500 && cut > 500, "whole {whole}, cut {cut}");
 }
 
+/// A change to one date of a history.
+type Change = fn(&mut CaseHistory, time::Date);
+
 #[test]
 fn a_history_with_a_later_date_in_any_list_is_cut() {
     // C2 has a source decided before the case, an appeal resolved and a
@@ -49,7 +52,7 @@ fn a_history_with_a_later_date_in_any_list_is_cut() {
     let day = date!(2026 - 06 - 30);
     assert!(matches!(c2.seen_on(day), Some(Seen::Whole(_))));
     let later = date!(2026 - 07 - 01);
-    let variants: Vec<(&str, fn(&mut CaseHistory, time::Date))> = vec![
+    let variants: Vec<(&str, Change)> = vec![
         ("completed", |h, d| h.completed_on = Some(d)),
         ("withdrawn", |h, d| h.withdrawn_on = Some(d)),
         ("deadline set", |h, d| h.deadlines[0].on = d),
@@ -62,7 +65,7 @@ fn a_history_with_a_later_date_in_any_list_is_cut() {
         }),
         ("decision", |h, d| h.sources[0].decisions[0].on = d),
         ("delivery", |h, d| {
-            h.sources[1].delivery.as_mut().unwrap().on = d
+            h.sources[1].delivery.as_mut().unwrap().on = d;
         }),
     ];
     for (what, change) in variants {
