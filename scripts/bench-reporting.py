@@ -14,7 +14,8 @@ before each request (so the server reads that case's history again, as
 after any change to a case), and "warm" (no change since the last read: the
 histories kept in memory). The server reads every history once when it
 starts (in the background); the script waits for its log line and prints
-how long that read took, then times the first request after it and one
+how long that read took and the server's resident memory then (VmRSS, and
+its peak VmHWM), then times the first request after it and one
 after a change to a custodian (which reads no history again: the codes the
 histories carry never change). Nothing here asserts: the figures go to
 docs/benchmarks.md.
@@ -80,6 +81,13 @@ def ensure_database():
         "SELECT (SELECT count(*) FROM cases) || ' cases, ' || (SELECT count(*) FROM case_events)"
         " || ' case events, ' || (SELECT count(*) FROM task_deliveries) || ' deliveries, '"
         " || pg_size_pretty(pg_database_size(current_database()))"), flush=True)
+
+
+def memory(pid):
+    """The resident memory of a process and its peak so far (VmRSS, VmHWM), in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(line.split(":", 1) for line in f if ":" in line)
+    return tuple(int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
 
 
 def get(url, headers):
@@ -171,6 +179,8 @@ def main():
             if read:
                 print(f"{'every history read at start (background)':45} {'':>6} {read[1] + ' cases':>10}"
                       f" {int(read[2]):>10}", flush=True)
+                rss, peak = memory(server.pid)
+                print(f"server RSS after the start-up read: {rss} MB, peak {peak} MB", flush=True)
                 break
             time.sleep(0.2)
         else:
@@ -186,10 +196,9 @@ def main():
                 timed(name + " (warm)", path, headers)
             else:
                 timed(name, path, headers)
-        with open(f"/proc/{server.pid}/status") as f:
-            rss = next(line.split()[1] for line in f if line.startswith("VmRSS"))
-        print(f"server RSS after the run (histories of {CASES} cases in memory): {int(rss) // 1024} MB",
-              flush=True)
+        rss, peak = memory(server.pid)
+        print(f"server RSS after the run (histories of {CASES} cases in memory): {rss} MB,"
+              f" peak {peak} MB", flush=True)
         status, _, _, body = get(base + f"/api/v1/statistics?period={year}", staff)
         overall = json.loads(body)["overall"] if status == 200 else {}
         print("figures of", year, "overall:", json.dumps(

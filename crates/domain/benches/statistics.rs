@@ -44,8 +44,8 @@ const CUSTODIANS: [&str; 6] = ["FHI", "HDIR", "DMP", "KREFTREG", "NHA", "FORSVAR
 
 fn source(i: u32) -> SourceHistory {
     SourceHistory {
-        data_source: format!("SRC{i:02}"),
-        custodian: CUSTODIANS[usize::try_from(i).unwrap_or(0) % CUSTODIANS.len()].to_owned(),
+        data_source: format!("SRC{i:02}").into(),
+        custodian: CUSTODIANS[usize::try_from(i).unwrap_or(0) % CUSTODIANS.len()].into(),
         authority: if i % 4 == 3 {
             DecisionAuthority::Custodian
         } else {

@@ -208,7 +208,7 @@ async fn expected(
                 .ok_or_else(|| ApiError::internal("the case has no history"))?;
             Ok(expected_dates(
                 case,
-                &cases,
+                cases.as_slice(),
                 today,
                 &rules.calendar,
                 &settings,

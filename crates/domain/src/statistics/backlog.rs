@@ -7,12 +7,13 @@
 //! reported on yet (awaiting data). Withdrawn and rejected cases, cases at
 //! Helseklage or closed with nothing left to deliver, are not.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use time::Date;
 
 use super::code_traits;
-use super::history::CaseHistory;
+use super::history::{CaseHistory, Seen};
 use super::view::{CaseView, Dimension};
 use super::working_days::WorkingDays;
 use crate::case::{CaseRules, CaseState};
@@ -234,7 +235,7 @@ pub struct BacklogReport {
 
 /// The backlog at the end of `on`, overall. See [`backlog_report`].
 pub fn backlog(
-    cases: &[CaseHistory],
+    cases: &[impl Borrow<CaseHistory>],
     on: Date,
     rules: &CaseRules,
     buckets: &AgeBuckets,
@@ -246,16 +247,20 @@ pub fn backlog(
 /// `dimensions`: every case seen as of that day. The age is the working
 /// days from the day received to `on` (received on `on` is age 0). In a
 /// group a case counts with the group's sources (e.g. awaiting data only
-/// when one of the group's granted sources waits).
+/// when one of the group's granted sources waits). The cases are histories,
+/// or shared ones (`Arc<CaseHistory>`).
 pub fn backlog_report(
-    cases: &[CaseHistory],
+    cases: &[impl Borrow<CaseHistory>],
     on: Date,
     dimensions: &[Dimension],
     rules: &CaseRules,
     buckets: &AgeBuckets,
 ) -> BacklogReport {
-    let seen: Vec<CaseHistory> = cases.iter().filter_map(|c| c.as_of(on)).collect();
-    let days = WorkingDays::spanning(&rules.calendar, &seen, &[on]);
+    let seen: Vec<Seen<'_>> = cases
+        .iter()
+        .filter_map(|c| c.borrow().seen_on(on))
+        .collect();
+    let days = WorkingDays::spanning(&rules.calendar, seen.iter().map(|c| &**c), &[on]);
     let mut overall = Backlog::empty(on, buckets);
     for case in &seen {
         overall.add(&CaseView::whole(case), rules, buckets, &days);

@@ -20,10 +20,12 @@
 //!    step 2 on the working-day calendar, give the likely date and the date
 //!    by which nine in ten recent cases had got there.
 
+use std::borrow::Borrow;
+
 use time::{Date, Month};
 
 use super::code_traits;
-use super::history::CaseHistory;
+use super::history::{CaseHistory, Seen};
 use super::percentile::Durations;
 use super::view::{CaseView, Dimension};
 use super::working_days::WorkingDays;
@@ -131,15 +133,16 @@ pub struct SourceExpectation {
 
 /// The expected dates of `case`, one entry per source in the case's order,
 /// from the past cases in `history` (the case itself is left out by
-/// `case_id`) as of `today`.
+/// `case_id`) as of `today`. The past cases are histories, or shared ones
+/// (`Arc<CaseHistory>`).
 pub fn expected_dates(
     case: &CaseHistory,
-    history: &[CaseHistory],
+    history: &[impl Borrow<CaseHistory>],
     today: Date,
     calendar: &WorkingDayCalendar,
     settings: &ExpectationSettings,
 ) -> Vec<SourceExpectation> {
-    let case = case.as_of(today).unwrap_or_else(|| case.clone());
+    let case = case.seen_on(today).unwrap_or(Seen::Whole(case));
     let (counted_from, from) = match case.completed_on {
         Some(d) => (CountedFrom::Complete, d),
         None => (CountedFrom::Received, case.received_on),
@@ -151,12 +154,13 @@ pub fn expected_dates(
             .iter()
             .any(|s| case.sources.iter().any(|c| c.data_source == s.data_source))
     };
-    let past: Vec<CaseHistory> = history
+    let past: Vec<Seen<'_>> = history
         .iter()
+        .map(Borrow::borrow)
         .filter(|h| h.case_id != case.case_id && shares_a_source(h))
-        .filter_map(|h| h.as_of(today))
+        .filter_map(|h| h.seen_on(today))
         .collect();
-    let days = WorkingDays::spanning(calendar, &past, &[window_start, today]);
+    let days = WorkingDays::spanning(calendar, past.iter().map(|p| &**p), &[window_start, today]);
 
     // Working days from each past case's start (complete or received) to
     // the milestone `reached` picks, for the source's cases in the window.
@@ -210,19 +214,21 @@ pub fn expected_dates(
         .map(|s| {
             let decision = match s.first_decision() {
                 Some(d) => Expectation::Happened { on: d.on },
-                None => estimate(sample(&s.data_source, s.authority, &|v| v.decided_on())),
+                None => estimate(sample(s.data_source.as_str(), s.authority, &|v| {
+                    v.decided_on()
+                })),
             };
             let data = match (s.current_decision(), s.delivery) {
                 (_, Some(d)) => Expectation::Happened { on: d.on },
                 (Some(d), None) if d.outcome == DecisionOutcome::Refused => {
                     Expectation::NotExpected
                 }
-                _ => estimate(sample(&s.data_source, s.authority, &|v| {
+                _ => estimate(sample(s.data_source.as_str(), s.authority, &|v| {
                     v.data_made_available_on()
                 })),
             };
             SourceExpectation {
-                data_source: s.data_source.clone(),
+                data_source: s.data_source.to_string(),
                 authority: s.authority,
                 decision,
                 data,

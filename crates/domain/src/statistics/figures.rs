@@ -8,11 +8,12 @@
 //! date puts a case in a period is said at each field; `docs/reporting.md`
 //! defines each figure in full.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use time::Date;
 
-use super::history::{AppealResult, CaseHistory, CaseKind};
+use super::history::{AppealResult, CaseHistory, CaseKind, Seen};
 use super::percentile::Durations;
 use super::period::Period;
 use super::view::{CaseView, Dimension};
@@ -153,22 +154,31 @@ pub struct Report {
 }
 
 /// The overall figures for `period` over `cases`.
-pub fn period_figures(cases: &[CaseHistory], period: Period, rules: &CaseRules) -> PeriodFigures {
+pub fn period_figures(
+    cases: &[impl Borrow<CaseHistory>],
+    period: Period,
+    rules: &CaseRules,
+) -> PeriodFigures {
     report(cases, period, &[], rules).overall
 }
 
 /// The figures for `period`, overall and broken down by each of `dimensions`.
+/// The cases are histories, or shared ones (`Arc<CaseHistory>`).
 pub fn report(
-    cases: &[CaseHistory],
+    cases: &[impl Borrow<CaseHistory>],
     period: Period,
     dimensions: &[Dimension],
     rules: &CaseRules,
 ) -> Report {
-    let seen: Vec<CaseHistory> = cases
+    let seen: Vec<Seen<'_>> = cases
         .iter()
-        .filter_map(|c| c.as_of(period.last()))
+        .filter_map(|c| c.borrow().seen_on(period.last()))
         .collect();
-    let days = WorkingDays::spanning(&rules.calendar, &seen, &[period.first(), period.last()]);
+    let days = WorkingDays::spanning(
+        &rules.calendar,
+        seen.iter().map(|c| &**c),
+        &[period.first(), period.last()],
+    );
     let mut overall = Tally::default();
     for case in &seen {
         overall.add(&CaseView::whole(case), period, rules, &days);

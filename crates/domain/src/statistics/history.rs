@@ -12,9 +12,17 @@
 //! All dates are calendar dates in Europe/Oslo
 //! ([`oslo_date`](crate::calendar::oslo_date)). Lists are in the order things
 //! happened (the order of the case events), oldest first.
+//!
+//! The histories are kept in memory between requests, a hundred thousand
+//! and more: the codes they name are shared [`Code`]s, and a figure reads a
+//! history as of a day without copying it unless something in it is later
+//! ([`CaseHistory::seen_on`]).
+
+use std::ops::Deref;
 
 use time::Date;
 
+use super::code::Code;
 use super::code_traits;
 use crate::application::Purpose;
 use crate::case::{AppealedAct, CaseState, DecisionAuthority, DecisionOutcome};
@@ -87,9 +95,9 @@ pub struct Delivery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceHistory {
     /// The data source's code in the catalogue, e.g. `NPR`.
-    pub data_source: String,
+    pub data_source: Code,
     /// The custodian's code, e.g. `FHI`.
-    pub custodian: String,
+    pub custodian: Code,
     /// Who decides for the source (vedtaksmyndighet).
     pub authority: DecisionAuthority,
     /// The decisions for this source, one per decision round, oldest first:
@@ -287,6 +295,39 @@ impl CaseHistory {
             .map(|d| d.due_on)
     }
 
+    /// The history as it stood at the end of `day`, as [`Self::as_of`], but
+    /// without a copy when nothing in it is dated later (the usual case for
+    /// today's backlog or this year's figures): the history itself.
+    pub(crate) fn seen_on(&self, day: Date) -> Option<Seen<'_>> {
+        if self.received_on > day {
+            None
+        } else if self.nothing_after(day) {
+            Some(Seen::Whole(self))
+        } else {
+            self.as_of(day).map(|cut| Seen::Cut(Box::new(cut)))
+        }
+    }
+
+    /// Whether every date [`Self::as_of`] looks at is on or before `day`,
+    /// so that the history as of `day` is the whole history.
+    fn nothing_after(&self, day: Date) -> bool {
+        let by = |d: Date| d <= day;
+        by(self.received_on)
+            && self.completed_on.is_none_or(by)
+            && self.withdrawn_on.is_none_or(by)
+            && self.deadlines.iter().all(|d| by(d.on))
+            && self.postponed_on.iter().copied().all(by)
+            && self.rejected_no_reply_on.iter().copied().all(by)
+            && self.states.iter().all(|s| by(s.on))
+            && self
+                .appeals
+                .iter()
+                .all(|a| by(a.received_on) && a.resolved.is_none_or(|r| by(r.on)))
+            && self.sources.iter().all(|s| {
+                s.decisions.iter().all(|d| by(d.on)) && s.delivery.is_none_or(|d| by(d.on))
+            })
+    }
+
     /// Where every date of the history lies: the first and the last.
     pub(crate) fn date_span(&self) -> (Date, Date) {
         let mut first = self.received_on;
@@ -309,5 +350,24 @@ impl CaseHistory {
             s.delivery.into_iter().for_each(|d| see(d.on));
         }
         (first, last)
+    }
+}
+
+/// A case's history as it stood at the end of a day
+/// ([`CaseHistory::seen_on`]): the kept history itself when nothing in it is
+/// later, otherwise a copy without what came after.
+#[derive(Debug)]
+pub(crate) enum Seen<'a> {
+    Whole(&'a CaseHistory),
+    Cut(Box<CaseHistory>),
+}
+
+impl Deref for Seen<'_> {
+    type Target = CaseHistory;
+    fn deref(&self) -> &CaseHistory {
+        match self {
+            Seen::Whole(h) => h,
+            Seen::Cut(h) => h,
+        }
     }
 }

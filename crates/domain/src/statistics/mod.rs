@@ -8,7 +8,8 @@
 //! [`CaseRules`](crate::case::CaseRules) (the working-day calendar and the
 //! pause setting) and, where it matters, "today". No clock, no I/O.
 //!
-//! - [`history`]: the input, one [`CaseHistory`] per case.
+//! - [`history`]: the input, one [`CaseHistory`] per case, naming its data
+//!   sources and custodians by shared [`Code`]s ([`code`]).
 //! - [`period`]: year, quarter, month or dates, and [`Period::parse`].
 //! - [`percentile`]: median and 90th percentile by the nearest-rank method.
 //! - [`figures`]: the figures for a period, overall and per group.
@@ -20,6 +21,7 @@
 //! the doc comments here say the same thing.
 
 pub mod backlog;
+pub mod code;
 pub mod csv;
 pub mod expected;
 pub mod figures;
@@ -37,6 +39,7 @@ pub use backlog::{
     backlog, backlog_report, AgeBucket, AgeBuckets, Backlog, BacklogReport, BacklogStage,
     GroupBacklog,
 };
+pub use code::{Code, Codes};
 pub use expected::{
     expected_dates, CountedFrom, Estimate, Expectation, ExpectationSettings, SourceExpectation,
 };

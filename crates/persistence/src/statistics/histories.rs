@@ -3,18 +3,27 @@
 //! events that are milestones or changes of state), put together here.
 //! `docs/reporting.md` ("What the figures are computed from") names the
 //! column or event behind every field.
+//!
+//! Every case's history is kept in memory between requests ([`load_all`]),
+//! so it is kept small: the catalogue codes are shared ([`Codes`]), every
+//! list is exactly as long as it is, and the rows are read one at a time
+//! (PostgreSQL's single-row mode), each put into its history as it comes,
+//! so that the rows of every case never sit in memory at once, neither as
+//! the database sent them nor decoded (docs/benchmarks.md, "Memory of the
+//! kept histories").
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use diesel::pg::PgRowByRowLoadingMode;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Date as SqlDate, Int8, Nullable, Text, Uuid as SqlUuid};
 use diesel::PgConnection;
 use hds_domain::application::Purpose;
 use hds_domain::case::{AppealedAct, CaseState, DecisionAuthority, DecisionOutcome};
 use hds_domain::statistics::{
-    AppealHistory, AppealResolution, AppealResult, CaseHistory, CaseKind, DeadlineSet, Delivery,
-    DeliveryOutcome, SourceDecisionOn, SourceHistory, StateEntered,
+    AppealHistory, AppealResolution, AppealResult, CaseHistory, CaseKind, Codes, DeadlineSet,
+    Delivery, DeliveryOutcome, SourceDecisionOn, SourceHistory, StateEntered,
 };
 use time::Date;
 use uuid::Uuid;
@@ -169,8 +178,10 @@ fn invalid(what: &str, code: &str) -> StoreError {
     ))
 }
 
+/// A history while its rows are read: already in the `Arc` it is kept in
+/// (not yet shared, so changed in place), and the ids of its sources.
 struct Building {
-    history: CaseHistory,
+    history: Arc<CaseHistory>,
     source_ids: Vec<Uuid>,
 }
 
@@ -199,11 +210,35 @@ SELECT current_database() || ':' || COALESCE(inet_server_port(), 0) AS database,
        count(*) AS versioned, COALESCE(sum(version), 0)::int8 AS version_sum
   FROM case_history_versions";
 
+/// Every case's history, each shared: a request reads them while the next
+/// read may already replace some.
+pub type Histories = Arc<Vec<Arc<CaseHistory>>>;
+
+/// Up to how many changed cases are read by their ids; more (and the first
+/// read) are read in one pass over every case, which costs a scan of each
+/// table whatever the number.
+pub const READ_BY_ID_UP_TO: usize = 10_000;
+
 /// The histories as read in one snapshot, with each case's version there.
 struct Cached {
     mark: Mark,
-    versions: HashMap<Uuid, (i64, usize)>,
-    histories: Arc<Vec<CaseHistory>>,
+    /// Every case read, by id in ascending order, with its version.
+    versions: Vec<(Uuid, i64)>,
+    /// The histories, in the order of `versions`.
+    histories: Histories,
+    /// The codes the histories name, each held once.
+    codes: Codes,
+}
+
+impl Cached {
+    /// The history kept for case `id`, if it is the one at `version`.
+    fn history(&self, id: Uuid, version: i64) -> Option<&Arc<CaseHistory>> {
+        let i = self
+            .versions
+            .binary_search_by_key(&id, |(id, _)| *id)
+            .ok()?;
+        (self.versions[i].1 == version).then(|| &self.histories[i])
+    }
 }
 
 /// The histories last read.
@@ -216,11 +251,12 @@ static CACHE: Mutex<Option<Arc<Cached>>> = Mutex::new(None);
 /// never computed from a stale history, whatever order transactions commit
 /// in, and a read after no change reads no history again. Everything is
 /// read in one read-only repeatable-read transaction, so the histories
-/// returned are those of one snapshot.
+/// returned are those of one snapshot. The histories not read again are
+/// shared with the previous read, not copied.
 ///
 /// # Errors
 /// A database error, or a stored code the domain does not know.
-pub fn load_all(conn: &mut PgConnection) -> Result<Arc<Vec<CaseHistory>>, StoreError> {
+pub fn load_all(conn: &mut PgConnection) -> Result<Histories, StoreError> {
     conn.build_transaction()
         .read_only()
         .repeatable_read()
@@ -236,58 +272,75 @@ pub fn load_all(conn: &mut PgConnection) -> Result<Arc<Vec<CaseHistory>>, StoreE
             // reading every history is a few plain scans: compiling them
             // (JIT) would cost more than it saves
             diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
-            let now: Vec<(Uuid, i64)> = case_history_versions::table
+            let mut now: Vec<(Uuid, i64)> = case_history_versions::table
                 .select((
                     case_history_versions::case_id,
                     case_history_versions::version,
                 ))
+                .order(case_history_versions::case_id)
                 .load(conn)?;
-            let fresh = refresh(conn, cached.as_deref(), mark, &now)?;
+            // in the order of Uuid's Ord whatever the database sorted by
+            // (already sorted: one pass)
+            now.sort_unstable();
+            let fresh = refresh(conn, cached.as_deref(), mark, now, READ_BY_ID_UP_TO)?;
             let histories = Arc::clone(&fresh.histories);
             *CACHE.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(fresh));
             Ok(histories)
         })
 }
 
-/// The histories at the versions `now`: those whose version is the one
-/// cached are taken from `cached`, the others read.
+/// The histories at the versions `now` (ascending by case id): those whose
+/// version is the one cached are shared with `cached`, the others read (by
+/// id when there are at most `by_id_up_to`).
 fn refresh(
     conn: &mut PgConnection,
     cached: Option<&Cached>,
     mark: Mark,
-    now: &[(Uuid, i64)],
+    now: Vec<(Uuid, i64)>,
+    by_id_up_to: usize,
 ) -> Result<Cached, StoreError> {
-    let unchanged = |id: &Uuid, version: i64| {
-        cached
-            .and_then(|c| c.versions.get(id))
-            .filter(|(v, _)| *v == version)
-            .map(|(_, i)| *i)
-    };
+    let kept = |id: Uuid, version: i64| cached.and_then(|c| c.history(id, version));
     let changed: Vec<Uuid> = now
         .iter()
-        .filter(|(id, v)| unchanged(id, *v).is_none())
+        .filter(|(id, v)| kept(*id, *v).is_none())
         .map(|(id, _)| *id)
         .collect();
-    let only = cached.map(|_| changed);
-    let mut read: HashMap<Uuid, CaseHistory> =
-        read_histories(conn, only.as_ref())?.into_iter().collect();
-    let mut versions = HashMap::with_capacity(now.len());
+    let only = (cached.is_some() && changed.len() <= by_id_up_to).then_some(changed.as_slice());
+    let mut codes = cached.map(|c| c.codes.clone()).unwrap_or_default();
+    let mut read = read_histories(conn, only, now.len(), &mut codes)?;
+    read.sort_unstable_by_key(|(id, _)| *id);
+    let mut versions = Vec::with_capacity(now.len());
     let mut histories = Vec::with_capacity(now.len());
+    // A history read is copied, in the order the histories are kept, into
+    // memory of its own: built row by row, query after query, its parts lie
+    // scattered, and a request reads the histories one after the other
+    // (several times faster once copied; a copy takes about a microsecond).
+    // The histories as built are dropped only once all are copied, so that
+    // no copy takes their place.
+    let mut built = Vec::with_capacity(read.len());
+    let mut read = read.into_iter().peekable();
     for (id, version) in now {
-        let history = match (unchanged(id, *version), cached) {
-            (Some(i), Some(c)) => c.histories[i].clone(),
-            _ => match read.remove(id) {
-                Some(h) => h,
-                None => continue,
-            },
+        // `read` is in the order of `now`; it may hold cases not asked for
+        while read.next_if(|(r, _)| *r < id).is_some() {}
+        let fresh = read.next_if(|(r, _)| *r == id).map(|(_, h)| h);
+        let history = match (kept(id, version), fresh) {
+            (Some(h), _) => Arc::clone(h),
+            (None, Some(h)) => {
+                let copy = Arc::new(CaseHistory::clone(&h));
+                built.push(h);
+                copy
+            }
+            (None, None) => continue,
         };
-        versions.insert(*id, (*version, histories.len()));
+        versions.push((id, version));
         histories.push(history);
     }
+    drop(built);
     Ok(Cached {
         mark,
         versions,
         histories: Arc::new(histories),
+        codes,
     })
 }
 
@@ -308,26 +361,33 @@ pub fn load(conn: &mut PgConnection, about: Option<Uuid>) -> Result<Vec<CaseHist
                 .collect::<Vec<_>>(),
         ),
     };
-    Ok(read_histories(conn, only.as_ref())?
-        .into_iter()
-        .map(|(_, h)| h)
-        .collect())
+    Ok(
+        read_histories(conn, only.as_deref(), 0, &mut Codes::default())?
+            .into_iter()
+            .map(|(_, h)| Arc::unwrap_or_clone(h))
+            .collect(),
+    )
 }
 
-/// The histories of the cases `only` (all cases when `None`), by case id.
+/// The histories of the cases `only` (all cases when `None`, about
+/// `expected` of them), by case id, naming their codes from `codes`.
 fn read_histories(
     conn: &mut PgConnection,
-    only: Option<&Vec<Uuid>>,
-) -> Result<Vec<(Uuid, CaseHistory)>, StoreError> {
-    if only.is_some_and(Vec::is_empty) {
+    only: Option<&[Uuid]>,
+    expected: usize,
+    codes: &mut Codes,
+) -> Result<Vec<(Uuid, Arc<CaseHistory>)>, StoreError> {
+    if only.is_some_and(<[Uuid]>::is_empty) {
         return Ok(Vec::new());
     }
-    let cases: Vec<CaseRow> = diesel::sql_query(CASES)
+    let cases = diesel::sql_query(CASES)
         .bind::<Nullable<Array<SqlUuid>>, _>(only)
-        .load(conn)?;
-    let mut by_id: HashMap<Uuid, Building> = HashMap::with_capacity(cases.len());
-    let mut order = Vec::with_capacity(cases.len());
+        .load_iter::<CaseRow, PgRowByRowLoadingMode>(conn)?;
+    let mut by_id: HashMap<Uuid, Building> =
+        HashMap::with_capacity(only.map_or(expected, <[Uuid]>::len));
+    let mut order = Vec::with_capacity(by_id.capacity());
     for c in cases {
+        let c = c?;
         let purpose = c
             .purpose
             .as_deref()
@@ -343,7 +403,7 @@ fn read_histories(
         by_id.insert(
             c.id,
             Building {
-                history: CaseHistory {
+                history: Arc::new(CaseHistory {
                     case_id: c.case_number,
                     kind,
                     purpose,
@@ -356,17 +416,25 @@ fn read_histories(
                     withdrawn_on: None,
                     appeals: Vec::new(),
                     states: Vec::new(),
-                },
+                }),
                 source_ids: Vec::new(),
             },
         );
     }
-    add_sources(conn, &mut by_id, only)?;
+    add_sources(conn, &mut by_id, only, codes)?;
     add_events(conn, &mut by_id, only)?;
     Ok(order
         .into_iter()
         .filter_map(|id| by_id.remove(&id).map(|b| (id, b.history)))
         .collect())
+}
+
+/// Adds `item` to `list`, which is then exactly as long as it is: the
+/// histories are kept as read, and a list grown the usual way has room
+/// for up to four.
+fn push_exact<T>(list: &mut Vec<T>, item: T) {
+    list.reserve_exact(1);
+    list.push(item);
 }
 
 fn source_mut(
@@ -376,48 +444,58 @@ fn source_mut(
 ) -> Option<&mut SourceHistory> {
     let b = by_id.get_mut(&case_id)?;
     let i = b.source_ids.iter().position(|s| *s == source_id)?;
-    b.history.sources.get_mut(i)
+    Arc::make_mut(&mut b.history).sources.get_mut(i)
 }
 
 fn add_sources(
     conn: &mut PgConnection,
     by_id: &mut HashMap<Uuid, Building>,
-    only: Option<&Vec<Uuid>>,
+    only: Option<&[Uuid]>,
+    codes: &mut Codes,
 ) -> Result<(), StoreError> {
-    let sources: Vec<SourceRow> = diesel::sql_query(SOURCES)
+    let sources = diesel::sql_query(SOURCES)
         .bind::<Nullable<Array<SqlUuid>>, _>(only)
-        .load(conn)?;
+        .load_iter::<SourceRow, PgRowByRowLoadingMode>(conn)?;
     for s in sources {
+        let s = s?;
         if let Some(b) = by_id.get_mut(&s.case_id) {
-            b.source_ids.push(s.data_source_id);
-            b.history.sources.push(SourceHistory {
-                data_source: s.data_source,
-                custodian: s.custodian,
-                authority: authority(&s.authority),
-                decisions: Vec::new(),
-                delivery: None,
-            });
+            push_exact(&mut b.source_ids, s.data_source_id);
+            push_exact(
+                &mut Arc::make_mut(&mut b.history).sources,
+                SourceHistory {
+                    data_source: codes.code(&s.data_source),
+                    custodian: codes.code(&s.custodian),
+                    authority: authority(&s.authority),
+                    decisions: Vec::new(),
+                    delivery: None,
+                },
+            );
         }
     }
-    let decisions: Vec<DecisionRow> = diesel::sql_query(DECISIONS)
+    let decisions = diesel::sql_query(DECISIONS)
         .bind::<Nullable<Array<SqlUuid>>, _>(only)
-        .load(conn)?;
+        .load_iter::<DecisionRow, PgRowByRowLoadingMode>(conn)?;
     for d in decisions {
+        let d = d?;
         let outcome = d
             .outcome
             .parse::<DecisionOutcome>()
             .map_err(|_| invalid("decision outcome", &d.outcome))?;
         if let Some(s) = source_mut(by_id, d.case_id, d.data_source_id) {
-            s.decisions.push(SourceDecisionOn {
-                on: d.decided_on,
-                outcome,
-            });
+            push_exact(
+                &mut s.decisions,
+                SourceDecisionOn {
+                    on: d.decided_on,
+                    outcome,
+                },
+            );
         }
     }
-    let deliveries: Vec<DeliveryRow> = diesel::sql_query(DELIVERIES)
+    let deliveries = diesel::sql_query(DELIVERIES)
         .bind::<Nullable<Array<SqlUuid>>, _>(only)
-        .load(conn)?;
+        .load_iter::<DeliveryRow, PgRowByRowLoadingMode>(conn)?;
     for d in deliveries {
+        let d = d?;
         let outcome = d
             .outcome
             .parse::<DeliveryOutcome>()
@@ -432,17 +510,18 @@ fn add_sources(
 fn add_events(
     conn: &mut PgConnection,
     by_id: &mut HashMap<Uuid, Building>,
-    only: Option<&Vec<Uuid>>,
+    only: Option<&[Uuid]>,
 ) -> Result<(), StoreError> {
-    let rows: Vec<EventRow> = diesel::sql_query(EVENTS)
+    let rows = diesel::sql_query(EVENTS)
         .bind::<Array<Text>, _>(events::CASE_MILESTONES.to_vec())
         .bind::<Nullable<Array<SqlUuid>>, _>(only)
-        .load(conn)?;
+        .load_iter::<EventRow, PgRowByRowLoadingMode>(conn)?;
     for e in rows {
+        let e = e?;
         let Some(b) = by_id.get_mut(&e.case_id) else {
             continue;
         };
-        add_event(&mut b.history, &e)?;
+        add_event(Arc::make_mut(&mut b.history), &e)?;
     }
     Ok(())
 }
@@ -458,22 +537,25 @@ fn add_event(h: &mut CaseHistory, e: &EventRow) -> Result<(), StoreError> {
     match e.kind.as_str() {
         events::MARKED_COMPLETE | events::CLOCK_RESUMED => {
             if let Some(due_on) = e.due_on {
-                h.deadlines.push(DeadlineSet { on, due_on });
+                push_exact(&mut h.deadlines, DeadlineSet { on, due_on });
             }
         }
-        events::POSTPONED => h.postponed_on.push(on),
-        events::REJECTED_NO_REPLY => h.rejected_no_reply_on.push(on),
+        events::POSTPONED => push_exact(&mut h.postponed_on, on),
+        events::REJECTED_NO_REPLY => push_exact(&mut h.rejected_no_reply_on, on),
         events::WITHDRAWN => h.withdrawn_on = Some(on),
         events::APPEALED => {
             let code = e.against.as_deref().unwrap_or_default();
             let against = code
                 .parse::<AppealedAct>()
                 .map_err(|_| invalid("appealed act", code))?;
-            h.appeals.push(AppealHistory {
-                received_on: on,
-                against,
-                resolved: None,
-            });
+            push_exact(
+                &mut h.appeals,
+                AppealHistory {
+                    received_on: on,
+                    against,
+                    resolved: None,
+                },
+            );
         }
         events::APPEAL_REVERSED => resolve(h, on, AppealResult::Reversed),
         events::REJECTION_LIFTED => resolve(h, on, AppealResult::RejectionLifted),
@@ -490,7 +572,10 @@ fn add_event(h: &mut CaseHistory, e: &EventRow) -> Result<(), StoreError> {
         } else {
             on
         };
-        h.states.push(StateEntered { on, state });
+        push_exact(&mut h.states, StateEntered { on, state });
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

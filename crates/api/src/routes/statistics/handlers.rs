@@ -78,7 +78,10 @@ pub(super) async fn figures(
             let rules = case_rules(&config, conn)?;
             let cases = histories::load_all(conn)?;
             let invoices = invoiced::in_period(conn, period.first(), period.last())?;
-            Ok((report(&cases, period, &dimensions, &rules), invoices))
+            Ok((
+                report(cases.as_slice(), period, &dimensions, &rules),
+                invoices,
+            ))
         })
         .await?;
     csv_or_json(
@@ -119,7 +122,13 @@ pub(super) async fn backlog(
         .run(move |conn| {
             let rules = case_rules(&config, conn)?;
             let cases = histories::load_all(conn)?;
-            Ok(backlog_report(&cases, on, &dimensions, &rules, &buckets))
+            Ok(backlog_report(
+                cases.as_slice(),
+                on,
+                &dimensions,
+                &rules,
+                &buckets,
+            ))
         })
         .await?;
     csv_or_json(

@@ -7,3 +7,4 @@ mod expected;
 mod figures;
 mod fixture;
 mod properties;
+mod seen;
