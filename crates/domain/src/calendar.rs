@@ -488,6 +488,18 @@ impl WorkingDayCalendar {
 static OSLO: LazyLock<Option<jiff::tz::TimeZone>> =
     LazyLock::new(|| jiff::tz::TimeZone::get("Europe/Oslo").ok());
 
+/// The same day `months` calendar months after `day` (before it when
+/// negative), or the month's last day when the month is shorter: 31 May
+/// less 3 months is 28 or 29 February, 29 February plus 12 months is 28
+/// February. None outside the calendar (years beyond ±9999).
+pub fn months_after(day: Date, months: i64) -> Option<Date> {
+    let index =
+        (i64::from(day.year()) * 12 + i64::from(u8::from(day.month())) - 1).checked_add(months)?;
+    let year = i32::try_from(index.div_euclid(12)).ok()?;
+    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
+    Date::from_calendar_date(year, month, day.day().min(month.length(year))).ok()
+}
+
 /// The calendar date in Europe/Oslo of an instant. All deadlines count on
 /// Oslo dates: a case completed at 23:30 UTC on a winter evening was completed
 /// the next day in Oslo.
@@ -543,6 +555,32 @@ mod tests {
 
     fn cal() -> WorkingDayCalendar {
         WorkingDayCalendar::default()
+    }
+
+    #[test]
+    fn months_after_keeps_the_day_or_takes_the_months_last() {
+        assert_eq!(
+            months_after(date!(2026 - 01 - 31), 1),
+            Some(date!(2026 - 02 - 28))
+        );
+        assert_eq!(
+            months_after(date!(2026 - 05 - 31), -3),
+            Some(date!(2026 - 02 - 28))
+        );
+        assert_eq!(
+            months_after(date!(2028 - 02 - 29), 12),
+            Some(date!(2029 - 02 - 28))
+        );
+        assert_eq!(
+            months_after(date!(2026 - 12 - 15), 1),
+            Some(date!(2027 - 01 - 15))
+        );
+        assert_eq!(
+            months_after(date!(2026 - 01 - 15), -1),
+            Some(date!(2025 - 12 - 15))
+        );
+        assert_eq!(months_after(date!(9999 - 06 - 01), 12), None);
+        assert_eq!(months_after(date!(2026 - 01 - 15), i64::MIN), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! keep a case off every overdue list for good; so the limit is a setting
 //! (`HDS_MAX_YEARS_AHEAD`), [`DEFAULT_MAX_YEARS_AHEAD`] years by default.
 
-use time::{Date, Month};
+use time::Date;
 
 /// The default limit, in years after today (Europe/Oslo). Real processing
 /// times are 5 to 8 months end to end; three years leaves room for the
@@ -19,10 +19,7 @@ pub const DEFAULT_MAX_YEARS_AHEAD: u16 = 3;
 /// The last date that may be promised on `today`: the same day `years`
 /// later (28 February for 29 February in a common year).
 pub fn latest_promised_date(today: Date, years: u16) -> Date {
-    let year = today.year().saturating_add(i32::from(years));
-    Date::from_calendar_date(year, today.month(), today.day())
-        .or_else(|_| Date::from_calendar_date(year, Month::February, 28))
-        .unwrap_or(Date::MAX)
+    crate::calendar::months_after(today, 12 * i64::from(years)).unwrap_or(Date::MAX)
 }
 
 /// Is `date` later than may be promised on `today`?

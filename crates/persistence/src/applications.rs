@@ -673,8 +673,16 @@ pub fn record_case_event(
     event: &NewCaseEvent<'_>,
 ) -> Result<(), StoreError> {
     InsertCaseEvent { e: event }.execute(conn)?;
+    enqueue_notices(conn, event)
+}
+
+/// The notices of a case event the applicant sees, into the outbox in the
+/// event's transaction (the mapping decides who hears of it).
+pub(crate) fn enqueue_notices(
+    conn: &mut PgConnection,
+    event: &NewCaseEvent<'_>,
+) -> Result<(), StoreError> {
     if event.visible_to_applicant {
-        // the outbox, in this transaction: the mapping decides who hears of it
         crate::notifications::enqueue(
             conn,
             event.kind,

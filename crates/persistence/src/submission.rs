@@ -200,14 +200,7 @@ pub fn record_with_feed_and_audit(
     feed: &NewFeedEvent<'_>,
     audit: &NewAuditEvent<'_>,
 ) -> Result<i64, StoreError> {
-    if event.visible_to_applicant {
-        crate::notifications::enqueue(
-            conn,
-            event.kind,
-            crate::notifications::About::Case(event.case_id),
-            event.occurred_at,
-        )?;
-    }
+    crate::applications::enqueue_notices(conn, event)?;
     Ok(Received {
         e: event,
         a: audit,

@@ -69,20 +69,7 @@ pub(crate) async fn verified(app: &TestApp, tok: &str, address: &str, language: 
 }
 
 async fn case_command(app: &TestApp, case_id: &str, what: &str, body: &Value) -> Response {
-    let h = app.token(Role::CaseHandler);
-    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
-    assert_eq!(read.status, 200, "{}", read.text);
-    let r = app
-        .send(
-            app.request(
-                Method::POST,
-                &format!("/api/v1/cases/{case_id}/{what}"),
-                Some(&h),
-            )
-            .header("If-Match", read.header("etag"))
-            .json(body),
-        )
-        .await;
+    let r = crate::journey::try_case_command(app, case_id, what, body).await;
     assert_eq!(r.status, 200, "{what}: {}", r.text);
     r
 }

@@ -22,7 +22,7 @@
 
 use std::borrow::Borrow;
 
-use time::{Date, Month};
+use time::Date;
 
 use super::code_traits;
 use super::history::{CaseHistory, Seen};
@@ -240,14 +240,7 @@ pub fn expected_dates(
 /// The same day `months` months before `day` (the month's last day when it
 /// is shorter: 31 May less 3 months is 28 or 29 February).
 pub fn months_before(day: Date, months: u32) -> Date {
-    let index =
-        i64::from(day.year()) * 12 + i64::from(u8::from(day.month())) - 1 - i64::from(months);
-    let year = i32::try_from(index.div_euclid(12)).unwrap_or(i32::MIN);
-    let month = u8::try_from(index.rem_euclid(12) + 1)
-        .ok()
-        .and_then(|m| Month::try_from(m).ok())
-        .unwrap_or(Month::January);
-    Date::from_calendar_date(year, month, day.day().min(month.length(year))).unwrap_or(Date::MIN)
+    crate::calendar::months_after(day, -i64::from(months)).unwrap_or(Date::MIN)
 }
 
 #[cfg(test)]

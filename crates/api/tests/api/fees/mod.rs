@@ -141,18 +141,7 @@ pub async fn submit_draft(app: &TestApp, id: &str, key: &str) -> String {
 
 /// A case handler's command with the case's current ETag.
 pub async fn case_command(app: &TestApp, case_id: &str, what: &str, body: &Value) -> Response {
-    let h = handler(app);
-    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
-    assert_eq!(read.status, 200, "{}", read.text);
-    let request = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/cases/{case_id}/{what}"),
-            Some(&h),
-        )
-        .header("If-Match", read.header("etag"))
-        .json(body);
-    let r = app.send(request).await;
+    let r = crate::journey::try_case_command(app, case_id, what, body).await;
     assert_eq!(r.status, 200, "{what}: {}", r.text);
     r
 }

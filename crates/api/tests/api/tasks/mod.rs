@@ -15,6 +15,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::applications::{complete_identifiable, submit, token, OWNER};
+use crate::journey::{granted, try_case_command};
 use crate::support::{with_terms, Response, TestApp};
 
 mod case_changes;
@@ -40,27 +41,11 @@ fn sql(app: &TestApp, statement: &str) {
         .unwrap();
 }
 
+/// A case handler command that must succeed, with the case's current ETag.
 async fn case_command(app: &TestApp, case_id: &str, what: &str, body: &Value) -> Response {
-    let h = app.token(Role::CaseHandler);
-    let read = app.get(&format!("/api/v1/cases/{case_id}"), Some(&h)).await;
-    assert_eq!(read.status, 200, "{}", read.text);
-    let request = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/cases/{case_id}/{what}"),
-            Some(&h),
-        )
-        .header("If-Match", read.header("etag"))
-        .json(body);
-    let r = app.send(request).await;
+    let r = try_case_command(app, case_id, what, body).await;
     assert_eq!(r.status, 200, "{what}: {}", r.text);
     r
-}
-
-fn granted(code: &str) -> Value {
-    with_terms(json!({"dataSource": code, "outcome": "GRANTED",
-           "legalBasis": ["helseregisterloven § 19 a"], "conditions": ["Data slettes ved prosjektslutt."],
-           "text": "Innvilget."}))
 }
 
 /// A submitted MFR + NPR case with NPR moved to HDIR: (application id, case id).
